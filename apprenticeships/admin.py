@@ -1,0 +1,106 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from apprenticeships.models import Employer, LocalAuthority, Lsoa, Membership, PostcodeDistrict, Provider, Standard
+from apprenticeships.permissions import is_hub
+
+
+class HubAdmin(admin.ModelAdmin):
+    """Hub staff may use the admin for everything; nobody else may."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_hub(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_hub(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_hub(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_hub(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_hub(request.user)
+
+
+class ReferenceDataAdmin(HubAdmin):
+    """Reference data comes from load_reference_data; the admin shows it and lets a standard be retired."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Standard)
+class StandardAdmin(ReferenceDataAdmin):
+    list_display = ["lars_code", "title", "level", "route", "max_funding", "status"]
+    list_filter = ["status", "level", "route"]
+    search_fields = ["title", "keywords", "=lars_code"]
+    readonly_fields = ["lars_code", "title", "level", "route", "typical_duration_months", "max_funding", "overview"]
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name", "in_city_region", "imd_rank"]
+    list_filter = ["in_city_region", "country_code"]
+    search_fields = ["name", "=code"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(PostcodeDistrict)
+class PostcodeDistrictAdmin(LocalAuthorityAdmin):
+    list_display = ["outcode", "local_authority", "latitude", "longitude"]
+    list_filter = ["postcode_area"]
+    search_fields = ["=outcode"]
+    list_select_related = ["local_authority"]
+
+
+@admin.register(Lsoa)
+class LsoaAdmin(LocalAuthorityAdmin):
+    list_display = ["code", "name", "local_authority", "imd_rank", "imd_decile"]
+    list_filter = ["local_authority", "imd_decile"]
+    search_fields = ["=code", "name"]
+    list_select_related = ["local_authority"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "role"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Employer)
+class EmployerAdmin(HubAdmin):
+    list_display = ["name", "postcode", "local_authority", "sector", "is_levy_payer", "annual_pay_bill"]
+    list_filter = ["is_levy_payer", "local_authority"]
+    search_fields = ["name", "postcode"]
+    readonly_fields = ["local_authority"]
+    list_select_related = ["local_authority"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Provider)
+class ProviderAdmin(HubAdmin):
+    list_display = ["name", "ukprn", "postcode", "ofsted_grade", "achievement_rate"]
+    list_filter = ["ofsted_grade"]
+    search_fields = ["name", "=ukprn"]
+    readonly_fields = ["local_authority"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(HubAdmin):
+    list_display = ["user", "role", "employer", "provider"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "employer__name", "provider__name"]
+    list_select_related = ["user", "employer", "provider"]

@@ -1,0 +1,170 @@
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from apprenticeships.models import Employer, LocalAuthority, Provider, Role, Standard
+from apprenticeships.permissions import is_hub, user_organisation, user_role
+from apprenticeships.places import place_lookup
+
+
+def validated_postcode(value: str) -> str:
+    try:
+        return place_lookup(value).postcode
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages) from None
+
+
+class LocalAuthoritySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LocalAuthority
+        fields = ["code", "name"]
+
+
+class EmployerSerializer(serializers.ModelSerializer):
+    local_authority = LocalAuthoritySerializer(read_only=True)
+    annual_pay_bill = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, coerce_to_string=False)
+
+    class Meta:
+        model = Employer
+        fields = ["id", "name", "postcode", "sector", "is_levy_payer", "annual_pay_bill", "local_authority"]
+
+    def validate_postcode(self, value: str) -> str:
+        return validated_postcode(value)
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    local_authority = LocalAuthoritySerializer(read_only=True)
+    achievement_rate = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+    )
+    # Identity and quality figures come from official sources, so only hub staff record them.
+    hub_only_fields = ("ukprn", "ofsted_grade", "achievement_rate")
+
+    class Meta:
+        model = Provider
+        fields = ["id", "name", "ukprn", "postcode", "ofsted_grade", "achievement_rate", "local_authority"]
+
+    def validate_postcode(self, value: str) -> str:
+        return validated_postcode(value)
+
+    def validate(self, attrs: dict) -> dict:
+        if not is_hub(self.context["request"].user):
+            errors = {
+                name: ["Only hub staff can change this."]
+                for name in self.hub_only_fields
+                if name in attrs and attrs[name] != getattr(self.instance, name, None)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+
+class UserSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, style={"input_type": "password"}, trim_whitespace=False)
+    role = serializers.ChoiceField(choices=Role.choices)
+    organisation = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Employer or provider id; required for those roles."
+    )
+    organisation_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "password", "email", "role", "organisation", "organisation_name", "is_active"]
+        read_only_fields = ["is_active"]
+
+    def to_representation(self, user: User) -> dict:
+        organisation = user_organisation(user)
+        data = super().to_representation(user)
+        data.update(role=user_role(user), organisation=organisation.id if organisation else None)
+        return data
+
+    def get_organisation_name(self, user: User) -> str | None:
+        organisation = user_organisation(user)
+        return organisation.name if organisation else None
+
+    def validate(self, attrs: dict) -> dict:
+        role, organisation_id = attrs["role"], attrs.pop("organisation", None)
+        model = {Role.EMPLOYER: Employer, Role.PROVIDER: Provider}.get(role)
+        if model is None:
+            if organisation_id is not None:
+                raise serializers.ValidationError({"organisation": ["Hub staff don't belong to an organisation."]})
+        elif organisation_id is None:
+            raise serializers.ValidationError({"organisation": [f"A {role} user needs an organisation."]})
+        else:
+            attrs["organisation"] = model.objects.filter(pk=organisation_id).first()
+            if attrs["organisation"] is None:
+                raise serializers.ValidationError({"organisation": [f"There is no {role} with id {organisation_id}."]})
+        try:
+            password_validation.validate_password(
+                attrs["password"], User(username=attrs["username"], email=attrs.get("email", ""))
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": error.messages}) from None
+        return attrs
+
+
+class UserUpdateSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, required=False, trim_whitespace=False)
+
+    class Meta:
+        model = User
+        fields = ["email", "password", "is_active"]
+
+    def validate_password(self, value: str) -> str:
+        try:
+            password_validation.validate_password(value, self.instance)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return value
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices, allow_null=True)
+    organisation = OrganisationRefSerializer(allow_null=True)
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    keywords = serializers.ListField(source="keyword_list", child=serializers.CharField(), read_only=True)
+    typical_job_titles = serializers.ListField(source="job_title_list", child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Standard
+        fields = [
+            "lars_code",
+            "reference",
+            "title",
+            "level",
+            "route",
+            "typical_duration_months",
+            "max_funding",
+            "status",
+            "keywords",
+            "typical_job_titles",
+            "overview",
+        ]
+
+
+class PlaceSerializer(serializers.Serializer):
+    postcode = serializers.CharField()
+    outcode = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    local_authority = LocalAuthoritySerializer()
+    in_city_region = serializers.BooleanField()
+    in_england = serializers.BooleanField()
+    imd_rank = serializers.IntegerField(
+        allow_null=True, help_text="The authority's IMD 2019 rank of average score (1 = most deprived of 317)."
+    )

@@ -1,0 +1,18 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from apprenticeships.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("standards", views.StandardViewSet, basename="standard")
+router.register("employers", views.EmployerViewSet, basename="employer")
+router.register("providers", views.ProviderViewSet, basename="provider")
+router.register("users", views.UserViewSet, basename="user")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("places/<str:postcode>/", views.PlaceView.as_view(), name="api-place"),
+    *router.urls,
+]

@@ -1,0 +1,156 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apprenticeships import services
+from apprenticeships.api import serializers as s
+from apprenticeships.filters import StandardFilter
+from apprenticeships.models import Standard
+from apprenticeships.permissions import (
+    RolePermission,
+    user_organisation,
+    user_role,
+    visible_employers,
+    visible_providers,
+    visible_users,
+)
+from apprenticeships.places import place_lookup
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token."""
+
+    access_name = "auth-token"
+    permission_classes = [RolePermission]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+
+class MeView(APIView):
+    """Who is signed in, their role and organisation."""
+
+    access_name = "me"
+
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request: Request) -> Response:
+        organisation = user_organisation(request.user)
+        data = {
+            "username": request.user.get_username(),
+            "role": user_role(request.user),
+            "organisation": {"id": organisation.id, "name": organisation.name} if organisation else None,
+        }
+        return Response(s.MeSerializer(data).data)
+
+
+class PlaceView(APIView):
+    """Look up a UK postcode or postcode district."""
+
+    access_name = "places"
+
+    @extend_schema(
+        responses={200: s.PlaceSerializer, 400: OpenApiResponse(description="Malformed or unknown postcode")}
+    )
+    def get(self, request: Request, postcode: str) -> Response:
+        try:
+            place = place_lookup(postcode)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"postcode": error.messages}) from None
+        return Response(s.PlaceSerializer(place).data)
+
+
+class StandardViewSet(viewsets.ReadOnlyModelViewSet):
+    """Apprenticeship standards: search by text, filter by level, route and status."""
+
+    access_name = "standards"
+    queryset = Standard.objects.all()
+    serializer_class = s.StandardSerializer
+    lookup_field = "lars_code"
+    filterset_class = StandardFilter
+    search_fields = ["title", "keywords", "typical_job_titles", "route"]
+    ordering_fields = ["lars_code", "title", "level", "max_funding"]
+
+
+class OrganisationViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    search_fields = ["name", "postcode"]
+    ordering_fields = ["name", "created_at"]
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        services.organisation_update(serializer.instance, **serializer.validated_data)
+
+
+class EmployerViewSet(OrganisationViewSet):
+    """Employer organisations: hub staff onboard them; an employer sees and edits its own."""
+
+    access_name = "employers"
+    serializer_class = s.EmployerSerializer
+    filterset_fields = ["is_levy_payer", "local_authority__code"]
+
+    def get_queryset(self):
+        return visible_employers(self.request.user).select_related("local_authority")
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        serializer.instance = services.employer_create(**serializer.validated_data)
+
+
+class ProviderViewSet(OrganisationViewSet):
+    """Training provider organisations: hub staff onboard them; a provider sees and edits its own."""
+
+    access_name = "providers"
+    serializer_class = s.ProviderSerializer
+    filterset_fields = ["ofsted_grade", "local_authority__code"]
+    search_fields = ["name", "ukprn", "postcode"]
+
+    def get_queryset(self):
+        return visible_providers(self.request.user).select_related("local_authority")
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        serializer.instance = services.provider_create(**serializer.validated_data)
+
+
+class UserViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Hub-only onboarding of user accounts. Passwords are never returned."""
+
+    access_name = "users"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    search_fields = ["username", "email"]
+    ordering_fields = ["username", "date_joined"]
+
+    def get_queryset(self):
+        return (
+            visible_users(self.request.user)
+            .select_related("membership__employer", "membership__provider")
+            .prefetch_related("groups")
+            .order_by("username")
+        )
+
+    def get_serializer_class(self):
+        return s.UserUpdateSerializer if self.action == "partial_update" else s.UserSerializer
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        serializer.instance = services.user_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        services.user_update(serializer.instance, **serializer.validated_data)
+
+    @extend_schema(responses=s.UserSerializer)
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        super().partial_update(request, *args, **kwargs)
+        return Response(s.UserSerializer(self.get_object()).data, status=status.HTTP_200_OK)

@@ -1,0 +1,40 @@
+from django.db import models
+
+from apprenticeships.models.base import TimeStampedModel
+
+
+class Standard(TimeStampedModel):
+    """An English apprenticeship standard (IfATE), identified by its LARS code."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved for delivery"
+        RETIRED = "retired", "Retired"
+
+    lars_code = models.PositiveIntegerField(unique=True)
+    reference = models.CharField(max_length=10, blank=True, help_text="IfATE reference such as ST0116, where known.")
+    title = models.CharField(max_length=255)
+    level = models.PositiveSmallIntegerField()
+    route = models.CharField(max_length=100)
+    typical_duration_months = models.PositiveSmallIntegerField()
+    max_funding = models.PositiveIntegerField(help_text="Maximum funding band, GBP.")
+    keywords = models.TextField(blank=True, help_text="Separated by |")
+    typical_job_titles = models.TextField(blank=True, help_text="Separated by |")
+    overview = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+
+    class Meta:
+        ordering = ["lars_code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__gte=2, level__lte=7), name="standard_level_2_to_7"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (level {self.level}, LARS {self.lars_code})"
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k for k in self.keywords.split("|") if k]
+
+    @property
+    def job_title_list(self) -> list[str]:
+        return [t for t in self.typical_job_titles.split("|") if t]

@@ -1,0 +1,137 @@
+"""Who may see and change what: the one place that decides access (DESIGN.md, "Roles").
+
+Every API view names its entry in ACCESS; an action missing from the table is refused, so new
+endpoints are closed until someone opens them here. Querysets are scoped by the `visible_*`
+functions, so another organisation's objects are simply not found (404).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from apprenticeships.models import Employer, Provider, Role
+
+if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_PERMISSION_CLASSES
+    from rest_framework.views import APIView
+
+HUB_GROUP = "hub"
+ANONYMOUS = "anonymous"
+
+HUB = frozenset({Role.HUB})
+HUB_OR_EMPLOYER = frozenset({Role.HUB, Role.EMPLOYER})
+HUB_OR_PROVIDER = frozenset({Role.HUB, Role.PROVIDER})
+SIGNED_IN = frozenset({Role.HUB, Role.EMPLOYER, Role.PROVIDER})
+ANYONE = SIGNED_IN | {ANONYMOUS}
+
+# endpoint -> action (viewset action, or HTTP method for plain views) -> roles allowed.
+ACCESS: dict[str, dict[str, frozenset]] = {
+    "auth-token": {"post": ANYONE},
+    "me": {"get": SIGNED_IN},
+    "standards": {"list": ANYONE, "retrieve": ANYONE},
+    "places": {"get": ANYONE},
+    "employers": {
+        "list": HUB_OR_EMPLOYER,
+        "retrieve": HUB_OR_EMPLOYER,
+        "create": HUB,
+        "partial_update": HUB_OR_EMPLOYER,
+    },
+    "providers": {
+        "list": HUB_OR_PROVIDER,
+        "retrieve": HUB_OR_PROVIDER,
+        "create": HUB,
+        "partial_update": HUB_OR_PROVIDER,
+    },
+    "users": {"list": HUB, "retrieve": HUB, "create": HUB, "partial_update": HUB},
+}
+
+
+def user_role(user: User | AnonymousUser) -> str | None:
+    """The user's role (hub, employer or provider), or None for anonymous and unattached users."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_lcr_role"):
+        # groups.all() so that a prefetched list (user listings) costs no query per user.
+        if user.is_superuser or any(group.name == HUB_GROUP for group in user.groups.all()):
+            user._lcr_role = Role.HUB
+        else:
+            membership = _membership(user)
+            user._lcr_role = membership.role if membership else None
+    return user._lcr_role
+
+
+def _membership(user: User):
+    try:
+        return user.membership
+    except User.membership.RelatedObjectDoesNotExist:
+        return None
+
+
+def is_hub(user: User | AnonymousUser) -> bool:
+    return user_role(user) == Role.HUB
+
+
+def user_organisation(user: User | AnonymousUser) -> Employer | Provider | None:
+    membership = _membership(user) if user.is_authenticated else None
+    return membership.organisation if membership else None
+
+
+def visible_employers(user: User | AnonymousUser) -> QuerySet[Employer]:
+    role = user_role(user)
+    if role == Role.HUB:
+        return Employer.objects.all()
+    if role == Role.EMPLOYER:
+        return Employer.objects.filter(members__user=user)
+    return Employer.objects.none()
+
+
+def visible_providers(user: User | AnonymousUser) -> QuerySet[Provider]:
+    role = user_role(user)
+    if role == Role.HUB:
+        return Provider.objects.all()
+    if role == Role.PROVIDER:
+        return Provider.objects.filter(members__user=user)
+    return Provider.objects.none()
+
+
+def visible_users(user: User | AnonymousUser) -> QuerySet[User]:
+    return User.objects.all() if is_hub(user) else User.objects.none()
+
+
+class RolePermission(BasePermission):
+    """Allows a request only if ACCESS lists the user's role for this endpoint and action."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request: Request, view: "APIView") -> bool:
+        rules = ACCESS.get(getattr(view, "access_name", ""), {})
+        role = user_role(request.user) or ANONYMOUS
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        action = getattr(view, "action", None) or method
+        if action in {"metadata", "options"}:
+            return any(role in roles for roles in rules.values())
+        return role in rules.get(action, frozenset())
+
+
+def role_required(*roles: str) -> Callable:
+    """Web-view decorator: sign-in page for anonymous users, 403 for a role not listed."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if user_role(request.user) not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,86 @@
+"""Places: postcodes to districts, coordinates, local authorities and deprivation; distances.
+
+Locations are resolved to the postcode district (outcode) centroid from OS Code-Point Open,
+which is as precise as the shipped data allows.
+"""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from numpy.typing import ArrayLike
+
+from apprenticeships.models import LocalAuthority, PostcodeDistrict
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+
+_OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+_FULL_POSTCODE = re.compile(rf"^({_OUTWARD})([0-9][A-Z]{{2}})$")
+_OUTCODE_ONLY = re.compile(rf"^{_OUTWARD}$")
+
+
+@dataclass(frozen=True)
+class Place:
+    postcode: str
+    outcode: str
+    latitude: float
+    longitude: float
+    local_authority: LocalAuthority
+
+    @property
+    def in_city_region(self) -> bool:
+        return self.local_authority.in_city_region
+
+    @property
+    def in_england(self) -> bool:
+        return self.local_authority.is_england
+
+    @property
+    def imd_rank(self) -> int | None:
+        return self.local_authority.imd_rank
+
+
+def postcode_normalise(raw: str) -> tuple[str, str]:
+    """Return (normalised postcode, outcode) for a full postcode or a district, or raise ValidationError."""
+    compact = re.sub(r"\s+", "", str(raw or "")).upper()
+    if not compact:
+        raise ValidationError("Enter a postcode, like L1 8JQ.", code="required")
+    if match := _FULL_POSTCODE.match(compact):
+        outcode, inward = match.groups()
+        return f"{outcode} {inward}", outcode
+    if _OUTCODE_ONLY.match(compact):
+        return compact, compact
+    raise ValidationError(
+        "“%(postcode)s” is not a valid UK postcode. Enter a postcode like L1 8JQ or a district like WA7.",
+        code="invalid_postcode",
+        params={"postcode": str(raw)[:20]},
+    )
+
+
+def place_lookup(raw: str) -> Place:
+    """Resolve any UK postcode string to its district, coordinates, authority and deprivation."""
+    postcode, outcode = postcode_normalise(raw)
+    district = PostcodeDistrict.objects.select_related("local_authority").filter(outcode=outcode).first()
+    if district is None:
+        raise ValidationError(
+            "We could not find the postcode district %(outcode)s of “%(postcode)s”. "
+            "Check the postcode: only postcodes in Great Britain are covered.",
+            code="unknown_postcode",
+            params={"outcode": outcode, "postcode": postcode},
+        )
+    return Place(
+        postcode=postcode,
+        outcode=outcode,
+        latitude=district.latitude,
+        longitude=district.longitude,
+        local_authority=district.local_authority,
+    )
+
+
+def haversine_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> np.ndarray | float:
+    """Great-circle distance in km; arguments broadcast like numpy arrays (degrees)."""
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return distance.item() if distance.ndim == 0 else distance

@@ -1,0 +1,36 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from apprenticeships import selectors
+from apprenticeships.filters import StandardFilter
+from apprenticeships.models import Role, Standard
+from apprenticeships.permissions import user_organisation, user_role
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    role = user_role(request.user)
+    if role == Role.HUB:
+        context = {"overview": selectors.hub_overview(), "authorities": selectors.city_region_authorities()}
+        return render(request, "apprenticeships/home_hub.html", context)
+    if role in (Role.EMPLOYER, Role.PROVIDER):
+        return render(request, f"apprenticeships/home_{role}.html", {"organisation": user_organisation(request.user)})
+    return render(request, "apprenticeships/home.html", {"signed_in_without_role": request.user.is_authenticated})
+
+
+def about_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "apprenticeships/about_data.html")
+
+
+def standard_list(request: HttpRequest) -> HttpResponse:
+    filterset = StandardFilter(request.GET, queryset=Standard.objects.all())
+    standards = filterset.qs
+    if query := request.GET.get("q", "").strip()[:100]:
+        standards = standards.filter(title__icontains=query) | standards.filter(keywords__icontains=query)
+    page = Paginator(standards.order_by("title"), 25).get_page(request.GET.get("page"))
+    routes = Standard.objects.order_by("route").values_list("route", flat=True).distinct()
+    return render(
+        request,
+        "apprenticeships/standard_list.html",
+        {"page": page, "query": query, "routes": routes, "filters": filterset},
+    )

@@ -1,0 +1,1 @@
+# Matching runs, suggestions and decisions arrive with the matcher.

@@ -1,0 +1,108 @@
+"""Personas, after healthchecks' hc/test.py:
+
+* Alice works for employer A; Bob works for employer B. Neither may see the other's things.
+* Priya works for provider A; Quentin works for provider B.
+* Hannah is hub staff and may see everything.
+* Anonymous is a resident with no account.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from apprenticeships.models import PostcodeDistrict, Role
+from apprenticeships.reference_data import reference_data_load
+from tests.factories import EmployerFactory, ProviderFactory, make_hub_user, make_user
+
+
+def services_configured() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and bool(settings.CELERY_BROKER_URL)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if services_configured():
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        raise pytest.UsageError(
+            "REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL or CELERY_BROKER_URL is unset: "
+            "the tests that need the real services would be skipped."
+        )
+    skip = pytest.mark.skip(reason="needs PostgreSQL, Redis and a Celery worker (set DATABASE_URL and CELERY_BROKER_URL)")
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Every database test sees the real reference data (reloaded after a transactional test's flush)."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db" if not _is_transactional(request) else "transactional_db")
+    if not PostcodeDistrict.objects.exists():
+        reference_data_load()
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker.kwargs.get("transaction")) if marker else False
+
+
+@pytest.fixture
+def employer_a():
+    return EmployerFactory(name="Employer A", postcode="L1 8JQ", is_levy_payer=True, annual_pay_bill=5_000_000)
+
+
+@pytest.fixture
+def employer_b():
+    return EmployerFactory(name="Employer B", postcode="CH41 1AA")
+
+
+@pytest.fixture
+def provider_a():
+    return ProviderFactory(name="Provider A", ukprn="10000001", postcode="WA7 1AA")
+
+
+@pytest.fixture
+def provider_b():
+    return ProviderFactory(name="Provider B", ukprn="10000002", postcode="PR9 0AA")
+
+
+@pytest.fixture
+def alice(employer_a):
+    return make_user("alice", Role.EMPLOYER, employer_a)
+
+
+@pytest.fixture
+def bob(employer_b):
+    return make_user("bob", Role.EMPLOYER, employer_b)
+
+
+@pytest.fixture
+def priya(provider_a):
+    return make_user("priya", Role.PROVIDER, provider_a)
+
+
+@pytest.fixture
+def quentin(provider_b):
+    return make_user("quentin", Role.PROVIDER, provider_b)
+
+
+@pytest.fixture
+def hannah():
+    return make_hub_user("hannah")
+
+
+@pytest.fixture
+def api():
+    """An API client; `api(user)` returns one signed in as that user, `api()` an anonymous one."""
+
+    def client_for(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for

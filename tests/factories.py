@@ -1,0 +1,49 @@
+import factory
+from django.contrib.auth.models import User
+
+from apprenticeships import services
+from apprenticeships.models import Employer, Provider, Role
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    name = factory.Sequence(lambda n: f"Mersey Employer {n} Ltd")
+    postcode = "L1 8JQ"
+    sector = "Construction"
+    is_levy_payer = False
+    annual_pay_bill = 1_000_000
+
+    @factory.post_generation
+    def located(obj: Employer, create: bool, extracted: object, **kwargs) -> None:
+        if create:
+            services.organisation_update(obj, postcode=obj.postcode)
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Wirral Training {n}")
+    ukprn = factory.Sequence(lambda n: f"1{n:07d}")
+    postcode = "CH41 1AA"
+    ofsted_grade = 2
+    achievement_rate = 62.5
+
+    @factory.post_generation
+    def located(obj: Provider, create: bool, extracted: object, **kwargs) -> None:
+        if create:
+            services.organisation_update(obj, postcode=obj.postcode)
+
+
+def make_user(username: str, role: str, organisation: Employer | Provider | None = None) -> User:
+    return services.user_create(
+        username=username, password=PASSWORD, email=f"{username}@example.org", role=role, organisation=organisation
+    )
+
+
+def make_hub_user(username: str = "hannah") -> User:
+    return make_user(username, Role.HUB)
