@@ -1,11 +1,13 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from apprenticeships.models import Employer, LocalAuthority, Lsoa, Membership, PostcodeDistrict, Provider, Standard
 from apprenticeships.permissions import is_hub
 
 
-class HubAdmin(admin.ModelAdmin):
+class HubOnly:
     """Hub staff may use the admin for everything; nobody else may."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -22,6 +24,18 @@ class HubAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return is_hub(request.user)
+
+
+class HubAdmin(HubOnly, admin.ModelAdmin):
+    pass
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class HubUserAdmin(HubOnly, UserAdmin):
+    pass
 
 
 class ReferenceDataAdmin(HubAdmin):

@@ -10,9 +10,10 @@ import os
 
 import pytest
 from django.conf import settings
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
-from apprenticeships.models import PostcodeDistrict, Role
+from apprenticeships.models import Role
 from apprenticeships.reference_data import reference_data_load
 from tests.factories import EmployerFactory, ProviderFactory, make_hub_user, make_user
 
@@ -35,19 +36,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Every database test sees the real reference data (reloaded after a transactional test's flush)."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("db" if not _is_transactional(request) else "transactional_db")
-    if not PostcodeDistrict.objects.exists():
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real reference data once, committed, into the test database."""
+    with django_db_blocker.unblock():
         reference_data_load()
 
 
-def _is_transactional(request: pytest.FixtureRequest) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    return bool(marker.kwargs.get("transaction")) if marker else False
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """A transactional test empties every table when it ends: put the reference data back."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        with item.config.stash[blocking_manager_key].unblock():
+            reference_data_load()
 
 
 @pytest.fixture
