@@ -48,9 +48,11 @@ class DemoLogin:
 
 def _districts_by_authority() -> dict[str, list[str]]:
     districts: dict[str, list[str]] = defaultdict(list)
-    for outcode, code in PostcodeDistrict.objects.filter(local_authority__in_city_region=True).order_by(
-        "-postcodes_total"
-    ).values_list("outcode", "local_authority__code"):
+    for outcode, code in (
+        PostcodeDistrict.objects.filter(local_authority__in_city_region=True)
+        .order_by("-postcodes_total")
+        .values_list("outcode", "local_authority__code")
+    ):
         districts[code].append(outcode)
     return districts
 
@@ -79,14 +81,18 @@ def _top_providers(limit: int) -> list[tuple[str, str, str]]:
 def _demo_user(username: str, role: str, organisation: Employer | Provider | None) -> None:
     if not User.objects.filter(username=username).exists():
         services.user_create(
-            username=username, password=DEMO_PASSWORD, email=f"{username}@example.org", role=role, organisation=organisation
+            username=username,
+            password=DEMO_PASSWORD,
+            email=f"{username}@example.org",
+            role=role,
+            organisation=organisation,
         )
 
 
 @transaction.atomic
 def demo_seed() -> list[DemoLogin]:
     """Create demo organisations and one user per role; return the logins."""
-    rng = random.Random(2026)  # fixed, so every demo database looks the same
+    rng = random.Random(2026)  # noqa: S311 - fixed seed so every demo database looks the same; not security
     districts = _districts_by_authority()
     employers = []
     for name, sector, authority, levy, pay_bill in DEMO_EMPLOYERS:

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from apprenticeships.models import Employer, Provider, Role
+from apprenticeships.models import CourseOffer, Employer, Provider, Role, Vacancy
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_PERMISSION_CLASSES
     from rest_framework.views import APIView
@@ -26,6 +26,8 @@ HUB_GROUP = "hub"
 ANONYMOUS = "anonymous"
 
 HUB = frozenset({Role.HUB})
+EMPLOYER = frozenset({Role.EMPLOYER})
+PROVIDER = frozenset({Role.PROVIDER})
 HUB_OR_EMPLOYER = frozenset({Role.HUB, Role.EMPLOYER})
 HUB_OR_PROVIDER = frozenset({Role.HUB, Role.PROVIDER})
 SIGNED_IN = frozenset({Role.HUB, Role.EMPLOYER, Role.PROVIDER})
@@ -42,6 +44,7 @@ ACCESS: dict[str, dict[str, frozenset]] = {
         "retrieve": HUB_OR_EMPLOYER,
         "create": HUB,
         "partial_update": HUB_OR_EMPLOYER,
+        "levy": HUB_OR_EMPLOYER,
     },
     "providers": {
         "list": HUB_OR_PROVIDER,
@@ -50,6 +53,31 @@ ACCESS: dict[str, dict[str, frozenset]] = {
         "partial_update": HUB_OR_PROVIDER,
     },
     "users": {"list": HUB, "retrieve": HUB, "create": HUB, "partial_update": HUB},
+    "vacancies": {
+        "list": HUB_OR_EMPLOYER,
+        "retrieve": HUB_OR_EMPLOYER,
+        "create": EMPLOYER,
+        "partial_update": EMPLOYER,
+        "update": EMPLOYER,
+        "destroy": EMPLOYER,
+        "submit": EMPLOYER,
+        "approve": HUB,
+        "refer": HUB,
+        "close": HUB_OR_EMPLOYER,
+        "withdraw": HUB_OR_EMPLOYER,
+        "filled": HUB_OR_EMPLOYER,
+    },
+    "public-vacancies": {"list": ANYONE, "retrieve": ANYONE},
+    "course-offers": {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": PROVIDER,
+        "partial_update": PROVIDER,
+        "update": PROVIDER,
+        "destroy": PROVIDER,
+        "import_csv": PROVIDER,
+        "import_template": PROVIDER,
+    },
 }
 
 
@@ -101,6 +129,40 @@ def visible_providers(user: User | AnonymousUser) -> QuerySet[Provider]:
     return Provider.objects.none()
 
 
+def visible_vacancies(user: User | AnonymousUser) -> QuerySet[Vacancy]:
+    """Hub staff see every vacancy; an employer its own. (Everyone sees live ones publicly.)"""
+    role = user_role(user)
+    if role == Role.HUB:
+        return Vacancy.objects.all()
+    if role == Role.EMPLOYER:
+        return Vacancy.objects.filter(employer__members__user=user)
+    return Vacancy.objects.none()
+
+
+def visible_offers(user: User | AnonymousUser) -> QuerySet[CourseOffer]:
+    """Hub staff see every offer; a provider its own and others' open ones; employers open ones."""
+    role = user_role(user)
+    if role == Role.HUB:
+        return CourseOffer.objects.all()
+    if role == Role.PROVIDER:
+        return CourseOffer.objects.filter(
+            Q(provider__members__user=user) | Q(status=CourseOffer.Status.OPEN)
+        ).distinct()
+    if role == Role.EMPLOYER:
+        return CourseOffer.objects.filter(status=CourseOffer.Status.OPEN)
+    return CourseOffer.objects.none()
+
+
+def owns(user: User | AnonymousUser, obj: object) -> bool:
+    """Whether the user's organisation owns an object that has an employer or a provider."""
+    organisation = user_organisation(user)
+    if isinstance(organisation, Employer):
+        return getattr(obj, "employer_id", None) == organisation.id
+    if isinstance(organisation, Provider):
+        return getattr(obj, "provider_id", None) == organisation.id
+    return False
+
+
 def visible_users(user: User | AnonymousUser) -> QuerySet[User]:
     return User.objects.all() if is_hub(user) else User.objects.none()
 
@@ -111,6 +173,10 @@ class RolePermission(BasePermission):
     message = "Your role does not allow this."
 
     def has_permission(self, request: Request, view: "APIView") -> bool:
+        handler = request.method.lower()
+        if handler not in view.http_method_names or not hasattr(view, handler):
+            # The view answers 405 Method Not Allowed to everyone: no role could do this, so don't blame the role.
+            return True
         rules = ACCESS.get(getattr(view, "access_name", ""), {})
         role = user_role(request.user) or ANONYMOUS
         method = "get" if request.method == "HEAD" else request.method.lower()
@@ -118,6 +184,15 @@ class RolePermission(BasePermission):
         if action in {"metadata", "options"}:
             return any(role in roles for roles in rules.values())
         return role in rules.get(action, frozenset())
+
+    def has_object_permission(self, request: Request, view: "APIView", obj: object) -> bool:
+        # Employers and providers may change only what their organisation owns; seeing something
+        # (another provider's open offer) is not owning it: 403.
+        if request.method in SAFE_METHODS or is_hub(request.user):
+            return True
+        if hasattr(obj, "employer_id") or hasattr(obj, "provider_id"):
+            return owns(request.user, obj)
+        return True
 
 
 def role_required(*roles: str) -> Callable:

@@ -174,6 +174,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apprenticeships.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -186,6 +187,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VacancyStatusEnum": "apprenticeships.models.vacancies.Vacancy.Status",
+        "CourseOfferStatusEnum": "apprenticeships.models.offers.CourseOffer.Status",
+        "StandardStatusEnum": "apprenticeships.models.standards.Standard.Status",
+    },
 }
 
 # --- Logging: one JSON object per line, for the log pipeline ---------------------------------

@@ -66,10 +66,22 @@ class ProviderSerializer(serializers.ModelSerializer):
         return attrs
 
 
+# A user's role and organisation live on the hub group or the membership, not on User: read them from there.
+class UserRoleField(serializers.ChoiceField):
+    def get_attribute(self, user: User) -> str | None:
+        return user_role(user)
+
+
+class UserOrganisationField(serializers.IntegerField):
+    def get_attribute(self, user: User) -> int | None:
+        organisation = user_organisation(user)
+        return organisation.id if organisation else None
+
+
 class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(write_only=True, style={"input_type": "password"}, trim_whitespace=False)
-    role = serializers.ChoiceField(choices=Role.choices)
-    organisation = serializers.IntegerField(
+    role = UserRoleField(choices=Role.choices)
+    organisation = UserOrganisationField(
         required=False, allow_null=True, help_text="Employer or provider id; required for those roles."
     )
     organisation_name = serializers.SerializerMethodField()
@@ -78,12 +90,6 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "password", "email", "role", "organisation", "organisation_name", "is_active"]
         read_only_fields = ["is_active"]
-
-    def to_representation(self, user: User) -> dict:
-        organisation = user_organisation(user)
-        data = super().to_representation(user)
-        data.update(role=user_role(user), organisation=organisation.id if organisation else None)
-        return data
 
     def get_organisation_name(self, user: User) -> str | None:
         organisation = user_organisation(user)
@@ -168,3 +174,23 @@ class PlaceSerializer(serializers.Serializer):
     imd_rank = serializers.IntegerField(
         allow_null=True, help_text="The authority's IMD 2019 rank of average score (1 = most deprived of 317)."
     )
+
+
+class LevyPositionSerializer(serializers.Serializer):
+    employer = serializers.IntegerField()
+    is_levy_payer = serializers.BooleanField()
+    annual_pay_bill = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    annual_levy = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=False, help_text="0.5% of pay bill less the allowance."
+    )
+    top_up = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
+    annual_funds = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=False, help_text="Levy plus the government top-up."
+    )
+    monthly_funds = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
+    committed = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=False, help_text="Estimated cost of its vacancies."
+    )
+    available = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
+    funds_expire_after_months = serializers.IntegerField()
+    transfer_allowance = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)

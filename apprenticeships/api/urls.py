@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from apprenticeships.api import views
+from apprenticeships.api import offers, vacancies, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -9,6 +9,9 @@ router.register("standards", views.StandardViewSet, basename="standard")
 router.register("employers", views.EmployerViewSet, basename="employer")
 router.register("providers", views.ProviderViewSet, basename="provider")
 router.register("users", views.UserViewSet, basename="user")
+router.register("vacancies", vacancies.VacancyViewSet, basename="vacancy")
+router.register("public/vacancies", vacancies.PublicVacancyViewSet, basename="public-vacancy")
+router.register("course-offers", offers.CourseOfferViewSet, basename="course-offer")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -20,6 +21,7 @@ from apprenticeships.permissions import (
     visible_users,
 )
 from apprenticeships.places import place_lookup
+from apprenticeships.services import levy
 
 
 class TokenView(ObtainAuthToken):
@@ -102,6 +104,12 @@ class EmployerViewSet(OrganisationViewSet):
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         serializer.instance = services.employer_create(**serializer.validated_data)
+
+    @extend_schema(responses=s.LevyPositionSerializer)
+    @action(detail=True, methods=["get"])
+    def levy(self, request: Request, pk: str | None = None) -> Response:
+        """The employer's levy position: a year's funds with the top-up, what its vacancies commit, what is left."""
+        return Response(s.LevyPositionSerializer(levy.levy_position(self.get_object()).as_dict()).data)
 
 
 class ProviderViewSet(OrganisationViewSet):

@@ -1,14 +1,23 @@
+from apprenticeships.models.delivery import DeliveryMode
+from apprenticeships.models.offers import Cohort, CourseOffer, OfferLocation
 from apprenticeships.models.organisations import Employer, Membership, Provider, Role
 from apprenticeships.models.places import LocalAuthority, Lsoa, PostcodeDistrict
 from apprenticeships.models.standards import Standard
+from apprenticeships.models.vacancies import Vacancy, VacancyTransition
 
 __all__ = [
+    "Cohort",
+    "CourseOffer",
+    "DeliveryMode",
     "Employer",
     "LocalAuthority",
     "Lsoa",
     "Membership",
+    "OfferLocation",
     "PostcodeDistrict",
     "Provider",
     "Role",
     "Standard",
+    "Vacancy",
+    "VacancyTransition",
 ]

@@ -14,4 +14,6 @@ class Command(BaseCommand):
         logins = demo_seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/sign-in/ as:"))
         for login in logins:
-            self.stdout.write(f"  {login.role:<18} username {login.username:<9} password {DEMO_PASSWORD}  ({login.organisation})")
+            self.stdout.write(
+                f"  {login.role:<18} username {login.username:<9} password {DEMO_PASSWORD}  ({login.organisation})"
+            )

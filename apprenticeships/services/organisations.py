@@ -1,4 +1,4 @@
-"""Writes for organisations and users. Views, API, admin and commands all come through here."""
+"""Organisations and users."""
 
 from decimal import Decimal
 

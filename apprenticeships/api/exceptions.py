@@ -1,0 +1,18 @@
+"""Business-rule errors from services become ordinary API errors: 400 with field messages, 409 for a state conflict."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from apprenticeships.services.vacancies import VacancyConflict
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    if isinstance(exc, VacancyConflict):
+        body = {"detail": str(exc), "status": exc.vacancy.status}
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,277 @@
+"""Vacancies API: employers' vacancies with their lifecycle actions, and the public search."""
+
+from decimal import Decimal
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apprenticeships import selectors
+from apprenticeships.api.serializers import LocalAuthoritySerializer
+from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacancy, VacancyTransition
+from apprenticeships.permissions import user_organisation, visible_vacancies
+from apprenticeships.places import place_lookup
+from apprenticeships.services import levy, vacancies
+
+MONEY = {"max_digits": 7, "decimal_places": 2, "coerce_to_string": False}
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", default=None)
+    at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = VacancyTransition
+        fields = ["from_status", "to_status", "by", "at", "comment"]
+
+
+class FundingSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=["levy", "co_investment", "levy_transfer"])
+    estimated_cost = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    employer_pays = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    government_pays = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    levy_used = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    shortfall = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    summary = serializers.CharField()
+
+
+class VacancySerializer(serializers.ModelSerializer):
+    standard = serializers.SlugRelatedField(slug_field="lars_code", queryset=Standard.objects.all())
+    standard_title = serializers.CharField(source="standard.title", read_only=True)
+    level = serializers.IntegerField(source="standard.level", read_only=True)
+    positions = serializers.IntegerField(min_value=1, max_value=100)
+    weekly_wage = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
+    hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    postcode = serializers.CharField(max_length=10)
+    delivery_modes = serializers.ListField(child=serializers.ChoiceField(choices=DeliveryMode.choices), min_length=1)
+    local_authority = LocalAuthoritySerializer(read_only=True)
+    funding = serializers.SerializerMethodField()
+    history = TransitionSerializer(source="transitions", many=True, read_only=True)
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "id",
+            "employer",
+            "title",
+            "description",
+            "standard",
+            "standard_title",
+            "level",
+            "positions",
+            "weekly_wage",
+            "hours_per_week",
+            "postcode",
+            "start_date",
+            "closing_date",
+            "delivery_modes",
+            "notes",
+            "status",
+            "local_authority",
+            "funding",
+            "submitted_at",
+            "live_at",
+            "created_at",
+            "updated_at",
+            "history",
+        ]
+        read_only_fields = ["employer", "status", "submitted_at", "live_at"]
+
+    @extend_schema_field(FundingSerializer)
+    def get_funding(self, vacancy: Vacancy) -> dict:
+        position = levy.levy_position(vacancy.employer, committed=getattr(vacancy, "employer_committed", None))
+        return levy.vacancy_funding(vacancy, position).as_dict()
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class VacancyFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Vacancy.Status.choices)
+    standard = django_filters.NumberFilter(field_name="standard__lars_code")
+    level = django_filters.NumberFilter(field_name="standard__level")
+    local_authority = django_filters.CharFilter(field_name="local_authority__code")
+
+    class Meta:
+        model = Vacancy
+        fields = ["status", "standard", "level", "local_authority"]
+
+
+class VacancyViewSet(viewsets.ModelViewSet):
+    """Employers' vacancies. Employers create and edit their own; hub staff review them."""
+
+    access_name = "vacancies"
+    serializer_class = VacancySerializer
+    filterset_class = VacancyFilter
+    search_fields = ["title", "description", "standard__title"]
+    ordering_fields = ["created_at", "closing_date", "start_date", "weekly_wage", "submitted_at"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Vacancy]:
+        return (
+            visible_vacancies(self.request.user)
+            .select_related("employer", "standard", "local_authority")
+            .prefetch_related(Prefetch("transitions", VacancyTransition.objects.select_related("by")))
+            .annotate(employer_committed=levy.committed_subquery())
+        )
+
+    def perform_create(self, serializer: VacancySerializer) -> None:
+        employer = user_organisation(self.request.user)
+        serializer.instance = vacancies.vacancy_create(
+            employer=employer, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: VacancySerializer) -> None:
+        vacancies.vacancy_update(serializer.instance, by=self.request.user, **serializer.validated_data)
+
+    def perform_destroy(self, instance: Vacancy) -> None:
+        vacancies.vacancy_delete(instance)
+
+    def _respond(self, vacancy: Vacancy, status_code: int = 200) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=vacancy.pk)).data, status=status_code)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return self._respond(serializer.instance, 201)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return self._respond(serializer.instance)
+
+    def _transition(self, request: Request, name: str) -> Response:
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        vacancy = vacancies.vacancy_transition(
+            self.get_object(), name, by=request.user, comment=body.validated_data["comment"]
+        )
+        return self._respond(vacancy)
+
+    @extend_schema(request=CommentSerializer, responses=VacancySerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Send a draft to hub review (the closing date must be at least 7 days ahead)."""
+        return self._transition(request, "submit")
+
+    @extend_schema(request=CommentSerializer, responses=VacancySerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Hub QA: publish a submitted vacancy."""
+        return self._transition(request, "approve")
+
+    @extend_schema(request=CommentSerializer, responses=VacancySerializer)
+    @action(detail=True, methods=["post"])
+    def refer(self, request: Request, pk: str | None = None) -> Response:
+        """Hub QA: send a submitted vacancy back to draft; the comment says what to change."""
+        return self._transition(request, "refer")
+
+    @extend_schema(request=CommentSerializer, responses=VacancySerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Stop taking applications for a live vacancy."""
+        return self._transition(request, "close")
+
+    @extend_schema(request=CommentSerializer, responses=VacancySerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Withdraw a draft, submitted or live vacancy."""
+        return self._transition(request, "withdraw")
+
+    @extend_schema(request=CommentSerializer, responses=VacancySerializer)
+    @action(detail=True, methods=["post"])
+    def filled(self, request: Request, pk: str | None = None) -> Response:
+        """Mark a live vacancy as filled."""
+        return self._transition(request, "filled")
+
+
+class PublicVacancySerializer(serializers.ModelSerializer):
+    """What anyone may see of a live vacancy: no notes, no funding, no employer details but its name."""
+
+    standard = serializers.IntegerField(source="standard.lars_code")
+    level = serializers.IntegerField(source="standard.level")
+    weekly_wage = serializers.DecimalField(**MONEY)
+    hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    postcode = serializers.CharField(source="outcode", help_text="The postcode district only, e.g. L1.")
+    local_authority = LocalAuthoritySerializer()
+    employer_name = serializers.CharField(source="employer.name")
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "id",
+            "title",
+            "description",
+            "standard",
+            "level",
+            "positions",
+            "weekly_wage",
+            "hours_per_week",
+            "postcode",
+            "local_authority",
+            "start_date",
+            "closing_date",
+            "employer_name",
+        ]
+
+
+class PublicSearchSerializer(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    level = serializers.IntegerField(required=False, min_value=2, max_value=7)
+    local_authority = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    within_km = serializers.FloatField(required=False, min_value=1, max_value=500)
+    ordering = serializers.ChoiceField(choices=list(selectors.PUBLIC_SORTS), required=False, default="closing_date")
+
+    def validate_postcode(self, value: str) -> object:
+        if not value.strip():
+            return None
+        try:
+            return place_lookup(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+    def validate_local_authority(self, value: str) -> str:
+        if value and not LocalAuthority.objects.filter(Q(code=value) | Q(name__iexact=value)).exists():
+            raise serializers.ValidationError(f"“{value}” is not a local authority name or GSS code.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("within_km") is not None and not attrs.get("postcode"):
+            raise serializers.ValidationError({"within_km": ["Give a postcode to search within a distance of it."]})
+        if attrs.get("ordering") == "distance" and not attrs.get("postcode"):
+            raise serializers.ValidationError({"ordering": ["Give a postcode to sort by distance."]})
+        return attrs
+
+
+@extend_schema(parameters=[PublicSearchSerializer])
+class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Live vacancies, for anyone: search by text, level, local authority and distance from a postcode."""
+
+    access_name = "public-vacancies"
+    serializer_class = PublicVacancySerializer
+    filter_backends: list = []
+    authentication_classes: list = []  # public: no session, so no CSRF and no cookies needed
+
+    def get_queryset(self) -> QuerySet[Vacancy]:
+        if self.action != "list":
+            return selectors.public_vacancies()
+        params = PublicSearchSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data
+        return selectors.public_vacancies(
+            text=query.get("search", "").strip(),
+            level=query.get("level"),
+            local_authority=query.get("local_authority", "").strip(),
+            near=query.get("postcode"),
+            within_km=query.get("within_km"),
+            sort=query["ordering"],
+        )

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+
+from apprenticeships.models.base import TimeStampedModel
+from apprenticeships.models.delivery import DeliveryModesMixin
+from apprenticeships.models.organisations import Employer
+from apprenticeships.models.places import LocalAuthority
+from apprenticeships.models.standards import Standard
+
+
+class Vacancy(DeliveryModesMixin, TimeStampedModel):
+    """An apprenticeship vacancy posted by an employer, funded by the levy or co-investment."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        LIVE = "live", "Live"
+        FILLED = "filled", "Filled"
+        CLOSED = "closed", "Closed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="vacancies")
+    title = models.CharField(max_length=150)
+    description = models.TextField(max_length=5000)
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="vacancies")
+    positions = models.PositiveSmallIntegerField(default=1)
+    weekly_wage = models.DecimalField(max_digits=7, decimal_places=2)
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
+    postcode = models.CharField(max_length=8)
+    outcode = models.CharField(max_length=4)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="vacancies")
+    start_date = models.DateField()
+    closing_date = models.DateField()
+    notes = models.TextField(max_length=2000, blank=True, help_text="For providers only; never shown publicly.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    live_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "vacancies"
+        indexes = [models.Index(fields=["status", "closing_date"]), models.Index(fields=["standard", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(positions__gte=1), name="vacancy_positions_at_least_one"),
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__gte=16, hours_per_week__lte=48), name="vacancy_hours_16_to_48"
+            ),
+            models.CheckConstraint(condition=models.Q(weekly_wage__gt=0), name="vacancy_wage_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.employer})"
+
+
+class VacancyTransition(models.Model):
+    """One step of a vacancy's lifecycle: who moved it, when, from what to what, and why."""
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=Vacancy.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Vacancy.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    comment = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.vacancy_id}: {self.from_status or 'new'} → {self.to_status}"

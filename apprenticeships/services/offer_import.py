@@ -1,0 +1,173 @@
+"""Bulk upload of course offers from CSV: the whole file is checked, then all rows are saved or none."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apprenticeships.models import CourseOffer, DeliveryMode, Provider, Standard
+from apprenticeships.services.offers import offer_create, offer_rules_check
+
+MAX_ROWS = 1000
+MAX_BYTES = 1_048_576  # 1 MiB
+
+# column -> what it holds, for the upload page and the template's documentation.
+COLUMNS: dict[str, str] = {
+    "standard": "LARS code of the apprenticeship standard, e.g. 2",
+    "title": "Course title, up to 150 characters",
+    "description": "What the course covers (optional)",
+    "price": "Price per apprentice in pounds, no more than the standard's funding band, e.g. 15000",
+    "delivery_modes": "One or more of day_release, block_release, workplace, online, separated by ;",
+    "national": "yes if delivered anywhere in England, otherwise no",
+    "locations": "Delivery postcodes with a radius in km, postcode:km separated by ;, e.g. L3 5TR:25;CH41:15",
+    "cohorts": "Start dates (YYYY-MM-DD) with places, date:places separated by ;, e.g. 2027-01-11:12;2027-04-12:8",
+    "status": "open or closed (optional, default open)",
+}
+REQUIRED = ["standard", "title", "price", "delivery_modes"]
+TEMPLATE_ROWS = [
+    [
+        "2",
+        "Software developer (level 4)",
+        "Day release at our Liverpool campus",
+        "15000",
+        "day_release;online",
+        "no",
+        "L3 5TR:25",
+        "2027-01-11:12;2027-04-12:8",
+        "open",
+    ],
+]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # line in the file; the header is line 1
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportRejected(Exception):
+    """The file was not saved; `errors` says what to fix, by row and column."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(TEMPLATE_ROWS)
+    return out.getvalue()
+
+
+def _pairs(text: str, what: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in filter(None, (part.strip() for part in text.split(";"))):
+        left, sep, right = item.rpartition(":")
+        if not sep or not left.strip() or not right.strip():
+            raise ValueError(f"“{item}” is not in the form {what}.")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+def _parse_row(raw: dict[str, str], standards: dict[int, Standard]) -> tuple[dict, dict[str, str]]:
+    """Turn one CSV row into offer values, or column -> message for what can't be read."""
+    values: dict = {}
+    errors: dict[str, str] = {}
+    cell = {column: (raw.get(column) or "").strip() for column in COLUMNS}
+    for column in REQUIRED:
+        if not cell[column]:
+            errors[column] = "This column is required."
+    if cell["standard"] and "standard" not in errors:
+        try:
+            values["standard"] = standards[int(cell["standard"])]
+        except (ValueError, KeyError):
+            errors["standard"] = f"“{cell['standard']}” is not the LARS code of a standard."
+    if cell["title"]:
+        if len(cell["title"]) > 150:
+            errors["title"] = "The title must be 150 characters or fewer."
+        values["title"] = cell["title"]
+    values["description"] = cell["description"]
+    if cell["price"]:
+        try:
+            values["price"] = Decimal(cell["price"].replace(",", "").lstrip("£")).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            errors["price"] = f"“{cell['price']}” is not an amount in pounds."
+    if cell["delivery_modes"]:
+        modes = [mode.strip() for mode in cell["delivery_modes"].split(";") if mode.strip()]
+        unknown = [mode for mode in modes if mode not in DeliveryMode.values]
+        if unknown:
+            errors["delivery_modes"] = f"Unknown delivery mode “{unknown[0]}”: use {', '.join(DeliveryMode.values)}."
+        values["delivery_modes"] = modes
+    national = cell["national"].lower() or "no"
+    if national not in {"yes", "no", "true", "false", "y", "n"}:
+        errors["national"] = f"“{cell['national']}” should be yes or no."
+    values["national"] = national in {"yes", "true", "y"}
+    try:
+        values["locations"] = [
+            {"postcode": postcode, "radius_km": int(km)} for postcode, km in _pairs(cell["locations"], "postcode:km")
+        ]
+    except ValueError as invalid:
+        errors["locations"] = str(invalid) if "form" in str(invalid) else "Each radius must be a whole number of km."
+    try:
+        values["cohorts"] = [
+            {"start_date": date.fromisoformat(day), "places": int(places)}
+            for day, places in _pairs(cell["cohorts"], "YYYY-MM-DD:places")
+        ]
+    except ValueError as invalid:
+        errors["cohorts"] = str(invalid) if "form" in str(invalid) else "Use dates as YYYY-MM-DD and whole places."
+    status = cell["status"].lower() or CourseOffer.Status.OPEN
+    if status not in CourseOffer.Status.values:
+        errors["status"] = f"“{cell['status']}” should be open or closed."
+    values["status"] = status
+    return values, errors
+
+
+def _read(data: bytes) -> list[dict[str, str]]:
+    if len(data) > MAX_BYTES:
+        raise ImportRejected([RowError(0, "file", f"The file is larger than {MAX_BYTES // 1024} KB.")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected([RowError(0, "file", "The file must be a CSV saved as UTF-8.")]) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [column for column in COLUMNS if column not in header and column in REQUIRED + ["locations", "cohorts"]]
+    if missing:
+        raise ImportRejected([RowError(1, column, "This column is missing from the header row.") for column in missing])
+    reader.fieldnames = header
+    rows = list(reader)
+    if not rows:
+        raise ImportRejected([RowError(0, "file", "The file has a header but no offers.")])
+    if len(rows) > MAX_ROWS:
+        raise ImportRejected([RowError(0, "file", f"The file has {len(rows):,} rows; upload at most {MAX_ROWS:,}.")])
+    return rows
+
+
+def offers_import(*, provider: Provider, data: bytes) -> list[CourseOffer]:
+    """Check every row of a CSV of offers; save them all, or raise ImportRejected and save none."""
+    rows = _read(data)
+    standards = Standard.objects.in_bulk(field_name="lars_code")
+    parsed, errors = [], []
+    for line, raw in enumerate(rows, start=2):
+        values, row_errors = _parse_row(raw, standards)
+        try:
+            offer_rules_check(values)  # the rules too, on what could be read, so one upload shows every problem
+        except ValidationError as invalid:
+            for field, messages in invalid.message_dict.items():
+                row_errors.setdefault(field, " ".join(messages))
+        errors += [RowError(line, column, message) for column, message in row_errors.items()]
+        parsed.append(values)
+    if errors:
+        raise ImportRejected(errors)
+    with transaction.atomic():
+        return [offer_create(provider=provider, **values) for values in parsed]

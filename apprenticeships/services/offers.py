@@ -1,0 +1,158 @@
+"""Course offers: what a provider delivers, where, how, when and at what price."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apprenticeships.models import Cohort, CourseOffer, DeliveryMode, OfferLocation, Provider, Standard
+from apprenticeships.models.delivery import modes_to_mask
+from apprenticeships.places import place_lookup
+
+MAX_RADIUS_KM = 200
+MAX_PLACES = 500
+OFFER_FIELDS = frozenset(
+    {"standard", "title", "description", "price", "delivery_modes", "national", "locations", "cohorts", "status"}
+)
+
+
+def offer_rules_check(values: dict, *, instance: CourseOffer | None = None, today: date | None = None) -> list[dict]:
+    """Check an offer's business rules; return its delivery locations, located.
+
+    Raises ValidationError with messages per field; a message about one location or cohort names
+    it by position ("Location 2: …").
+    """
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def error(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    standard: Standard | None = values.get("standard", instance.standard if instance else None)
+    newly_chosen = "standard" in values and (instance is None or standard != instance.standard)
+    if newly_chosen and standard.status == Standard.Status.RETIRED:
+        error("standard", f"{standard.title} (LARS {standard.lars_code}) is retired; choose a current standard.")
+    price = values.get("price", instance.price if instance else None)
+    if price is not None and standard is not None:
+        if price < 0:
+            error("price", "The price can't be negative.")
+        elif price > standard.max_funding:
+            error(
+                "price",
+                f"The price £{price:,.2f} is above the maximum funding band for {standard.title} "
+                f"(£{standard.max_funding:,}).",
+            )
+    modes = values.get("delivery_modes")
+    if modes is not None and not modes:
+        error("delivery_modes", "Choose at least one way the training is delivered.")
+    elif modes and set(modes) - set(DeliveryMode.values):
+        error("delivery_modes", f"Choose from {', '.join(DeliveryMode.values)}.")
+
+    located = []
+    for number, location in enumerate(values.get("locations") or [], start=1):
+        radius = location.get("radius_km")
+        if radius is None or not 1 <= radius <= MAX_RADIUS_KM:
+            error("locations", f"Location {number}: the radius must be between 1 and {MAX_RADIUS_KM} km.")
+        try:
+            place = place_lookup(location.get("postcode", ""))
+        except ValidationError as invalid:
+            error("locations", f"Location {number}: {invalid.messages[0]}")
+            continue
+        if not place.in_england:
+            error("locations", f"Location {number}: {place.postcode} is outside England.")
+        located.append(
+            {
+                "postcode": place.postcode,
+                "radius_km": radius,
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+                "local_authority": place.local_authority,
+            }
+        )
+    national = values.get("national", instance.national if instance else False)
+    has_locations = (
+        bool(values["locations"]) if "locations" in values else bool(instance and instance.locations.exists())
+    )
+    if not national and not has_locations:
+        error("locations", "Add at least one delivery location, or mark the offer as national.")
+
+    existing = {cohort.id: cohort for cohort in instance.cohorts.all()} if instance else {}
+    seen_dates: set[date] = set()
+    for number, cohort in enumerate(values.get("cohorts") or [], start=1):
+        start, places, cohort_id = cohort.get("start_date"), cohort.get("places"), cohort.get("id")
+        if cohort_id is not None and cohort_id not in existing:
+            error("cohorts", f"Cohort {number}: this offer has no cohort {cohort_id}.")
+        if places is None or not 1 <= places <= MAX_PLACES:
+            error("cohorts", f"Cohort {number}: places must be between 1 and {MAX_PLACES}.")
+        if start is None:
+            error("cohorts", f"Cohort {number}: enter a start date.")
+            continue
+        unchanged = cohort_id in existing and existing[cohort_id].start_date == start
+        if start < today and not unchanged:
+            error("cohorts", f"Cohort {number}: the start date {start:%d %B %Y} is in the past.")
+        if start in seen_dates:
+            error("cohorts", f"Cohort {number}: another cohort already starts on {start:%d %B %Y}.")
+        seen_dates.add(start)
+    if errors:
+        raise ValidationError(errors)
+    return located
+
+
+def _save(offer: CourseOffer, values: dict, located: list[dict]) -> CourseOffer:
+    for field, value in values.items():
+        if field == "delivery_modes":
+            offer.delivery_mask = modes_to_mask(value)
+        elif field not in ("locations", "cohorts"):
+            setattr(offer, field, value)
+    offer.save()
+    if "locations" in values:
+        offer.locations.all().delete()
+        OfferLocation.objects.bulk_create(OfferLocation(offer=offer, **location) for location in located)
+    if "cohorts" in values:
+        _cohorts_sync(offer, values["cohorts"])
+    return offer
+
+
+def _cohorts_sync(offer: CourseOffer, cohorts: list[dict]) -> None:
+    """Keep cohorts by id (matches will refer to them), add new ones, drop those left out."""
+    existing = {cohort.id: cohort for cohort in offer.cohorts.all()}
+    kept = {c["id"] for c in cohorts if c.get("id") is not None}
+    offer.cohorts.exclude(id__in=kept).delete()
+    for cohort in cohorts:
+        if cohort.get("id") is not None:
+            row = existing[cohort["id"]]
+            row.start_date, row.places = cohort["start_date"], cohort["places"]
+            row.save(update_fields=["start_date", "places", "updated_at"])
+    Cohort.objects.bulk_create(
+        Cohort(offer=offer, start_date=c["start_date"], places=c["places"]) for c in cohorts if c.get("id") is None
+    )
+
+
+def _check_fields(values: dict) -> None:
+    unknown = set(values) - OFFER_FIELDS
+    if unknown:
+        raise TypeError(f"not course offer fields: {sorted(unknown)}")
+
+
+@transaction.atomic
+def offer_create(*, provider: Provider, **values: object) -> CourseOffer:
+    """Create a course offer for the provider with its locations and cohorts."""
+    _check_fields(values)
+    located = offer_rules_check(values)
+    return _save(CourseOffer(provider=provider, price=Decimal(0)), values, located)
+
+
+@transaction.atomic
+def offer_update(offer: CourseOffer, **values: object) -> CourseOffer:
+    """Change an offer; locations given replace the old ones, cohorts are matched by id."""
+    _check_fields(values)
+    locked = CourseOffer.objects.select_for_update().select_related("standard").get(pk=offer.pk)
+    located = offer_rules_check(values, instance=locked)
+    return _save(locked, values, located)
+
+
+def offer_delete(offer: CourseOffer) -> None:
+    """Delete an offer with its locations and cohorts."""
+    offer.delete()

@@ -1,0 +1,212 @@
+"""Vacancies: the rules an employer's vacancy must meet and its lifecycle.
+
+draft → submitted (employer) → live (hub QA approves) or back to draft with a comment (hub
+refers) → filled / closed / withdrawn. Every transition is recorded. Each one is a conditional
+change under a row lock, so two people acting at once can't both win.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apprenticeships.models import DeliveryMode, Employer, Standard, Vacancy, VacancyTransition
+from apprenticeships.models.delivery import modes_to_mask
+from apprenticeships.places import place_lookup
+
+S = Vacancy.Status
+MIN_HOURS, MAX_HOURS = 16, 48  # a week; GOV.UK Recruit an apprentice
+CLOSING_NOTICE_DAYS = 7  # the closing date must be at least this far ahead when submitted
+MATERIAL_FIELDS = frozenset(
+    {"title", "description", "standard", "weekly_wage", "hours_per_week", "postcode", "start_date", "delivery_modes"}
+)
+EDITABLE_FIELDS = MATERIAL_FIELDS | {"positions", "closing_date", "notes"}
+
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (frozenset({S.DRAFT}), S.SUBMITTED),
+    "approve": (frozenset({S.SUBMITTED}), S.LIVE),
+    "refer": (frozenset({S.SUBMITTED}), S.DRAFT),
+    "close": (frozenset({S.LIVE}), S.CLOSED),
+    "withdraw": (frozenset({S.DRAFT, S.SUBMITTED, S.LIVE}), S.WITHDRAWN),
+    "filled": (frozenset({S.LIVE}), S.FILLED),
+}
+
+
+class VacancyConflict(Exception):
+    """The vacancy's current status doesn't allow what was asked."""
+
+    def __init__(self, message: str, vacancy: Vacancy) -> None:
+        super().__init__(message)
+        self.vacancy = vacancy
+
+
+def minimum_weekly_wage(hours_per_week: Decimal) -> Decimal:
+    return (settings.APPRENTICE_MINIMUM_HOURLY_RATE * Decimal(hours_per_week)).quantize(Decimal("0.01"))
+
+
+def vacancy_rules_check(values: dict, *, instance: Vacancy | None = None, today: date | None = None) -> dict:
+    """Check a vacancy's business rules over the merged values; return the located place fields.
+
+    Raises ValidationError with a message per field, naming the rule broken.
+    """
+    today = today or timezone.localdate()
+    merged = {field: getattr(instance, field) for field in EDITABLE_FIELDS} if instance else {}
+    merged.update(values)
+    errors: dict[str, list[str]] = {}
+
+    def error(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    standard: Standard | None = merged.get("standard")
+    if standard and standard.status == Standard.Status.RETIRED and (instance is None or standard != instance.standard):
+        error("standard", f"{standard.title} (LARS {standard.lars_code}) is retired; choose a current standard.")
+    hours = merged.get("hours_per_week")
+    if hours is not None and not MIN_HOURS <= hours <= MAX_HOURS:
+        error("hours_per_week", f"Hours per week must be between {MIN_HOURS} and {MAX_HOURS}.")
+    wage = merged.get("weekly_wage")
+    if wage is not None and hours is not None and MIN_HOURS <= hours <= MAX_HOURS:
+        minimum = minimum_weekly_wage(hours)
+        if wage < minimum:
+            error(
+                "weekly_wage",
+                f"The weekly wage must be at least £{minimum} (the apprentice minimum wage of "
+                f"£{settings.APPRENTICE_MINIMUM_HOURLY_RATE} an hour × {hours:g} hours).",
+            )
+    if merged.get("positions") is not None and merged["positions"] < 1:
+        error("positions", "There must be at least 1 position.")
+    modes = merged.get("delivery_modes")
+    if modes is not None and not modes:
+        error("delivery_modes", "Choose at least one way the training could be delivered.")
+    elif modes and set(modes) - set(DeliveryMode.values):
+        error("delivery_modes", f"Choose from {', '.join(DeliveryMode.values)}.")
+    start, closing = merged.get("start_date"), merged.get("closing_date")
+    if closing is not None and "closing_date" in values and closing < today:
+        error("closing_date", "The closing date can't be in the past.")
+    if start is not None and closing is not None and start <= closing:
+        error("start_date", "The start date must be after the closing date.")
+    located: dict = {}
+    if "postcode" in values:
+        try:
+            place = place_lookup(values["postcode"])
+        except ValidationError as invalid:
+            error("postcode", invalid.messages[0])
+        else:
+            if not place.in_england:
+                error("postcode", f"{place.postcode} is outside England; levy-funded apprenticeships are in England.")
+            located = {
+                "postcode": place.postcode,
+                "outcode": place.outcode,
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+                "local_authority": place.local_authority,
+            }
+    if errors:
+        raise ValidationError(errors)
+    return located
+
+
+def _apply(vacancy: Vacancy, values: dict, located: dict) -> None:
+    for field, value in {**values, **located}.items():
+        if field == "delivery_modes":
+            vacancy.delivery_mask = modes_to_mask(value)
+        else:
+            setattr(vacancy, field, value)
+
+
+def _differs(old: object, new: object) -> bool:
+    if isinstance(old, list):  # delivery modes: order doesn't matter
+        return set(old) != set(new)
+    return old != new
+
+
+def _record(vacancy: Vacancy, from_status: str, *, by: User | None, comment: str = "") -> None:
+    VacancyTransition.objects.create(
+        vacancy=vacancy, from_status=from_status, to_status=vacancy.status, by=by, comment=comment
+    )
+
+
+@transaction.atomic
+def vacancy_create(*, employer: Employer, by: User | None, **values: object) -> Vacancy:
+    """Create a draft vacancy for the employer."""
+    unknown = set(values) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not vacancy fields: {sorted(unknown)}")
+    located = vacancy_rules_check(values)
+    vacancy = Vacancy(employer=employer, status=S.DRAFT)
+    _apply(vacancy, values, located)
+    vacancy.save()
+    _record(vacancy, "", by=by, comment="Created")
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Vacancy:
+    """Change a draft freely; a live vacancy's material change sends it back to hub QA."""
+    locked = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    if locked.status not in (S.DRAFT, S.LIVE):
+        raise VacancyConflict(f"A {locked.get_status_display().lower()} vacancy can't be changed.", locked)
+    located = vacancy_rules_check(values, instance=locked)
+    changed = {f for f, v in {**values, **located}.items() if f in values and _differs(getattr(locked, f), v)}
+    _apply(locked, values, located)
+    material = sorted(changed & MATERIAL_FIELDS)
+    if locked.status == S.LIVE and material:
+        locked.status, locked.submitted_at = S.SUBMITTED, timezone.now()
+        locked.save()
+        _record(locked, S.LIVE, by=by, comment=f"Changed while live ({', '.join(material)}): back to hub review.")
+    else:
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def vacancy_transition(vacancy: Vacancy, action: str, *, by: User | None, comment: str = "") -> Vacancy:
+    """Move a vacancy along its lifecycle (submit, approve, refer, close, withdraw, filled)."""
+    sources, target = TRANSITIONS[action]
+    locked = Vacancy.objects.select_for_update().select_related("standard").get(pk=vacancy.pk)
+    if locked.status not in sources:
+        raise VacancyConflict(f"Can't {action} a vacancy that is {locked.get_status_display().lower()}.", locked)
+    comment = comment.strip()
+    if action == "refer" and not comment:
+        raise ValidationError({"comment": ["Say what the employer needs to change before it can go live."]})
+    if action == "submit":
+        vacancy_submit_check(locked)
+    from_status = locked.status
+    locked.status = target
+    if action == "submit":
+        locked.submitted_at = timezone.now()
+    if action == "approve":
+        locked.live_at = timezone.now()
+    locked.save(update_fields=["status", "submitted_at", "live_at", "updated_at"])
+    _record(locked, from_status, by=by, comment=comment)
+    return locked
+
+
+def vacancy_submit_check(vacancy: Vacancy, *, today: date | None = None) -> None:
+    """The rules a vacancy must meet to go to hub review: all of them, and a closing date a week ahead."""
+    today = today or timezone.localdate()
+    values = {field: getattr(vacancy, field) for field in EDITABLE_FIELDS if field != "postcode"}
+    values["delivery_modes"] = vacancy.delivery_modes
+    errors = {}
+    try:
+        vacancy_rules_check(values, today=today)
+    except ValidationError as invalid:
+        errors = invalid.message_dict
+    if vacancy.closing_date < today + timedelta(days=CLOSING_NOTICE_DAYS):
+        errors.setdefault("closing_date", []).append(
+            f"The closing date must be at least {CLOSING_NOTICE_DAYS} days from today "
+            f"({today + timedelta(days=CLOSING_NOTICE_DAYS):%d %B %Y} or later)."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def vacancy_delete(vacancy: Vacancy) -> None:
+    """Delete a draft; anything that has been submitted is kept (withdraw it instead)."""
+    deleted, _ = Vacancy.objects.filter(pk=vacancy.pk, status=S.DRAFT).delete()
+    if not deleted:
+        raise VacancyConflict("Only a draft can be deleted; withdraw a submitted or live vacancy instead.", vacancy)
