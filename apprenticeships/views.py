@@ -32,5 +32,12 @@ def standard_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "apprenticeships/standard_list.html",
-        {"page": page, "query": query, "routes": routes, "filters": filterset},
+        {
+            "page": page,
+            # Page numbers with "…" gaps for the GOV.UK pagination component.
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "query": query,
+            "routes": routes,
+            "filters": filterset,
+        },
     )
