@@ -7,13 +7,13 @@ which is as precise as the shipped data allows.
 import re
 from dataclasses import dataclass
 
-import numpy as np
 from django.core.exceptions import ValidationError
-from numpy.typing import ArrayLike
 
 from apprenticeships.models import LocalAuthority, PostcodeDistrict
+from matching.ml.geo import EARTH_RADIUS_KM, haversine_km
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+__all__ = ["EARTH_RADIUS_KM", "Place", "haversine_km", "place_lookup", "postcode_normalise"]
+
 
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
 _FULL_POSTCODE = re.compile(rf"^({_OUTWARD})([0-9][A-Z]{{2}})$")
@@ -76,11 +76,3 @@ def place_lookup(raw: str) -> Place:
         longitude=district.longitude,
         local_authority=district.local_authority,
     )
-
-
-def haversine_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> np.ndarray | float:
-    """Great-circle distance in km; arguments broadcast like numpy arrays (degrees)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return distance.item() if distance.ndim == 0 else distance

@@ -95,8 +95,13 @@ def local_authorities_wanted() -> dict[str, dict]:
                 "name": _clean_authority_name(row["admin_district_name"]),
                 "country_code": row["country_code"],
             }
+    current_english_names = {values["name"] for code, values in wanted.items() if code.startswith("E")}
     for code, row in imd_by_code.items():
         # Districts abolished since 2019 keep their IMD record even with no postcode district now.
+        # A district that only changed its code (matched by name below) is not abolished: one row,
+        # so that each of the 317 IMD records belongs to exactly one authority.
+        if code not in wanted and row["lad19nm"] in current_english_names:
+            continue
         wanted.setdefault(code, {"name": row["lad19nm"], "country_code": "E92000001"})
     for code, values in wanted.items():
         # Barnsley and Sheffield changed code after a 2023 boundary change; IMD 2019 has the old one.

@@ -1,9 +1,11 @@
 """Reads for pages and the API."""
 
 import math
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.conf import settings
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
@@ -28,6 +30,7 @@ def hub_overview() -> dict:
         "providers": Provider.objects.count(),
         "users": Membership.objects.count(),
         "standards": Standard.objects.filter(status=Standard.Status.APPROVED).count(),
+        "vacancies_to_review": Vacancy.objects.filter(status=Vacancy.Status.SUBMITTED).count(),
     }
 
 
@@ -101,3 +104,77 @@ def offers_within(queryset: QuerySet[CourseOffer], *, near: Place, within_km: fl
         distance_sq__lte=within_km * within_km
     )
     return queryset.filter(id__in=nearby.values("offer_id"))
+
+
+def review_deadline(submitted_at: datetime) -> datetime:
+    """When hub QA should have reviewed a vacancy: working days after submission, weekends skipped.
+
+    Bank holidays are not known, so they count as working days.
+    """
+    deadline = timezone.localtime(submitted_at)
+    if deadline.weekday() >= 5:  # sent at the weekend: the clock starts on Monday morning
+        deadline = (deadline + timedelta(days=7 - deadline.weekday())).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+    for _ in range(settings.VACANCY_REVIEW_WORKING_DAYS):
+        deadline += timedelta(days=1)
+        while deadline.weekday() >= 5:
+            deadline += timedelta(days=1)
+    return deadline
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    vacancy: Vacancy
+    deadline: datetime
+    overdue: bool
+
+
+def qa_queue(*, now: datetime | None = None) -> list[QueueItem]:
+    """Submitted vacancies waiting for hub QA, oldest first, each with its review deadline."""
+    now = now or timezone.now()
+    waiting = (
+        Vacancy.objects.filter(status=Vacancy.Status.SUBMITTED)
+        .select_related("employer", "standard", "local_authority")
+        .order_by("submitted_at", "id")
+    )
+    items = []
+    for vacancy in waiting:
+        deadline = review_deadline(vacancy.submitted_at or vacancy.updated_at)
+        items.append(QueueItem(vacancy, deadline, deadline < now))
+    return items
+
+
+# The order an employer's dashboard shows its vacancies in: what needs doing first.
+DASHBOARD_ORDER = [
+    Vacancy.Status.DRAFT,
+    Vacancy.Status.SUBMITTED,
+    Vacancy.Status.LIVE,
+    Vacancy.Status.FILLED,
+    Vacancy.Status.CLOSED,
+    Vacancy.Status.WITHDRAWN,
+]
+
+
+@dataclass(frozen=True)
+class StatusGroup:
+    status: Vacancy.Status
+    vacancies: list[Vacancy]
+
+
+def vacancies_by_status(vacancies: QuerySet[Vacancy]) -> list[StatusGroup]:
+    """Vacancies grouped by status in dashboard order (empty groups left out), newest first in each."""
+    rows = list(vacancies.select_related("standard").order_by("-updated_at", "-id"))
+    groups = [StatusGroup(status, [v for v in rows if v.status == status]) for status in DASHBOARD_ORDER]
+    return [group for group in groups if group.vacancies]
+
+
+def provider_offers(provider: Provider, *, today: date | None = None) -> QuerySet[CourseOffer]:
+    """A provider's offers by title, with the places left in cohorts that have not started."""
+    today = today or timezone.localdate()
+    return (
+        CourseOffer.objects.filter(provider=provider)
+        .select_related("standard")
+        .annotate(places_left=Sum("cohorts__places", filter=Q(cohorts__start_date__gte=today), default=0))
+        .order_by("title", "id")
+    )

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from apprenticeships import views
 from apprenticeships.forms import SignInForm
+from apprenticeships.views import employer, hub, provider, public
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +15,30 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Anyone
+    path("vacancies/", public.vacancy_search, name="vacancy-search"),
+    path("vacancies/<int:pk>/", public.vacancy_public, name="vacancy-public"),
+    # Employers
+    path("employer/vacancies/", employer.vacancy_list, name="employer-vacancies"),
+    path("employer/vacancies/new/", employer.vacancy_new, name="employer-vacancy-new"),
+    path("employer/vacancies/<int:pk>/", employer.vacancy_detail, name="employer-vacancy"),
+    path("employer/vacancies/<int:pk>/edit/", employer.vacancy_edit, name="employer-vacancy-edit"),
+    path("employer/vacancies/<int:pk>/delete/", employer.vacancy_remove, name="employer-vacancy-delete"),
+    re_path(
+        rf"^employer/vacancies/(?P<pk>[0-9]+)/(?P<action>{'|'.join(employer.EMPLOYER_ACTIONS)})/$",
+        employer.vacancy_action,
+        name="employer-vacancy-action",
+    ),
+    # Training providers
+    path("provider/offers/", provider.offer_list, name="provider-offers"),
+    path("provider/offers/new/", provider.offer_new, name="provider-offer-new"),
+    path("provider/offers/upload/", provider.offer_upload, name="provider-offer-upload"),
+    path("provider/offers/template.csv", provider.offer_template, name="provider-offer-template"),
+    path("provider/offers/<int:pk>/edit/", provider.offer_edit, name="provider-offer-edit"),
+    path("provider/offers/<int:pk>/delete/", provider.offer_remove, name="provider-offer-delete"),
+    # Hub staff
+    path("hub/qa/", hub.qa_queue, name="hub-qa-queue"),
+    path("hub/qa/<int:pk>/", hub.qa_review, name="hub-qa-review"),
+    path("hub/qa/<int:pk>/approve/", hub.qa_approve, name="hub-qa-approve"),
+    path("hub/qa/<int:pk>/refer/", hub.qa_refer, name="hub-qa-refer"),
 ]

@@ -98,6 +98,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a dead worker never acknowledged goes back on the queue after this long (Redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "600")}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -228,5 +230,14 @@ LEVY_TRANSFER_MAX_SHARE = Decimal("0.50")
 CO_INVESTMENT_RATE = Decimal("0.05")
 # National Minimum Wage apprentice rate from April 2025 (GOV.UK), GBP per hour.
 APPRENTICE_MINIMUM_HOURLY_RATE = Decimal(envstr("APPRENTICE_MINIMUM_HOURLY_RATE", "7.55"))
+# Hub staff review a submitted vacancy within one working day (GOV.UK Recruit an apprentice's service level).
+VACANCY_REVIEW_WORKING_DAYS = envint("VACANCY_REVIEW_WORKING_DAYS", "1")
+# Matching (DESIGN.md, "The matcher"): suggestions per vacancy, and the cohort start window around
+# the vacancy's start date, in days.
+MATCH_SUGGESTIONS_PER_VACANCY = envint("MATCH_SUGGESTIONS_PER_VACANCY", "3")
+MATCH_START_WINDOW_DAYS_BEFORE = 30
+MATCH_START_WINDOW_DAYS_AFTER = 90
+# How many chunks (Celery tasks) a full run is split into, by groups of standards.
+MATCH_CHUNKS = envint("MATCH_CHUNKS", "8")
 REFERENCE_DATA_DIR = BASE_DIR / "apprenticeships" / "data"
 HEALTHZ_WORKER_TIMEOUT_SECONDS = float(envstr("HEALTHZ_WORKER_TIMEOUT_SECONDS", "1.0"))

@@ -1,1 +1,142 @@
-# Matching runs, suggestions and decisions arrive with the matcher.
+from django.conf import settings
+from django.db import models
+
+from apprenticeships.models import Cohort, CourseOffer, Vacancy
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScoringModel(TimeStamped):
+    """A versioned scoring model (the pickled matching.ml.scoring.Matcher) and how it did."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "In use"
+        CANDIDATE = "candidate", "Trained, not promoted"
+        RETIRED = "retired", "Used before"
+
+    version = models.CharField(max_length=40, unique=True)
+    artefact = models.BinaryField()
+    sklearn_version = models.CharField(max_length=20)
+    params = models.JSONField(default=dict)
+    metrics = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CANDIDATE)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=models.Q(status="active"), name="one_active_model"),
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class MatchRun(TimeStamped):
+    """One matching run: full (every standard, fanned out over workers) or incremental (one standard)."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full"
+        INCREMENTAL = "incremental", "Incremental"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FULL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.FloatField(default=0.0)
+    standards = models.JSONField(default=list, blank=True, help_text="Standard ids of an incremental run.")
+    counts = models.JSONField(default=dict, blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    model = models.ForeignKey(ScoringModel, on_delete=models.PROTECT, null=True, related_name="runs")
+    model_version = models.CharField(max_length=40, blank=True)
+    error = models.TextField(blank=True)
+    chunks_total = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(kind="full", status__in=["queued", "running"]),
+                name="one_full_run_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} run {self.pk} ({self.status})"
+
+
+class MatchRunChunk(TimeStamped):
+    """One worker's share of a full run: a group of standards, and its results once computed."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    standards = models.JSONField(default=list)
+    result = models.BinaryField(null=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="one_chunk_per_index")]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id} chunk {self.index}"
+
+
+class Suggestion(TimeStamped):
+    """A suggested pairing of a vacancy with a provider's cohort, its score and why."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        ACCEPTED = "accepted", "Accepted by one party"
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="suggestions")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="suggestions")
+    course_offer = models.ForeignKey(CourseOffer, on_delete=models.CASCADE, related_name="suggestions")
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED, db_index=True)
+    features = models.JSONField(default=dict)
+    explanation = models.JSONField(default=list)
+    model_version = models.CharField(max_length=40)
+    version = models.PositiveIntegerField(default=1, help_text="Goes up whenever the suggestion changes.")
+    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="suggestions")
+
+    class Meta:
+        ordering = ["vacancy_id", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["vacancy", "cohort"], name="one_suggestion_per_vacancy_and_cohort"),
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=1), name="suggestion_score_0_to_1"),
+        ]
+        indexes = [models.Index(fields=["status", "vacancy"])]
+
+    def __str__(self) -> str:
+        return f"Suggestion {self.pk}: vacancy {self.vacancy_id} ↔ cohort {self.cohort_id} ({self.score:.2f})"
+
+
+class Gap(TimeStamped):
+    """A live vacancy the last run could not match, and why."""
+
+    vacancy = models.OneToOneField(Vacancy, on_delete=models.CASCADE, related_name="gap")
+    reason = models.CharField(max_length=24)
+    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="gaps")
+
+    def __str__(self) -> str:
+        return f"{self.vacancy_id}: {self.reason}"

@@ -1,7 +1,61 @@
+"""Celery tasks: thin wrappers that take ids, call one service, and retry only transient errors."""
+
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from matching import services
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 60, "max_retries": 5}
 
 
 @shared_task(name="matching.ping")
 def ping() -> str:
     """Answer "pong" from whichever worker runs it; health checks and CI use it to prove a worker is live."""
     return "pong"
+
+
+@shared_task(name="matching.run_prepare", bind=True, **RETRY)
+def run_prepare_task(self, run_id: int) -> None:
+    """Split a queued full run into chunks and send each to the workers."""
+    try:
+        indexes = services.run_prepare(run_id)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        services.run_fail(run_id, f"{error.__class__.__name__}: {error}")
+        raise
+    for index in indexes:
+        chunk_task.delay(run_id, index)
+
+
+@shared_task(name="matching.chunk", bind=True, **RETRY)
+def chunk_task(self, run_id: int, index: int) -> None:
+    """Compute one chunk of a full run; the last chunk to finish sends the run to be written."""
+    try:
+        last = services.chunk_compute(run_id, index)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        services.run_fail(run_id, f"chunk {index}: {error.__class__.__name__}: {error}")
+        raise
+    if last:
+        finalize_task.delay(run_id)
+
+
+@shared_task(name="matching.finalize", bind=True, **RETRY)
+def finalize_task(self, run_id: int) -> None:
+    """Write a full run's results in one transaction."""
+    try:
+        services.run_finalize(run_id)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        services.run_fail(run_id, f"writing results: {error.__class__.__name__}: {error}")
+        raise
+
+
+@shared_task(name="matching.rematch", bind=True, **RETRY)
+def rematch_task(self, standard_ids: list[int]) -> None:
+    """Re-match the live vacancies of these standards after a vacancy or an offer changed."""
+    services.rematch_standards(standard_ids)

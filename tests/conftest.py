@@ -30,7 +30,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             "REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL or CELERY_BROKER_URL is unset: "
             "the tests that need the real services would be skipped."
         )
-    skip = pytest.mark.skip(reason="needs PostgreSQL, Redis and a Celery worker (set DATABASE_URL and CELERY_BROKER_URL)")
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL, Redis and a Celery worker (set DATABASE_URL and CELERY_BROKER_URL)"
+    )
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)

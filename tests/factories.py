@@ -10,6 +10,7 @@ PASSWORD = "correct-horse-battery-staple"
 class EmployerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Employer
+        skip_postgeneration_save = True  # `located` saves through the service
 
     name = factory.Sequence(lambda n: f"Mersey Employer {n} Ltd")
     postcode = "L1 8JQ"
@@ -26,6 +27,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
 class ProviderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Provider
+        skip_postgeneration_save = True  # `located` saves through the service
 
     name = factory.Sequence(lambda n: f"Wirral Training {n}")
     ukprn = factory.Sequence(lambda n: f"1{n:07d}")

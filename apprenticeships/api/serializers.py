@@ -28,6 +28,9 @@ class EmployerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Employer
         fields = ["id", "name", "postcode", "sector", "is_levy_payer", "annual_pay_bill", "local_authority"]
+        # The stored postcode is normalised to 8 characters at most; what people type ("l1  8jq") may be longer
+        # and still valid, and junk deserves the postcode message rather than a length one.
+        extra_kwargs = {"postcode": {"max_length": 20}}
 
     def validate_postcode(self, value: str) -> str:
         return validated_postcode(value)
@@ -50,6 +53,7 @@ class ProviderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Provider
         fields = ["id", "name", "ukprn", "postcode", "ofsted_grade", "achievement_rate", "local_authority"]
+        extra_kwargs = {"postcode": {"max_length": 20}}  # as for employers
 
     def validate_postcode(self, value: str) -> str:
         return validated_postcode(value)

@@ -84,7 +84,11 @@ class VacancySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FundingSerializer)
     def get_funding(self, vacancy: Vacancy) -> dict:
-        position = levy.levy_position(vacancy.employer, committed=getattr(vacancy, "employer_committed", None))
+        committed = None  # not annotated (a single vacancy): levy_position looks it up
+        if hasattr(vacancy, "employer_committed"):
+            # The list's annotation is NULL when nothing is committed; that is zero, not "look it up" (a query a row).
+            committed = vacancy.employer_committed or Decimal(0)
+        position = levy.levy_position(vacancy.employer, committed=committed)
         return levy.vacancy_funding(vacancy, position).as_dict()
 
 

@@ -3,11 +3,12 @@
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from apprenticeships.models import CourseOffer, DeliveryMode, Provider, Standard
 from apprenticeships.services.offers import offer_create, offer_rules_check
@@ -37,7 +38,7 @@ TEMPLATE_ROWS = [
         "day_release;online",
         "no",
         "L3 5TR:25",
-        "2027-01-11:12;2027-04-12:8",
+        "{cohorts}",  # filled in with future dates: fixed ones would go stale and fail the template's own import
         "open",
     ],
 ]
@@ -61,11 +62,14 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-def template_csv() -> str:
+def template_csv(*, today: date | None = None) -> str:
+    """The header and an example row that imports as it is, its cohorts starting in 10 and 23 weeks."""
+    today = today or timezone.localdate()
+    cohorts = f"{today + timedelta(weeks=10)}:12;{today + timedelta(weeks=23)}:8"
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(TEMPLATE_ROWS)
+    writer.writerows([cell.format(cohorts=cohorts) for cell in row] for row in TEMPLATE_ROWS)
     return out.getvalue()
 
 

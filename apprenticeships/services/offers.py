@@ -10,6 +10,7 @@ from django.utils import timezone
 from apprenticeships.models import Cohort, CourseOffer, DeliveryMode, OfferLocation, Provider, Standard
 from apprenticeships.models.delivery import modes_to_mask
 from apprenticeships.places import place_lookup
+from matching.services import rematch_after_commit
 
 MAX_RADIUS_KM = 200
 MAX_PLACES = 500
@@ -141,7 +142,9 @@ def offer_create(*, provider: Provider, **values: object) -> CourseOffer:
     """Create a course offer for the provider with its locations and cohorts."""
     _check_fields(values)
     located = offer_rules_check(values)
-    return _save(CourseOffer(provider=provider, price=Decimal(0)), values, located)
+    offer = _save(CourseOffer(provider=provider, price=Decimal(0)), values, located)
+    rematch_after_commit([offer.standard_id])
+    return offer
 
 
 @transaction.atomic
@@ -150,9 +153,14 @@ def offer_update(offer: CourseOffer, **values: object) -> CourseOffer:
     _check_fields(values)
     locked = CourseOffer.objects.select_for_update().select_related("standard").get(pk=offer.pk)
     located = offer_rules_check(values, instance=locked)
-    return _save(locked, values, located)
+    old_standard = locked.standard_id
+    offer = _save(locked, values, located)
+    rematch_after_commit([old_standard, offer.standard_id])
+    return offer
 
 
 def offer_delete(offer: CourseOffer) -> None:
     """Delete an offer with its locations and cohorts."""
+    standard_id = offer.standard_id
     offer.delete()
+    rematch_after_commit([standard_id])

@@ -17,6 +17,7 @@ from django.utils import timezone
 from apprenticeships.models import DeliveryMode, Employer, Standard, Vacancy, VacancyTransition
 from apprenticeships.models.delivery import modes_to_mask
 from apprenticeships.places import place_lookup
+from matching.services import rematch_after_commit
 
 S = Vacancy.Status
 MIN_HOURS, MAX_HOURS = 16, 48  # a week; GOV.UK Recruit an apprentice
@@ -154,12 +155,15 @@ def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Va
     changed = {f for f, v in {**values, **located}.items() if f in values and _differs(getattr(locked, f), v)}
     _apply(locked, values, located)
     material = sorted(changed & MATERIAL_FIELDS)
-    if locked.status == S.LIVE and material:
+    was_live = locked.status == S.LIVE
+    if was_live and material:
         locked.status, locked.submitted_at = S.SUBMITTED, timezone.now()
         locked.save()
         _record(locked, S.LIVE, by=by, comment=f"Changed while live ({', '.join(material)}): back to hub review.")
     else:
         locked.save()
+    if was_live:
+        rematch_after_commit([vacancy.standard_id, locked.standard_id])
     return locked
 
 
@@ -183,6 +187,8 @@ def vacancy_transition(vacancy: Vacancy, action: str, *, by: User | None, commen
         locked.live_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "live_at", "updated_at"])
     _record(locked, from_status, by=by, comment=comment)
+    if S.LIVE in (from_status, target):  # it joins or leaves the market
+        rematch_after_commit([locked.standard_id])
     return locked
 
 

@@ -1,3 +1,5 @@
+"""Pages for everyone: home (one per role), about the data, the standards search."""
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render

@@ -1,0 +1,76 @@
+"""Formatting for pages, in GOV.UK style: £1,234.50, 12 January 2027, 3:04pm."""
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+# Colours of status tags (GOV.UK tag component); anything unlisted is grey.
+TAG_COLOURS = {
+    "draft": "grey",
+    "submitted": "blue",
+    "live": "green",
+    "filled": "purple",
+    "closed": "orange",
+    "withdrawn": "red",
+    "open": "green",
+}
+
+
+@register.filter
+def money(value: Decimal | int | float | None) -> str:
+    """£1,234.50; whole pounds keep their pence (£300.00) so a column of prices lines up."""
+    if value is None or value == "":
+        return ""
+    return f"£{Decimal(value):,.2f}"
+
+
+@register.filter
+def whole_pounds(value: Decimal | int | float | None) -> str:
+    if value is None or value == "":
+        return ""
+    return f"£{Decimal(value):,.0f}"
+
+
+@register.filter
+def govuk_date(value: date | datetime | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def govuk_datetime(value: datetime | None) -> str:
+    """12 January 2027 at 3:04pm (local time)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+@register.filter
+def km_from_squared(distance_sq: float | None) -> str:
+    """A squared distance in km² as a distance in km with one decimal place."""
+    if distance_sq is None:
+        return ""
+    return f"{math.sqrt(max(distance_sq, 0.0)):.1f}"
+
+
+@register.filter
+def hours(value: Decimal | None) -> str:
+    """37.5 → "37.5", 30.0 → "30"."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
+@register.filter
+def tag_colour(status: str) -> str:
+    return f"govuk-tag--{TAG_COLOURS.get(str(status), 'grey')}"

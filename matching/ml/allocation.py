@@ -1,0 +1,117 @@
+"""Allocation: up to K ranked suggestions per vacancy, rank 1 respecting cohort places region-wide.
+
+Rank 1 is an optimal assignment: it maximises the total score of first suggestions subject to
+each vacancy having at most one, and the positions of the vacancies given a cohort first never
+exceeding its places. Vacancies and cohorts split into independent groups (connected components
+of the candidate graph); a group where every vacancy can have its own best cohort is solved
+directly, a contested group as a small integer programme (scipy's HiGHS). Ranks 2..K are the
+vacancy's next best cohorts, as alternatives.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse.csgraph import connected_components
+
+
+@dataclass
+class Allocation:
+    pair: np.ndarray  # index into the candidate pairs, one per suggestion
+    rank: np.ndarray  # 1..K
+    unassigned: np.ndarray  # vacancy indices with candidates but no first suggestion (places taken)
+
+
+def best_first_choices(
+    vacancy: np.ndarray, cohort: np.ndarray, score: np.ndarray, positions: np.ndarray, places: np.ndarray
+) -> np.ndarray:
+    """Pair indices of the optimal first suggestions (at most one per vacancy, within places)."""
+    n = len(vacancy)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    v_ids, v_local = np.unique(vacancy, return_inverse=True)
+    c_ids, c_local = np.unique(cohort, return_inverse=True)
+    n_v = len(v_ids)
+    graph = sparse.coo_matrix((np.ones(n), (v_local, n_v + c_local)), shape=(n_v + len(c_ids),) * 2)
+    _, label = connected_components(graph, directed=False)
+    pair_group = label[v_local]
+    chosen: list[np.ndarray] = []
+    order = np.argsort(pair_group, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, pair_group[order][1:] != pair_group[order][:-1], True])
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        pairs = order[start:end]
+        chosen.append(
+            _solve_group(pairs, v_local[pairs], c_local[pairs], score[pairs], positions, places, c_ids, v_ids)
+        )
+    return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
+
+
+def _own_best(v: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Local index of each vacancy's highest-scoring pair; ties go to the earlier pair, so runs repeat."""
+    order = np.lexsort((np.arange(len(v)), -s, v))
+    first = np.r_[True, v[order][1:] != v[order][:-1]]
+    return order[first]
+
+
+def _solve_group(
+    pairs: np.ndarray,
+    v: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    positions: np.ndarray,
+    places: np.ndarray,
+    c_ids: np.ndarray,
+    v_ids: np.ndarray,
+) -> np.ndarray:
+    demand = positions[v_ids[v]]
+    best = _own_best(v, s)
+    load = np.bincount(c[best], weights=demand[best], minlength=len(c_ids))
+    if np.all(load <= places[c_ids]):
+        return pairs[best]  # nobody competes for places: each vacancy's own best is optimal
+    # Contested: maximise Σ score·x with Σ_v x ≤ 1 per vacancy and Σ positions·x ≤ places per cohort.
+    vs, v_row = np.unique(v, return_inverse=True)
+    cs, c_row = np.unique(c, return_inverse=True)
+    k = np.arange(len(pairs))
+    per_vacancy = sparse.csr_matrix((np.ones(len(pairs)), (v_row, k)), shape=(len(vs), len(pairs)))
+    per_cohort = sparse.csr_matrix((demand.astype(float), (c_row, k)), shape=(len(cs), len(pairs)))
+    result = milp(
+        # A tiny tie-break towards earlier pairs keeps the optimum unique, so reruns agree.
+        c=-(s + 1e-9 * (len(pairs) - k) / len(pairs)),
+        constraints=[
+            LinearConstraint(per_vacancy, ub=np.ones(len(vs))),
+            LinearConstraint(per_cohort, ub=places[c_ids[cs]].astype(float)),
+        ],
+        integrality=np.ones(len(pairs)),
+        bounds=Bounds(0, 1),
+    )
+    if result.x is None:  # cannot happen for this feasible problem (all-zero is feasible); be safe
+        raise RuntimeError(f"allocation failed: {result.message}")
+    return pairs[result.x > 0.5]
+
+
+def allocate(
+    vacancy: np.ndarray,
+    cohort: np.ndarray,
+    score: np.ndarray,
+    positions: np.ndarray,
+    places: np.ndarray,
+    *,
+    k: int = 3,
+) -> Allocation:
+    """Rank each vacancy's candidates: the optimal first choice, then its next best up to K."""
+    first = best_first_choices(vacancy, cohort, score, positions, places)
+    assigned = np.zeros(len(positions), dtype=bool)
+    assigned[vacancy[first]] = True
+    is_first = np.zeros(len(vacancy), dtype=bool)
+    is_first[first] = True
+    keep = assigned[vacancy] if len(vacancy) else np.zeros(0, dtype=bool)
+    idx = np.flatnonzero(keep)
+    # Within each vacancy: its first choice, then by score, then by cohort for repeatability.
+    order = idx[np.lexsort((cohort[idx], -score[idx], ~is_first[idx], vacancy[idx]))]
+    group_start = np.r_[True, vacancy[order][1:] != vacancy[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
+    starts = np.maximum.accumulate(np.where(group_start, np.arange(len(order)), 0)) if len(order) else order
+    rank = np.arange(len(order)) - starts + 1
+    within = rank <= k
+    with_candidates = np.unique(vacancy)
+    return Allocation(order[within], rank[within], with_candidates[~assigned[with_candidates]])

@@ -1,0 +1,124 @@
+"""One matching pass over a market: candidates → features → scores → allocation, as arrays."""
+
+import io
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matching.ml.allocation import allocate
+from matching.ml.candidates import GapReason, candidate_pairs
+from matching.ml.features import FEATURES, pair_features
+from matching.ml.market import Market
+from matching.ml.scoring import Matcher
+
+GAP_CODES = [
+    GapReason.NO_PROVIDER,
+    GapReason.OUT_OF_REACH,
+    GapReason.NO_COHORT_IN_WINDOW,
+    GapReason.NO_PLACES,
+    GapReason.ALL_REJECTED,
+]
+
+
+@dataclass
+class MatchResult:
+    vacancy_id: np.ndarray
+    cohort_id: np.ndarray
+    offer_id: np.ndarray
+    score: np.ndarray
+    rank: np.ndarray
+    features: np.ndarray  # suggestions × FEATURES
+    contributions: np.ndarray  # suggestions × FEATURES
+    gap_vacancy_id: np.ndarray
+    gap_reason: np.ndarray  # index into GAP_CODES
+    counts: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+    def dumps(self) -> bytes:
+        buffer = io.BytesIO()
+        arrays = {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
+        counts = np.array(list(self.counts.values()), dtype=np.int64)
+        timings = np.array(list(self.timings.values()), dtype=float)
+        np.savez_compressed(
+            buffer,
+            **arrays,
+            counts=counts,
+            count_names=np.array(list(self.counts)),
+            timings=timings,
+            timing_names=np.array(list(self.timings)),
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def loads(cls, data: bytes) -> "MatchResult":
+        with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        counts = dict(zip(arrays.pop("count_names").tolist(), arrays.pop("counts").tolist(), strict=True))
+        timings = dict(zip(arrays.pop("timing_names").tolist(), arrays.pop("timings").tolist(), strict=True))
+        return cls(**arrays, counts=counts, timings=timings)
+
+
+def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, days_after: int) -> MatchResult:
+    """Suggestions (up to K per vacancy, rank 1 within places) and gaps for one market."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock
+        clock = now
+
+    candidates = candidate_pairs(market, days_before=days_before, days_after=days_after)
+    lap("candidates")
+    X = pair_features(market, candidates, matcher.vectorizer)
+    lap("features")
+    scores, contributions = matcher.score(X)
+    lap("score")
+    vac, coh = market.vacancies, market.cohorts
+    allocation = allocate(candidates.vacancy, candidates.cohort, scores, vac.positions, coh.places, k=k)
+    lap("allocation")
+    pair = allocation.pair
+    gaps = dict(candidates.gaps)
+    gaps.update(dict.fromkeys(allocation.unassigned.tolist(), GapReason.NO_PLACES))
+    gap_idx = np.array(sorted(gaps), dtype=np.int64)
+    return MatchResult(
+        vacancy_id=vac.id[candidates.vacancy[pair]],
+        cohort_id=coh.id[candidates.cohort[pair]],
+        offer_id=market.offers.id[candidates.offer[pair]],
+        score=scores[pair],
+        rank=allocation.rank.astype(np.int64),
+        features=X[pair] if len(pair) else np.zeros((0, len(FEATURES))),
+        contributions=contributions[pair] if len(pair) else np.zeros((0, len(FEATURES))),
+        gap_vacancy_id=vac.id[gap_idx] if len(gap_idx) else np.zeros(0, dtype=np.int64),
+        gap_reason=np.array([GAP_CODES.index(gaps[i]) for i in gap_idx.tolist()], dtype=np.int64),
+        counts={
+            "vacancies": len(vac),
+            "offers": len(market.offers),
+            "cohorts": len(coh),
+            "candidates": len(candidates),
+            "suggestions": len(pair),
+            "gaps": len(gap_idx),
+        },
+        timings=timings,
+    )
+
+
+def merge_results(results: list[MatchResult]) -> MatchResult:
+    """Several chunks' results as one (chunks never share a vacancy or a cohort)."""
+    arrays = {}
+    for name in ["vacancy_id", "cohort_id", "offer_id", "score", "rank", "gap_vacancy_id", "gap_reason"]:
+        parts = [getattr(r, name) for r in results]
+        arrays[name] = np.concatenate(parts) if parts else np.zeros(0)
+    for name in ["features", "contributions"]:
+        parts = [getattr(r, name) for r in results]
+        arrays[name] = np.concatenate(parts) if parts else np.zeros((0, len(FEATURES)))
+    counts: dict[str, int] = {}
+    timings: dict[str, float] = {}
+    for r in results:
+        for key, value in r.counts.items():
+            counts[key] = counts.get(key, 0) + value
+        for key, value in r.timings.items():
+            timings[key] = timings.get(key, 0.0) + value
+    return MatchResult(**arrays, counts=counts, timings=timings)

@@ -1,0 +1,62 @@
+"""Plain-words explanations of a suggestion's features ("12 km away · Ofsted Good · …")."""
+
+import math
+
+from matching.ml.features import FEATURES
+
+OFSTED = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
+
+
+def _weeks_or_days(days: int) -> str:
+    days = abs(days)
+    if days >= 14:
+        return f"{round(days / 7)} weeks"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def feature_text(name: str, value: float) -> str:
+    known = not (value is None or math.isnan(value))
+    if name == "distance_km":
+        return f"{value:.0f} km away" if known else "delivered online or nationally"
+    if name == "text_similarity":
+        strength = "closely" if value >= 0.3 else "partly" if value >= 0.1 else "hardly"
+        return f"course description {strength} matches the vacancy"
+    if name == "start_gap_days":
+        days = int(value)
+        if days == 0:
+            return "starts on your date"
+        return f"starts {_weeks_or_days(days)} {'after' if days > 0 else 'before'} your date"
+    if name == "delivery_fit":
+        return "offers all your delivery modes" if value >= 0.999 else f"offers {value:.0%} of your delivery modes"
+    if name == "ofsted_grade":
+        return f"Ofsted {OFSTED.get(int(value), 'graded')}" if known else "no Ofsted grade yet"
+    if name == "achievement_rate":
+        return f"{value:.0f}% achievement rate" if known else "achievement rate not known"
+    if name == "price_ratio":
+        return f"price {value:.0%} of the funding band"
+    if name == "places_left":
+        return "1 place left" if int(value) == 1 else f"{int(value)} places left"
+    if name == "provider_share":
+        return f"{value:.0%} of the hub's approved matches so far" if value > 0 else "no approved matches yet"
+    return f"{name} {value}"
+
+
+def explanation(values: list[float], contributions: list[float]) -> list[dict]:
+    """Every feature's value, contribution to the score and words, biggest contribution first."""
+    rows = [
+        {
+            "feature": name,
+            "value": None if value is None or math.isnan(value) else value,
+            "contribution": contribution,
+            "text": feature_text(name, value),
+        }
+        for name, value, contribution in zip(FEATURES, values, contributions, strict=True)
+    ]
+    return sorted(rows, key=lambda row: -row["contribution"])
+
+
+def summary(rows: list[dict], limit: int = 3) -> str:
+    """The few reasons that mattered most, joined the way the pages show them."""
+    order = {"distance_km": 0, "ofsted_grade": 1, "start_gap_days": 2}
+    top = sorted(rows, key=lambda r: order.get(r["feature"], 3 + rows.index(r)))[:limit]
+    return " · ".join(row["text"][:1].upper() + row["text"][1:] if i == 0 else row["text"] for i, row in enumerate(top))

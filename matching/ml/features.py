@@ -1,0 +1,56 @@
+"""Features of each candidate pair, computed in bulk (numpy and scipy sparse, never per pair)."""
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matching.ml.candidates import Candidates
+from matching.ml.market import Market
+
+FEATURES = [
+    "distance_km",
+    "text_similarity",
+    "start_gap_days",
+    "delivery_fit",
+    "ofsted_grade",
+    "achievement_rate",
+    "price_ratio",
+    "places_left",
+    "provider_share",
+]
+
+# popcount of a 4-bit delivery mask
+_BITS = np.array([bin(m).count("1") for m in range(16)], dtype=float)
+
+
+def text_similarity(
+    vectorizer: TfidfVectorizer, left_texts: list[str], right_texts: list[str], left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Cosine similarity of left_texts[left[k]] and right_texts[right[k]] for every k, in one sparse product."""
+    if not len(left):
+        return np.zeros(0)
+    a = vectorizer.transform(left_texts)  # rows are L2-normalised, so a dot product is the cosine
+    b = vectorizer.transform(right_texts)
+    products = sparse.csr_matrix(a[left]).multiply(b[right])
+    return np.asarray(products.sum(axis=1)).ravel()
+
+
+def pair_features(market: Market, candidates: Candidates, vectorizer: TfidfVectorizer) -> np.ndarray:
+    """A (pairs × FEATURES) float matrix; NaN where a value is unknown (no Ofsted grade, say)."""
+    vac, off, coh = market.vacancies, market.offers, market.cohorts
+    v, c, o = candidates.vacancy, candidates.cohort, candidates.offer
+    vac_mask = vac.delivery_mask[v]
+    wanted = np.maximum(_BITS[vac_mask & 15], 1.0)
+    share = np.array([market.provider_share.get(p, 0.0) for p in off.provider.tolist()], dtype=float)
+    columns = {
+        "distance_km": candidates.distance_km,
+        "text_similarity": text_similarity(vectorizer, vac.text, off.text, v, o),
+        "start_gap_days": (coh.start_day[c] - vac.start_day[v]).astype(float),
+        "delivery_fit": _BITS[(vac_mask & off.delivery_mask[o]) & 15] / wanted,
+        "ofsted_grade": off.ofsted_grade[o],
+        "achievement_rate": off.achievement_rate[o],
+        "price_ratio": off.price[o] / np.maximum(vac.band[v], 1.0),
+        "places_left": coh.places[c].astype(float),
+        "provider_share": share[o] if len(o) else np.zeros(0),
+    }
+    return np.column_stack([columns[name] for name in FEATURES]) if len(v) else np.zeros((0, len(FEATURES)))

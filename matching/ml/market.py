@@ -1,0 +1,81 @@
+"""A market as arrays: the live vacancies and the open cohorts of offers, for one or more standards."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Vacancies:
+    id: np.ndarray  # int64
+    standard: np.ndarray  # int64 standard id
+    latitude: np.ndarray
+    longitude: np.ndarray
+    start_day: np.ndarray  # int64 days since 1970-01-01
+    delivery_mask: np.ndarray  # int64 bit mask of delivery modes
+    positions: np.ndarray  # int64
+    band: np.ndarray  # float64 the standard's maximum funding, GBP
+    text: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+
+@dataclass
+class Offers:
+    id: np.ndarray
+    provider: np.ndarray
+    standard: np.ndarray
+    price: np.ndarray
+    national: np.ndarray  # bool
+    delivery_mask: np.ndarray
+    ofsted_grade: np.ndarray  # float64, NaN when unknown
+    achievement_rate: np.ndarray  # float64 per cent, NaN when unknown
+    text: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+
+@dataclass
+class Cohorts:
+    id: np.ndarray
+    offer: np.ndarray  # index into Offers (not id)
+    start_day: np.ndarray
+    places: np.ndarray  # places left for new matches
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+
+@dataclass
+class Locations:
+    offer: np.ndarray  # index into Offers
+    latitude: np.ndarray
+    longitude: np.ndarray
+    radius_km: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.offer)
+
+
+@dataclass
+class Market:
+    vacancies: Vacancies
+    offers: Offers
+    cohorts: Cohorts
+    locations: Locations
+    # provider id -> share of the hub's approved suggestions that went to it (0..1)
+    provider_share: dict[int, float] = field(default_factory=dict)
+    # vacancy id -> cohort ids the hub has already decided for it: never suggested again
+    excluded_pairs: dict[int, set[int]] = field(default_factory=dict)
+
+
+def empty_market() -> Market:
+    i, f = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=float)
+    return Market(
+        Vacancies(i, i, f, f, i, i, i, f, []),
+        Offers(i, i, i, f, np.zeros(0, dtype=bool), i, f, f, []),
+        Cohorts(i, i, i, i),
+        Locations(i, f, f, f),
+    )

@@ -1,0 +1,309 @@
+"""Matching runs: start them, compute their chunks, and swap their results in.
+
+A full run fans out: `run_prepare` splits the standards with live vacancies into chunks, each
+chunk is computed by whichever worker takes it (`chunk_compute`, idempotent: recomputing a chunk
+overwrites its one row), and the last chunk to finish triggers `run_finalize`, which one task
+claims and which writes every result in one transaction. Until then the previous suggestions
+stay as they were. Decided suggestions (approved, rejected, …) are never touched.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from matching.ml import dataset
+from matching.ml.engine import GAP_CODES, MatchResult, match_market, merge_results
+from matching.ml.explain import explanation
+from matching.ml.features import FEATURES
+from matching.ml.scoring import IncompatibleModel, Matcher, matcher_loads, prior_matcher
+from matching.models import Gap, MatchRun, MatchRunChunk, ScoringModel, Suggestion
+
+logger = logging.getLogger(__name__)
+
+
+class RunInProgress(Exception):
+    def __init__(self, run: MatchRun) -> None:
+        super().__init__(f"Full run {run.pk} is {run.status}")
+        self.run = run
+
+
+def matcher_active() -> tuple[ScoringModel, Matcher]:
+    """The model in use; the documented prior is created the first time."""
+    model = ScoringModel.objects.filter(status=ScoringModel.Status.ACTIVE).first()
+    if model is not None:
+        try:
+            return model, matcher_loads(bytes(model.artefact))
+        except IncompatibleModel:
+            logger.warning("active model %s needs rebuilding for this scikit-learn", model.version)
+            if not model.version.startswith("prior"):
+                raise
+    matcher = prior_matcher(dataset.standards_corpus())
+    values = {"artefact": matcher.dumps(), "sklearn_version": matcher.sklearn_version, "params": matcher.params}
+    with transaction.atomic():
+        model, _ = ScoringModel.objects.update_or_create(version=matcher.version, defaults=values)
+        ScoringModel.objects.filter(status=ScoringModel.Status.ACTIVE).exclude(pk=model.pk).update(
+            status=ScoringModel.Status.RETIRED
+        )
+        ScoringModel.objects.filter(pk=model.pk).update(status=ScoringModel.Status.ACTIVE, promoted_at=timezone.now())
+    return model, matcher
+
+
+def match_standards(standard_ids: list[int] | None, matcher: Matcher) -> MatchResult:
+    """Compute suggestions and gaps for the live vacancies of these standards (None: all)."""
+    started = time.perf_counter()
+    market = dataset.load_market(standard_ids)
+    load_time = time.perf_counter() - started
+    result = match_market(
+        market,
+        matcher,
+        k=settings.MATCH_SUGGESTIONS_PER_VACANCY,
+        days_before=settings.MATCH_START_WINDOW_DAYS_BEFORE,
+        days_after=settings.MATCH_START_WINDOW_DAYS_AFTER,
+    )
+    result.timings = {"load": load_time, **result.timings}
+    return result
+
+
+# --- Full runs -------------------------------------------------------------------------------
+
+
+def run_full_start(*, by: User | None) -> MatchRun:
+    """Queue a full run; only one may be queued or running at a time (RunInProgress otherwise)."""
+    try:
+        with transaction.atomic():
+            run = MatchRun.objects.create(kind=MatchRun.Kind.FULL, created_by=by)
+    except IntegrityError:
+        active = MatchRun.objects.filter(
+            kind=MatchRun.Kind.FULL, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]
+        ).first()
+        if active is None:  # it finished in between: try once more
+            return run_full_start(by=by)
+        raise RunInProgress(active) from None
+    from matching.tasks import run_prepare_task
+
+    transaction.on_commit(lambda: run_prepare_task.delay(run.pk))
+    return run
+
+
+def _chunks(standards: list[tuple[int, int]], n: int) -> list[list[int]]:
+    """Split standards into at most n groups with similar numbers of vacancies (largest first)."""
+    groups: list[list[int]] = [[] for _ in range(max(1, min(n, len(standards))))]
+    loads = [0] * len(groups)
+    for standard_id, vacancies in standards:  # already largest first
+        i = loads.index(min(loads))
+        groups[i].append(standard_id)
+        loads[i] += vacancies
+    return [sorted(g) for g in groups if g]
+
+
+def run_prepare(run_id: int) -> list[int]:
+    """Start a queued run: create its chunks and return their indexes to compute."""
+    model, _ = matcher_active()
+    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
+        status=MatchRun.Status.RUNNING, started_at=timezone.now(), model=model, model_version=model.version
+    )
+    run = MatchRun.objects.get(pk=run_id)
+    if not claimed and run.status != MatchRun.Status.RUNNING:
+        return []  # finished or failed already
+    if not run.chunks.exists():
+        groups = _chunks(dataset.standards_with_live_vacancies(), settings.MATCH_CHUNKS) or [[]]
+        with transaction.atomic():
+            MatchRunChunk.objects.bulk_create(
+                [MatchRunChunk(run=run, index=i, standards=g) for i, g in enumerate(groups)], ignore_conflicts=True
+            )
+            MatchRun.objects.filter(pk=run_id).update(chunks_total=len(groups))
+    return list(run.chunks.filter(done=False).values_list("index", flat=True))
+
+
+def chunk_compute(run_id: int, index: int) -> bool:
+    """Compute one chunk (again, if a worker died on it); True when it was the last one to finish."""
+    chunk = MatchRunChunk.objects.select_related("run__model").get(run_id=run_id, index=index)
+    if chunk.run.status != MatchRun.Status.RUNNING:
+        return False
+    if not chunk.done:
+        matcher = matcher_loads(bytes(chunk.run.model.artefact))
+        result = match_standards(chunk.standards, matcher) if chunk.standards else merge_results([])
+        MatchRunChunk.objects.filter(pk=chunk.pk).update(result=result.dumps(), done=True, updated_at=timezone.now())
+    total = chunk.run.chunks_total
+    done = MatchRunChunk.objects.filter(run_id=run_id, done=True).count()
+    MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(progress=0.9 * done / max(total, 1))
+    return done == total
+
+
+def run_finalize(run_id: int) -> bool:
+    """Write a run's results in one transaction, holding the run's row lock; True if this call wrote them.
+
+    If the worker dies while writing, the transaction rolls back and the redelivered task writes
+    again; a second finalize waits for the lock, then finds the run finished.
+    """
+    started = time.perf_counter()
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        chunks = list(run.chunks.all())
+        if run.status != MatchRun.Status.RUNNING or len(chunks) != run.chunks_total or not all(c.done for c in chunks):
+            return False
+        result = merge_results([MatchResult.loads(bytes(c.result)) for c in chunks])
+        results_write(run, result, standard_ids=None)
+        timings = {k: round(v, 3) for k, v in result.timings.items()}
+        timings["write"] = round(time.perf_counter() - started, 3)
+        MatchRun.objects.filter(pk=run_id).update(
+            status=MatchRun.Status.SUCCEEDED,
+            progress=1.0,
+            counts=result.counts,
+            timings=timings,
+            finished_at=timezone.now(),
+        )
+    run.chunks.update(result=None)  # written: the intermediate results can go
+    return True
+
+
+def run_fail(run_id: int, error: str) -> None:
+    """Mark a run failed, keeping the previous suggestions as they were."""
+    MatchRun.objects.filter(pk=run_id, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]).update(
+        status=MatchRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def run_full_now(
+    *, by: User | None = None, progress: Callable[[int, int], None] = lambda done, total: None
+) -> MatchRun:
+    """A full run in this process (for `manage.py run_matching` and benchmarks), chunk by chunk."""
+    run = MatchRun.objects.create(kind=MatchRun.Kind.FULL, created_by=by)
+    try:
+        indexes = run_prepare(run.pk)
+        for n, index in enumerate(indexes, start=1):
+            chunk_compute(run.pk, index)
+            progress(n, len(indexes))
+        run_finalize(run.pk)
+    except Exception as error:
+        run_fail(run.pk, f"{error.__class__.__name__}: {error}")
+        raise
+    run.refresh_from_db()
+    return run
+
+
+# --- Incremental re-matching ---------------------------------------------------------------
+
+
+def rematch_standards(standard_ids: list[int]) -> MatchRun:
+    """Re-match the live vacancies of a few standards (after a vacancy or offer changed)."""
+    model, matcher = matcher_active()
+    run = MatchRun.objects.create(
+        kind=MatchRun.Kind.INCREMENTAL,
+        status=MatchRun.Status.RUNNING,
+        standards=sorted(set(standard_ids)),
+        model=model,
+        model_version=model.version,
+        started_at=timezone.now(),
+    )
+    try:
+        result = match_standards(run.standards, matcher)
+        started = time.perf_counter()
+        results_write(run, result, standard_ids=run.standards)
+    except Exception as error:
+        run_fail(run.pk, f"{error.__class__.__name__}: {error}")
+        raise
+    timings = {**{k: round(v, 3) for k, v in result.timings.items()}, "write": round(time.perf_counter() - started, 3)}
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.SUCCEEDED,
+        progress=1.0,
+        counts=result.counts,
+        timings=timings,
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
+
+
+def rematch_after_commit(standard_ids: list[int]) -> None:
+    """Queue an incremental re-match once the current transaction commits."""
+    from matching.tasks import rematch_task
+
+    ids = sorted(set(standard_ids))
+    transaction.on_commit(lambda: rematch_task.delay(ids))
+
+
+# --- Writing results ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int] | None) -> None:
+    """Swap in a run's suggestions and gaps for its scope (all standards, or these ones).
+
+    Existing open suggestions are locked, then kept (same id) where unchanged, updated with a new
+    version where the score or rank moved, and deleted where no longer suggested. Decided ones are
+    left alone, and never suggested again.
+    """
+    scope = (
+        Suggestion.objects.all()
+        if standard_ids is None
+        else Suggestion.objects.filter(vacancy__standard_id__in=standard_ids)
+    )
+    existing = {
+        (s.vacancy_id, s.cohort_id): s
+        for s in scope.select_for_update().only("id", "vacancy_id", "cohort_id", "status", "score", "rank", "version")
+    }
+    model_version = run.model_version
+    wanted: dict[tuple[int, int], dict] = {}
+    for k in range(len(result.vacancy_id)):
+        key = (int(result.vacancy_id[k]), int(result.cohort_id[k]))
+        values = [float(v) for v in result.features[k]]
+        contributions = [float(v) for v in result.contributions[k]]
+        wanted[key] = {
+            "course_offer_id": int(result.offer_id[k]),
+            "score": float(result.score[k]),
+            "rank": int(result.rank[k]),
+            "features": {name: (None if np.isnan(v) else v) for name, v in zip(FEATURES, values, strict=True)},
+            "explanation": explanation(values, contributions),
+            "model_version": model_version,
+        }
+    to_create, to_update, to_delete = [], [], []
+    for key, suggestion in existing.items():
+        if suggestion.status != Suggestion.Status.SUGGESTED:
+            wanted.pop(key, None)  # decided: never overwritten, never re-suggested
+        elif key not in wanted:
+            to_delete.append(suggestion.id)
+    for key, values in wanted.items():
+        suggestion = existing.get(key)
+        if suggestion is None:
+            to_create.append(Suggestion(vacancy_id=key[0], cohort_id=key[1], run=run, **values))
+        elif abs(suggestion.score - values["score"]) > 1e-9 or suggestion.rank != values["rank"]:
+            for field, value in values.items():
+                setattr(suggestion, field, value)
+            suggestion.version += 1
+            suggestion.run = run
+            suggestion.updated_at = timezone.now()
+            to_update.append(suggestion)
+    Suggestion.objects.filter(id__in=to_delete).delete()
+    Suggestion.objects.bulk_create(to_create, batch_size=2000)
+    Suggestion.objects.bulk_update(
+        to_update,
+        [
+            "course_offer_id",
+            "score",
+            "rank",
+            "features",
+            "explanation",
+            "model_version",
+            "version",
+            "run",
+            "updated_at",
+        ],
+        batch_size=2000,
+    )
+    gap_scope = Gap.objects.all() if standard_ids is None else Gap.objects.filter(vacancy__standard_id__in=standard_ids)
+    gap_scope.delete()
+    Gap.objects.bulk_create(
+        [
+            Gap(vacancy_id=int(v), reason=GAP_CODES[int(r)], run=run)
+            for v, r in zip(result.gap_vacancy_id, result.gap_reason, strict=True)
+        ],
+        batch_size=2000,
+    )
+    MatchRun.objects.filter(pk=run.pk).update(updated_at=timezone.now())

@@ -1,0 +1,250 @@
+"""Bulk upload of course offers from CSV: all rows saved or none, with errors by row and column."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apprenticeships.models import Cohort, CourseOffer, OfferLocation
+from apprenticeships.services import offer_import
+from tests.market_factories import CourseOfferFactory, days_ahead, db_snapshot
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/api/v1/course-offers/import/"
+TEMPLATE_URL = "/api/v1/course-offers/import/template/"
+HEADER = list(offer_import.COLUMNS)
+
+
+def good_row(**cells: str) -> dict[str, str]:
+    row = {
+        "standard": "2",
+        "title": "Software developer",
+        "description": "Day release in Liverpool",
+        "price": "15000",
+        "delivery_modes": "day_release;online",
+        "national": "no",
+        "locations": "L3 5TR:25;CH41:15",
+        "cohorts": f"{days_ahead(40)}:12;{days_ahead(120)}:8",
+        "status": "open",
+    }
+    row.update(cells)
+    return row
+
+
+def csv_bytes(rows: list[dict[str, str]], header: list[str] = HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def upload(client, data: bytes, name: str = "offers.csv"):
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data, "text/csv")}, format="multipart")
+
+
+def snapshot() -> tuple:
+    return db_snapshot(CourseOffer), db_snapshot(OfferLocation), db_snapshot(Cohort)
+
+
+def refused(client, data: bytes) -> list[tuple[int, str, str]]:
+    """Upload a file that must be refused; check nothing changed; return its (row, column, message) errors."""
+    before = snapshot()
+    response = upload(client, data)
+    assert response.status_code == 400, response.content
+    assert snapshot() == before
+    body = response.json()
+    if "errors" not in body:  # refused before the service read it, e.g. no file at all
+        return [(0, field, " ".join(messages)) for field, messages in body.items()]
+    assert body["detail"] == "Nothing was saved."
+    return [(error["row"], error["column"], error["message"]) for error in body["errors"]]
+
+
+def test_a_provider_downloads_the_template_with_every_column(api, priya):
+    response = api(priya).get(TEMPLATE_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == HEADER
+    assert len(rows) == 2
+
+
+def test_the_template_imports_as_it_is(api, priya, provider_a):
+    template = api(priya).get(TEMPLATE_URL).content
+
+    response = upload(api(priya), template)
+
+    assert response.status_code == 201
+    assert response.json()["created"] == 1
+    offer = CourseOffer.objects.get(pk=response.json()["ids"][0])
+    assert offer.provider == provider_a
+    assert offer.standard.lars_code == 2
+    assert [location.postcode for location in offer.locations.all()] == ["L3 5TR"]
+    assert offer.cohorts.count() == 2
+    assert offer.cohorts.order_by("start_date").first().start_date > days_ahead(0)
+
+
+def test_every_row_of_a_good_file_is_saved_for_the_uploaders_provider(api, priya, provider_a):
+    rows = [good_row(), good_row(title="Network engineer", standard="1", national="yes", locations="", cohorts="")]
+
+    response = upload(api(priya), csv_bytes(rows))
+
+    assert response.status_code == 201
+    assert response.json()["created"] == 2
+    offers = CourseOffer.objects.order_by("id")
+    assert [(o.title, o.provider_id, o.national) for o in offers] == [
+        ("Software developer", provider_a.id, False),
+        ("Network engineer", provider_a.id, True),
+    ]
+    assert [loc.postcode for loc in offers[0].locations.all()] == ["L3 5TR", "CH41"]
+    assert sorted(offers[0].delivery_modes) == ["day_release", "online"]
+
+
+def test_one_bad_row_saves_nothing_and_the_report_names_its_row_and_columns(api, priya, provider_a):
+    CourseOfferFactory(provider=provider_a)
+    bad = good_row(price="18000.01", delivery_modes="day_release;teleport", locations="EH1 1AA:10")
+
+    errors = refused(api(priya), csv_bytes([good_row(), bad]))
+
+    assert CourseOffer.objects.count() == 1
+    assert {(row, column) for row, column, _ in errors} == {(3, "price"), (3, "delivery_modes"), (3, "locations")}
+    messages = {column: message for _, column, message in errors}
+    assert "maximum funding band" in messages["price"]
+    assert "teleport" in messages["delivery_modes"]
+    assert "outside England" in messages["locations"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "rule"),
+    [
+        ({"standard": "abc"}, "standard", "not the LARS code"),
+        ({"standard": "999999"}, "standard", "not the LARS code"),
+        ({"title": ""}, "title", "required"),
+        ({"title": "x" * 151}, "title", "150 characters"),
+        ({"price": "lots"}, "price", "not an amount"),
+        ({"delivery_modes": ""}, "delivery_modes", "required"),
+        ({"national": "maybe"}, "national", "yes or no"),
+        ({"locations": "L3 5TR"}, "locations", "postcode:km"),
+        ({"locations": "L3 5TR:far"}, "locations", "whole number"),
+        ({"locations": "L3 5TR:0"}, "locations", "radius"),
+        ({"locations": ""}, "locations", "at least one delivery location"),
+        ({"cohorts": "2027-13-01:5"}, "cohorts", "YYYY-MM-DD"),
+        ({"cohorts": f"{days_ahead(-1)}:5"}, "cohorts", "in the past"),
+        ({"cohorts": f"{days_ahead(30)}:5;{days_ahead(30)}:2"}, "cohorts", "already starts"),
+        ({"cohorts": f"{days_ahead(30)}:0"}, "cohorts", "places"),
+        ({"status": "paused"}, "status", "open or closed"),
+    ],
+)
+def test_each_bad_cell_is_reported_by_row_and_column(api, priya, cells, column, rule):
+    errors = refused(api(priya), csv_bytes([good_row(), good_row(), good_row(**cells)]))
+
+    assert [(row, col) for row, col, _ in errors] == [(4, column)]
+    assert rule in errors[0][2]
+
+
+def test_problems_on_several_rows_are_all_reported(api, priya):
+    rows = [good_row(price="x"), good_row(), good_row(standard="")]
+
+    errors = refused(api(priya), csv_bytes(rows))
+
+    assert [(row, column) for row, column, _ in errors] == [(2, "price"), (4, "standard")]
+
+
+def test_a_file_missing_a_required_column_is_refused_naming_it(api, priya):
+    header = [column for column in HEADER if column != "price"]
+
+    errors = refused(api(priya), csv_bytes([good_row()], header=header))
+
+    assert [(row, column) for row, column, _ in errors] == [(1, "price")]
+    assert "missing from the header" in errors[0][2]
+
+
+def test_optional_columns_may_be_left_out(api, priya):
+    header = [column for column in HEADER if column not in ("description", "national", "status")]
+
+    response = upload(api(priya), csv_bytes([good_row()], header=header))
+
+    assert response.status_code == 201
+    assert CourseOffer.objects.get().status == "open"
+
+
+def test_a_file_that_is_not_utf8_is_refused(api, priya):
+    data = csv_bytes([good_row(title="Software developer £")]).decode().encode("latin-1")
+
+    errors = refused(api(priya), data)
+
+    assert errors == [(0, "file", "The file must be a CSV saved as UTF-8.")]
+
+
+def test_a_utf8_file_saved_by_excel_with_a_byte_order_mark_is_read(api, priya):
+    response = upload(api(priya), b"\xef\xbb\xbf" + csv_bytes([good_row(title="Café skills")]))
+
+    assert response.status_code == 201
+    assert CourseOffer.objects.get().title == "Café skills"
+
+
+def test_an_empty_file_is_refused(api, priya):
+    errors = refused(api(priya), b"")
+
+    assert [column for _, column, _ in errors] == ["file"]
+
+
+def test_a_header_without_offers_is_refused(api, priya):
+    errors = refused(api(priya), csv_bytes([]))
+
+    assert errors == [(0, "file", "The file has a header but no offers.")]
+
+
+def test_no_file_at_all_is_refused(api, priya):
+    response = api(priya).post(IMPORT_URL, {}, format="multipart")
+
+    assert response.status_code == 400
+    assert "file" in response.json()
+
+
+def test_a_file_of_exactly_max_rows_is_accepted(api, priya, monkeypatch):
+    monkeypatch.setattr(offer_import, "MAX_ROWS", 3)
+
+    response = upload(api(priya), csv_bytes([good_row()] * 3))
+
+    assert response.status_code == 201
+    assert CourseOffer.objects.count() == 3
+
+
+def test_a_file_of_more_than_max_rows_is_refused(api, priya):
+    errors = refused(api(priya), csv_bytes([good_row()] * (offer_import.MAX_ROWS + 1)))
+
+    assert [(row, column) for row, column, _ in errors] == [(0, "file")]
+    assert f"{offer_import.MAX_ROWS:,}" in errors[0][2]
+
+
+def test_a_file_of_exactly_max_bytes_is_accepted(api, priya, monkeypatch):
+    data = csv_bytes([good_row()])
+    monkeypatch.setattr(offer_import, "MAX_BYTES", len(data))
+
+    assert upload(api(priya), data).status_code == 201
+
+
+def test_a_file_over_max_bytes_is_refused(api, priya):
+    data = csv_bytes([good_row()])
+    data += b" " * (offer_import.MAX_BYTES + 1 - len(data))
+
+    errors = refused(api(priya), data)
+
+    assert [(row, column) for row, column, _ in errors] == [(0, "file")]
+    assert "larger than" in errors[0][2]
+
+
+@pytest.mark.parametrize(("persona", "status"), [("alice", 403), ("hannah", 403), ("anonymous", 401)])
+def test_only_providers_may_import_or_download_the_template(api, alice, hannah, persona, status):
+    client = api({"alice": alice, "hannah": hannah, "anonymous": None}[persona])
+
+    response = upload(client, csv_bytes([good_row()]))
+
+    assert response.status_code == status
+    assert not CourseOffer.objects.exists()
+    assert client.get(TEMPLATE_URL).status_code == status

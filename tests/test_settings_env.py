@@ -1,0 +1,186 @@
+"""Settings come from the environment through strict helpers; a bad value stops start-up loudly."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from lcr_skills.env import envbool, envint, envlist, envstr
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Everything settings.py reads that a developer's shell (or CI) might have set.
+SETTINGS_VARIABLES = (
+    "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "DATABASE_CONN_MAX_AGE",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "BEHIND_TLS_PROXY",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
+)
+
+
+def run_python(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run the project's Python in a fresh process with only the given settings variables."""
+    clean = {name: value for name, value in os.environ.items() if name not in SETTINGS_VARIABLES}
+    return subprocess.run(
+        [sys.executable, *args], cwd=PROJECT_ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def settings_from_env(**env: str) -> dict:
+    """The production settings module as a fresh process sees it with this environment."""
+    script = (
+        "import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'lcr_skills.settings'\n"
+        "from django.conf import settings\n"
+        "db = settings.DATABASES['default']\n"
+        "print(json.dumps({'ENGINE': db['ENGINE'], 'NAME': str(db['NAME']), 'HOST': db.get('HOST'),"
+        " 'PORT': db.get('PORT'), 'USER': db.get('USER'), 'DEBUG': settings.DEBUG,"
+        " 'CELERY_BROKER_URL': settings.CELERY_BROKER_URL,"
+        " 'CELERY_TASK_ALWAYS_EAGER': settings.CELERY_TASK_ALWAYS_EAGER}))"
+    )
+    result = run_python("-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+# --- the helpers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["1", "true", "TRUE", " yes ", "On"])
+def test_envbool_reads_the_usual_spellings_of_true(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("LCR_FLAG", raw)
+    assert envbool("LCR_FLAG", "0") is True
+
+
+@pytest.mark.parametrize("raw", ["0", "false", "No", " off ", ""])
+def test_envbool_reads_the_usual_spellings_of_false(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("LCR_FLAG", raw)
+    assert envbool("LCR_FLAG", "1") is False
+
+
+def test_envbool_falls_back_to_its_default_when_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LCR_FLAG", raising=False)
+    assert envbool("LCR_FLAG", "1") is True
+    assert envbool("LCR_FLAG", "0") is False
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "y", "enabled"])
+def test_envbool_refuses_junk_naming_the_variable(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("LCR_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured, match=r"LCR_FLAG must be one of .*got '" + raw.lower()):
+        envbool("LCR_FLAG", "0")
+
+
+def test_envint_reads_a_whole_number_ignoring_surrounding_space(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LCR_NUMBER", " 42 ")
+    assert envint("LCR_NUMBER", "0") == 42
+    monkeypatch.delenv("LCR_NUMBER")
+    assert envint("LCR_NUMBER", "60") == 60
+
+
+@pytest.mark.parametrize("raw", ["4.5", "sixty", "", "1e3"])
+def test_envint_refuses_anything_but_a_whole_number_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    monkeypatch.setenv("LCR_NUMBER", raw)
+    with pytest.raises(ImproperlyConfigured, match="LCR_NUMBER must be a whole number"):
+        envint("LCR_NUMBER", "0")
+
+
+def test_envlist_splits_on_commas_and_drops_blanks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LCR_HOSTS", " example.org, www.example.org,, ")
+    assert envlist("LCR_HOSTS", "") == ["example.org", "www.example.org"]
+
+
+def test_envlist_of_nothing_is_an_empty_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LCR_HOSTS", raising=False)
+    assert envlist("LCR_HOSTS", "") == []
+    assert envlist("LCR_HOSTS", "localhost,127.0.0.1") == ["localhost", "127.0.0.1"]
+
+
+def test_envstr_trims_surrounding_space(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LCR_TEXT", "  redis://cache:6379/0 \n")
+    assert envstr("LCR_TEXT", "") == "redis://cache:6379/0"
+
+
+# --- the settings module, loaded in a fresh process -----------------------------------------------
+
+
+def test_a_postgres_database_url_configures_postgresql() -> None:
+    loaded = settings_from_env(DATABASE_URL="postgres://u@h:5432/db")
+    assert loaded["ENGINE"] == "django.db.backends.postgresql"
+    assert (loaded["NAME"], loaded["USER"], loaded["HOST"], loaded["PORT"]) == ("db", "u", "h", 5432)
+
+
+def test_without_a_database_url_the_site_runs_on_a_sqlite_file_in_the_project() -> None:
+    loaded = settings_from_env()
+    assert loaded["ENGINE"] == "django.db.backends.sqlite3"
+    assert loaded["NAME"] == str(PROJECT_ROOT / "db.sqlite3")
+
+
+def test_without_a_broker_celery_tasks_run_in_process() -> None:
+    loaded = settings_from_env()
+    assert loaded["CELERY_BROKER_URL"] == ""
+    assert loaded["CELERY_TASK_ALWAYS_EAGER"] is True
+
+
+def test_with_a_broker_celery_tasks_go_to_the_workers() -> None:
+    loaded = settings_from_env(CELERY_BROKER_URL="redis://cache:6379/0")
+    assert loaded["CELERY_BROKER_URL"] == "redis://cache:6379/0"
+    assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
+
+
+def test_debug_is_on_for_a_newcomer_with_nothing_configured() -> None:
+    assert settings_from_env()["DEBUG"] is True
+
+
+def test_it_refuses_to_start_with_debug_off_and_no_secret_key() -> None:
+    result = run_python(
+        "-c",
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'lcr_skills.settings'; "
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        DEBUG="0",
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set" in result.stderr
+    assert "insecure" not in result.stdout
+
+
+def test_it_refuses_to_start_with_a_junk_debug_value_naming_it() -> None:
+    result = run_python("manage.py", "check", DEBUG="sometimes")
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
+
+
+def test_a_production_configuration_passes_the_deployment_checks_without_warnings() -> None:
+    result = run_python(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(60)[:60],
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNINGS" not in result.stdout + result.stderr
