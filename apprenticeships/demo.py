@@ -9,15 +9,18 @@ import csv
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from apprenticeships import services
-from apprenticeships.models import Employer, PostcodeDistrict, Provider, Role
+from apprenticeships.models import CourseOffer, Employer, PostcodeDistrict, Provider, Role, Standard, Vacancy
+from apprenticeships.services import offers, vacancies
 
 DEMO_PASSWORD = "demo-password-lcr"  # printed by `make run`; demo databases only
 
@@ -37,6 +40,23 @@ DEMO_EMPLOYERS = [
     ("Liverpool Waterfront Hotels Ltd", "Hospitality", "E08000012", True, 3_300_000),
 ]
 DEMO_PROVIDER_COUNT = 20
+# (LARS code, vacancy title, employer sector) for the demo market.
+DEMO_STANDARDS = [
+    (2, "Apprentice software developer", "Digital"),
+    (80, "Apprentice data analyst", "Digital"),
+    (430, "Apprentice early years educator", "Health and social care"),
+    (119, "Apprentice care worker", "Health and social care"),
+    (105, "Apprentice team leader", "Transport and logistics"),
+    (122, "Customer service apprentice", "Retail"),
+    (96, "Hospitality team member apprentice", "Hospitality"),
+    (93, "Apprentice commis chef", "Hospitality"),
+    (196, "Business administration apprentice", "Business and administration"),
+    (14, "Apprentice laboratory technician", "Chemicals"),
+    (111, "Warehouse operative apprentice", "Transport and logistics"),
+    (225, "Apprentice plumbing and heating technician", "Construction"),
+    (239, "Apprentice carpenter and joiner", "Construction"),
+    (287, "Apprentice bricklayer", "Construction"),
+]
 
 
 @dataclass
@@ -110,6 +130,7 @@ def demo_seed() -> list[DemoLogin]:
             name=name, ukprn=ukprn, postcode=rng.choice(districts[authority][:5])
         )
         providers.append(provider)
+    _demo_market(employers, providers, rng)
     _demo_user("hub", Role.HUB, None)
     _demo_user("employer", Role.EMPLOYER, employers[0])
     _demo_user("provider", Role.PROVIDER, providers[0])
@@ -118,3 +139,58 @@ def demo_seed() -> list[DemoLogin]:
         DemoLogin("Employer", "employer", employers[0].name),
         DemoLogin("Training provider", "provider", providers[0].name),
     ]
+
+
+def _demo_market(employers: list[Employer], providers: list[Provider], rng: random.Random) -> None:
+    """Vacancies in every state for the employers, and offers with cohorts for the providers."""
+    if Vacancy.objects.exists() or CourseOffer.objects.exists():
+        return
+    today = timezone.localdate()
+    standards = Standard.objects.in_bulk([lars for lars, _, _ in DEMO_STANDARDS], field_name="lars_code")
+    hub = None
+    statuses = [Vacancy.Status.LIVE] * 5 + [Vacancy.Status.SUBMITTED, Vacancy.Status.DRAFT]
+    for n, employer in enumerate(employers):
+        fitting = [row for row in DEMO_STANDARDS if row[2] == employer.sector] or DEMO_STANDARDS
+        for k in range(3):
+            lars, title, _ = fitting[(n + k) % len(fitting)]
+            hours = Decimal(rng.choice([30, 35, 37.5, 40]))
+            start = today + timedelta(days=rng.randint(50, 120))
+            vacancy = vacancies.vacancy_create(
+                employer=employer,
+                by=None,
+                title=title,
+                description=f"Join {employer.name} as an apprentice and train towards {standards[lars].title}.",
+                standard=standards[lars],
+                positions=rng.choice([1, 1, 1, 2]),
+                weekly_wage=(vacancies.minimum_weekly_wage(hours) + rng.choice([0, 20, 45])).quantize(Decimal("0.01")),
+                hours_per_week=hours,
+                postcode=employer.postcode,
+                start_date=start,
+                closing_date=today + timedelta(days=rng.randint(21, 45)),
+                delivery_modes=rng.sample(["day_release", "block_release", "workplace", "online"], k=2),
+                notes="Interviews on site; ask for the training manager.",
+            )
+            status = statuses[(n * 3 + k) % len(statuses)]
+            if status != Vacancy.Status.DRAFT:
+                vacancies.vacancy_transition(vacancy, "submit", by=None)
+            if status == Vacancy.Status.LIVE:
+                vacancies.vacancy_transition(vacancy, "approve", by=hub, comment="Checked by the hub (demo).")
+    for n, provider in enumerate(providers):
+        for k in range(rng.randint(1, 3)):
+            lars, title, _ = DEMO_STANDARDS[(n * 2 + k) % len(DEMO_STANDARDS)]
+            standard = standards[lars]
+            offers.offer_create(
+                provider=provider,
+                standard=standard,
+                title=f"{standard.title} (level {standard.level})",
+                description=f"{standard.title} apprenticeship with {provider.name}: {standard.overview}",
+                price=Decimal(standard.max_funding) * Decimal(rng.choice(["0.8", "0.9", "1.0"])),
+                delivery_modes=rng.sample(["day_release", "block_release", "workplace", "online"], k=2),
+                national=False,
+                locations=[{"postcode": provider.postcode, "radius_km": rng.choice([15, 25, 40])}],
+                cohorts=[
+                    {"start_date": today + timedelta(days=rng.randint(40, 140)), "places": rng.randint(2, 12)}
+                    for _ in range(rng.randint(1, 2))
+                ],
+                status=CourseOffer.Status.OPEN,
+            )

@@ -22,6 +22,8 @@ from apprenticeships.models import CourseOffer, Employer, Provider, Role, Vacanc
 if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_PERMISSION_CLASSES
     from rest_framework.views import APIView
 
+    from matching.models import Gap, Suggestion
+
 HUB_GROUP = "hub"
 ANONYMOUS = "anonymous"
 
@@ -78,6 +80,9 @@ ACCESS: dict[str, dict[str, frozenset]] = {
         "import_csv": PROVIDER,
         "import_template": PROVIDER,
     },
+    "match-runs": {"list": HUB, "retrieve": HUB, "create": HUB},
+    "suggestions": {"list": SIGNED_IN, "retrieve": SIGNED_IN},
+    "gaps": {"list": HUB_OR_EMPLOYER},
 }
 
 
@@ -151,6 +156,35 @@ def visible_offers(user: User | AnonymousUser) -> QuerySet[CourseOffer]:
     if role == Role.EMPLOYER:
         return CourseOffer.objects.filter(status=CourseOffer.Status.OPEN)
     return CourseOffer.objects.none()
+
+
+# What employers and providers may see of matching: the suggestions hub staff have approved,
+# and what became of them. Never ones still under review or rejected.
+VISIBLE_TO_PARTIES = ["approved", "accepted", "agreed", "declined"]
+
+
+def visible_suggestions(user: User | AnonymousUser) -> "QuerySet[Suggestion]":
+    from matching.models import Suggestion
+
+    role = user_role(user)
+    if role == Role.HUB:
+        return Suggestion.objects.all()
+    if role == Role.EMPLOYER:
+        return Suggestion.objects.filter(status__in=VISIBLE_TO_PARTIES, vacancy__employer__members__user=user)
+    if role == Role.PROVIDER:
+        return Suggestion.objects.filter(status__in=VISIBLE_TO_PARTIES, course_offer__provider__members__user=user)
+    return Suggestion.objects.none()
+
+
+def visible_gaps(user: User | AnonymousUser) -> "QuerySet[Gap]":
+    from matching.models import Gap
+
+    role = user_role(user)
+    if role == Role.HUB:
+        return Gap.objects.all()
+    if role == Role.EMPLOYER:
+        return Gap.objects.filter(vacancy__employer__members__user=user)
+    return Gap.objects.none()
 
 
 def owns(user: User | AnonymousUser, obj: object) -> bool:

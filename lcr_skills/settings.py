@@ -86,11 +86,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
-# Without a broker, tasks run in-process as they are sent (the embedded default).
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, tasks run in-process as they are sent (the embedded default); "memory://"
+# only keeps kombu from looking for a broker on localhost.
+CELERY_TASK_ALWAYS_EAGER = not envstr("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", CELERY_BROKER_URL) or None
+CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or (None if CELERY_TASK_ALWAYS_EAGER else CELERY_BROKER_URL)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

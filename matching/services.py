@@ -221,12 +221,29 @@ def rematch_standards(standard_ids: list[int]) -> MatchRun:
     return run
 
 
-def rematch_after_commit(standard_ids: list[int]) -> None:
-    """Queue an incremental re-match once the current transaction commits."""
-    from matching.tasks import rematch_task
+class _Rematch:
+    """The one re-match a transaction sends when it commits, however many changes it made."""
 
-    ids = sorted(set(standard_ids))
-    transaction.on_commit(lambda: rematch_task.delay(ids))
+    def __init__(self) -> None:
+        self.standard_ids: set[int] = set()
+
+    def __call__(self) -> None:
+        from matching.tasks import rematch_task
+
+        rematch_task.delay(sorted(self.standard_ids))
+
+
+def rematch_after_commit(standard_ids: list[int]) -> None:
+    """Queue an incremental re-match of these standards once the current transaction commits."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _, callback, *_ in connection.run_on_commit:
+            if isinstance(callback, _Rematch):
+                callback.standard_ids.update(standard_ids)
+                return
+    callback = _Rematch()
+    callback.standard_ids.update(standard_ids)
+    transaction.on_commit(callback)
 
 
 # --- Writing results ------------------------------------------------------------------------

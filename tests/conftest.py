@@ -19,7 +19,7 @@ from tests.factories import EmployerFactory, ProviderFactory, make_hub_user, mak
 
 
 def services_configured() -> bool:
-    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and bool(settings.CELERY_BROKER_URL)
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and not settings.CELERY_TASK_ALWAYS_EAGER
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

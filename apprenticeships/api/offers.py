@@ -81,7 +81,9 @@ class CourseOfferFilter(django_filters.FilterSet):
     delivery_mode = django_filters.ChoiceFilter(choices=DeliveryMode.choices, method="filter_delivery_mode")
     has_places = django_filters.BooleanFilter(method="filter_has_places", label="Has a future cohort with places")
     postcode = django_filters.CharFilter(method="filter_near", label="Near this postcode (with within_km)")
-    within_km = django_filters.NumberFilter(method="filter_near", label="Distance from postcode, km (default 25)")
+    within_km = django_filters.NumberFilter(
+        method="filter_near", min_value=1, max_value=500, label="Distance from postcode, km (default 25)"
+    )
 
     class Meta:
         model = CourseOffer
@@ -96,13 +98,16 @@ class CourseOfferFilter(django_filters.FilterSet):
 
     def filter_near(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
         raw = self.data.get("postcode", "")
+        if name == "within_km" and not raw:
+            raise serializers.ValidationError({"within_km": ["Give a postcode to search within a distance of it."]})
         if name == "within_km" or not raw:
             return queryset  # applied once, with the postcode
         try:
             place = place_lookup(raw)
         except DjangoValidationError as error:
             raise serializers.ValidationError({"postcode": error.messages}) from None
-        within = self.form.cleaned_data.get("within_km") or 25
+        within = self.form.cleaned_data.get("within_km")
+        within = 25 if within is None else within  # an explicit distance is used as given
         return offers_within(queryset, near=place, within_km=float(within))
 
 

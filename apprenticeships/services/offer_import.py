@@ -100,10 +100,15 @@ def _parse_row(raw: dict[str, str], standards: dict[int, Standard]) -> tuple[dic
         if len(cell["title"]) > 150:
             errors["title"] = "The title must be 150 characters or fewer."
         values["title"] = cell["title"]
+    if len(cell["description"]) > 5000:
+        errors["description"] = "The description must be 5,000 characters or fewer."
     values["description"] = cell["description"]
     if cell["price"]:
         try:
-            values["price"] = Decimal(cell["price"].replace(",", "").lstrip("£")).quantize(Decimal("0.01"))
+            price = Decimal(cell["price"].replace(",", "").lstrip("£")).quantize(Decimal("0.01"))
+            if not price.is_finite():  # "NaN" quantizes fine, then can't be compared with the band
+                raise InvalidOperation
+            values["price"] = price
         except InvalidOperation:
             errors["price"] = f"“{cell['price']}” is not an amount in pounds."
     if cell["delivery_modes"]:
@@ -144,12 +149,19 @@ def _read(data: bytes) -> list[dict[str, str]]:
     except UnicodeDecodeError:
         raise ImportRejected([RowError(0, "file", "The file must be a CSV saved as UTF-8.")]) from None
     reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [column for column in COLUMNS if column not in header and column in REQUIRED + ["locations", "cohorts"]]
-    if missing:
-        raise ImportRejected([RowError(1, column, "This column is missing from the header row.") for column in missing])
-    reader.fieldnames = header
-    rows = list(reader)
+    header: list[str] | None = None
+    rows: list[dict[str, str]] = []
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [c for c in COLUMNS if c not in header and c in REQUIRED + ["locations", "cohorts"]]
+        if missing:
+            raise ImportRejected([RowError(1, c, "This column is missing from the header row.") for c in missing])
+        reader.fieldnames = header
+        for raw in reader:
+            rows.append(raw)
+    except csv.Error as unreadable:  # e.g. a cell over the csv module's field size limit
+        row = 1 if header is None else len(rows) + 2  # the header is row 1
+        raise ImportRejected([RowError(row, "file", f"This row can't be read as CSV: {unreadable}.")]) from None
     if not rows:
         raise ImportRejected([RowError(0, "file", "The file has a header but no offers.")])
     if len(rows) > MAX_ROWS:

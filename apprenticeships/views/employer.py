@@ -84,7 +84,10 @@ def _detail_page(request: HttpRequest, vacancy: Vacancy, problems: dict | None =
         ],
         "can_edit": vacancy.status in EDITABLE,
         "can_delete": vacancy.status == Vacancy.Status.DRAFT,
-        "problems": [(f"vacancy-{field}", message) for field, found in (problems or {}).items() for message in found],
+        "problems": problems or {},
+        "problem_summary": [
+            (f"vacancy-{field}", message) for field, found in (problems or {}).items() for message in found
+        ],
     }
     return render(request, "apprenticeships/employer/vacancy_detail.html", context)
 

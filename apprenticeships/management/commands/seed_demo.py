@@ -6,12 +6,12 @@ from apprenticeships.models import PostcodeDistrict
 
 
 class Command(BaseCommand):
-    help = "Create demo organisations and users for each role from the real reference data (idempotent)."
+    help = "Create demo organisations, vacancies, offers and users for each role from the real data (idempotent)."
 
     def handle(self, *args, **options) -> None:
         if not PostcodeDistrict.objects.exists():
             call_command("load_reference_data", "--no-progress", stdout=self.stdout, stderr=self.stderr)
-        logins = demo_seed()
+        logins = demo_seed()  # its vacancies and offers are matched when it commits
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/sign-in/ as:"))
         for login in logins:
             self.stdout.write(
