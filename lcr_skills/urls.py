@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("apprenticeships.api.urls")),
     path("api/v1/", include("matching.api.urls")),
+    path("", include("matching.urls")),
     path("", include("apprenticeships.urls")),
 ]

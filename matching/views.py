@@ -1,0 +1,49 @@
+"""Hub pages for matching: runs with live progress, suggestions with their explanations, gaps."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apprenticeships.models import Role
+from apprenticeships.permissions import role_required
+from matching import selectors, services
+from matching.ml.candidates import GapReason
+from matching.ml.explain import summary
+
+
+@role_required(Role.HUB)
+def run_list(request: HttpRequest) -> HttpResponse:
+    context = {"runs": selectors.runs_recent(), "active": selectors.run_active(), "gaps": selectors.gaps_by_reason()}
+    return render(request, "matching/run_list.html", context)
+
+
+@require_POST
+@role_required(Role.HUB)
+def run_start(request: HttpRequest) -> HttpResponse:
+    try:
+        run = services.run_full_start(by=request.user)
+    except services.RunInProgress as busy:
+        messages.warning(request, f"Run {busy.run.pk} is already {busy.run.status}: wait for it to finish.")
+    else:
+        messages.success(request, f"Matching run {run.pk} has started. Its progress shows below.")
+    return redirect("matching-runs")
+
+
+@role_required(Role.HUB)
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.suggestions_for_review(), 25).get_page(request.GET.get("page"))
+    for suggestion in page:
+        suggestion.summary = summary(suggestion.explanation)
+    context = {"page": page, "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)}
+    return render(request, "matching/suggestion_list.html", context)
+
+
+@role_required(Role.HUB)
+def gap_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.gaps_list(), 50).get_page(request.GET.get("page"))
+    for gap in page:
+        gap.reason_text = GapReason.LABELS.get(gap.reason, gap.reason)
+    context = {"page": page, "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)}
+    return render(request, "matching/gap_list.html", context)
