@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from apprenticeships.models import Cohort, CourseOffer, Vacancy
+from matching.ml.explain import explanation_rows
 
 
 class TimeStamped(models.Model):
@@ -113,8 +114,8 @@ class Suggestion(TimeStamped):
     score = models.FloatField()
     rank = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED, db_index=True)
-    features = models.JSONField(default=dict)
-    explanation = models.JSONField(default=list)
+    features = models.JSONField(default=dict, help_text="Each feature's value (FEATURES order), null if unknown.")
+    contributions = models.JSONField(default=dict, help_text="Each feature's contribution; they add up to the score.")
     model_version = models.CharField(max_length=40)
     version = models.PositiveIntegerField(default=1, help_text="Goes up whenever the suggestion changes.")
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="suggestions")
@@ -129,6 +130,11 @@ class Suggestion(TimeStamped):
 
     def __str__(self) -> str:
         return f"Suggestion {self.pk}: vacancy {self.vacancy_id} ↔ cohort {self.cohort_id} ({self.score:.2f})"
+
+    @property
+    def explanation(self) -> list[dict]:
+        """Every feature's value, contribution and the words for it, biggest contribution first."""
+        return explanation_rows(self.features, self.contributions)
 
 
 class Gap(TimeStamped):

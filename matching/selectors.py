@@ -24,9 +24,13 @@ def gaps_by_reason() -> list[dict]:
 
 
 def suggestions_for_review(*, status: str = Suggestion.Status.SUGGESTED) -> QuerySet[Suggestion]:
-    return Suggestion.objects.filter(status=status).select_related(
-        "vacancy__employer", "vacancy__local_authority", "vacancy__standard", "course_offer__provider", "cohort"
-    ).order_by("vacancy_id", "rank")
+    return (
+        Suggestion.objects.filter(status=status)
+        .select_related(
+            "vacancy__employer", "vacancy__local_authority", "vacancy__standard", "course_offer__provider", "cohort"
+        )
+        .order_by("vacancy_id", "rank")
+    )
 
 
 def gaps_list() -> QuerySet[Gap]:

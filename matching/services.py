@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from matching.ml import dataset
 from matching.ml.engine import GAP_CODES, MatchResult, match_market, merge_results
-from matching.ml.explain import explanation
 from matching.ml.features import FEATURES
 from matching.ml.scoring import IncompatibleModel, Matcher, matcher_loads, prior_matcher
 from matching.models import Gap, MatchRun, MatchRunChunk, ScoringModel, Suggestion
@@ -277,7 +276,7 @@ def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int]
             "score": float(result.score[k]),
             "rank": int(result.rank[k]),
             "features": {name: (None if np.isnan(v) else v) for name, v in zip(FEATURES, values, strict=True)},
-            "explanation": explanation(values, contributions),
+            "contributions": dict(zip(FEATURES, contributions, strict=True)),
             "model_version": model_version,
         }
     to_create, to_update, to_delete = [], [], []
@@ -306,7 +305,7 @@ def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int]
             "score",
             "rank",
             "features",
-            "explanation",
+            "contributions",
             "model_version",
             "version",
             "run",

@@ -135,7 +135,10 @@ def test_a_national_offer_needs_no_location(api, priya):
         ([{"start_date": days_ahead(30).isoformat(), "places": 0}], "places"),
         ([{"start_date": days_ahead(-1).isoformat(), "places": 5}], "in the past"),
         (
-            [{"start_date": days_ahead(30).isoformat(), "places": 5}, {"start_date": days_ahead(30).isoformat(), "places": 3}],
+            [
+                {"start_date": days_ahead(30).isoformat(), "places": 5},
+                {"start_date": days_ahead(30).isoformat(), "places": 3},
+            ],
             "already starts",
         ),
         ([{"start_date": "soon", "places": 5}], "start_date"),
@@ -271,6 +274,8 @@ def market(provider_a, provider_b) -> dict[str, CourseOffer]:
         ("level=3", {"southport"}),
         ("level=4", {"liverpool", "national"}),
         ("postcode=L1+8JQ&within_km=10", {"liverpool"}),
+        ("postcode=L1&within_km=1", {"liverpool"}),
+        ("postcode=L1", {"liverpool"}),  # within 25 km by default
         ("postcode=L1+8JQ&within_km=40", {"liverpool", "southport"}),
         ("delivery_mode=block_release", {"southport"}),
         ("delivery_mode=online", {"liverpool", "national"}),
@@ -303,7 +308,16 @@ def test_an_offer_whose_cohorts_have_all_started_has_no_places(api, alice, marke
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("postcode=NOPE!", "postcode"), ("postcode=ZZ9", "postcode"), ("within_km=far&postcode=L1", "within_km")],
+    [
+        ("postcode=NOPE!", "postcode"),
+        ("postcode=ZZ9", "postcode"),
+        ("within_km=far&postcode=L1", "within_km"),
+        ("within_km=0&postcode=L1", "within_km"),  # was quietly read as the 25 km default
+        ("within_km=-5&postcode=L1", "within_km"),
+        ("within_km=501&postcode=L1", "within_km"),
+        ("within_km=10", "within_km"),  # a distance from nowhere was ignored
+        ("delivery_mode=by_post", "delivery_mode"),
+    ],
 )
 def test_a_bad_place_filter_is_a_400_naming_it(api, alice, market, query, field):
     response = api(alice).get(f"{URL}?{query}")

@@ -23,7 +23,9 @@ def test_a_five_million_pay_bill_pays_ten_thousand_levy_and_gets_eleven_thousand
     assert position.annual_funds == Decimal("11000.00")
 
 
-@pytest.mark.parametrize(("pay_bill", "levy"), [(0, 0), (2_999_999, 0), (3_000_000, 0), (3_000_200, 1), (6_000_000, 15_000)])
+@pytest.mark.parametrize(
+    ("pay_bill", "levy"), [(0, 0), (2_999_999, 0), (3_000_000, 0), (3_000_200, 1), (6_000_000, 15_000)]
+)
 def test_the_allowance_means_a_pay_bill_up_to_three_million_pays_no_levy(pay_bill, levy):
     assert annual_levy(Decimal(pay_bill)) == Decimal(levy)
 
@@ -131,7 +133,7 @@ def test_the_hub_sees_any_employers_levy_position(api, hannah, employer_a, emplo
     assert (small.status_code, small.json()["is_levy_payer"], small.json()["annual_funds"]) == (200, False, 0.0)
 
 
-def test_another_employer_cannot_find_employer_as_levy_position(api, bob, employer_a):
+def test_another_employer_is_told_employer_a_levy_position_does_not_exist(api, bob, employer_a):
     response = api(bob).get(f"/api/v1/employers/{employer_a.id}/levy/")
 
     assert response.status_code == 404

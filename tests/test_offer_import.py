@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -126,6 +127,9 @@ def test_one_bad_row_saves_nothing_and_the_report_names_its_row_and_columns(api,
         ({"title": ""}, "title", "required"),
         ({"title": "x" * 151}, "title", "150 characters"),
         ({"price": "lots"}, "price", "not an amount"),
+        ({"price": "NaN"}, "price", "not an amount"),  # was a server error
+        ({"price": "Infinity"}, "price", "not an amount"),
+        ({"description": "x" * 5001}, "description", "5,000 characters"),
         ({"delivery_modes": ""}, "delivery_modes", "required"),
         ({"national": "maybe"}, "national", "yes or no"),
         ({"locations": "L3 5TR"}, "locations", "postcode:km"),
@@ -152,6 +156,29 @@ def test_problems_on_several_rows_are_all_reported(api, priya):
     errors = refused(api(priya), csv_bytes(rows))
 
     assert [(row, column) for row, column, _ in errors] == [(2, "price"), (4, "standard")]
+
+
+def test_a_cell_too_long_for_the_csv_reader_is_reported_not_a_server_error(api, priya):
+    errors = refused(api(priya), csv_bytes([good_row(), good_row(description="x" * 200_000)]))
+
+    assert [(row, column) for row, column, _ in errors] == [(3, "file")]
+    assert "can't be read as CSV" in errors[0][2]
+
+
+def test_a_header_too_long_for_the_csv_reader_is_reported_on_row_1(api, priya):
+    errors = refused(api(priya), ("x" * 200_000 + "\n").encode() + csv_bytes([good_row()]))
+
+    assert [(row, column) for row, column, _ in errors] == [(1, "file")]
+
+
+def test_the_templates_cohorts_start_after_the_day_it_is_downloaded():
+    # Fixed example dates went stale: the template would have stopped importing in January 2027.
+    later = date(2031, 6, 1)
+
+    row = list(csv.DictReader(io.StringIO(offer_import.template_csv(today=later))))[0]
+
+    starts = [date.fromisoformat(pair.split(":")[0]) for pair in row["cohorts"].split(";")]
+    assert starts and all(start > later for start in starts)
 
 
 def test_a_file_missing_a_required_column_is_refused_naming_it(api, priya):

@@ -80,7 +80,11 @@ def test_bob_gets_the_same_answer_for_alices_vacancy_as_for_one_that_does_not_ex
     vacancy = VacancyFactory(employer=alice.membership.employer, status="live")
     client = api(bob)
 
-    real = client.post(f"/api/v1/vacancies/{vacancy.id}/{path}") if path else client.get(f"/api/v1/vacancies/{vacancy.id}/")
+    real = (
+        client.post(f"/api/v1/vacancies/{vacancy.id}/{path}")
+        if path
+        else client.get(f"/api/v1/vacancies/{vacancy.id}/")
+    )
     missing = client.post(f"/api/v1/vacancies/999999/{path}") if path else client.get("/api/v1/vacancies/999999/")
 
     assert (real.status_code, real.json()) == (missing.status_code, missing.json())

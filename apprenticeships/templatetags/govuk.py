@@ -1,7 +1,7 @@
 """Formatting for pages, in GOV.UK style: £1,234.50, 12 January 2027, 3:04pm."""
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django import template
@@ -47,10 +47,18 @@ def govuk_date(value: date | datetime | None) -> str:
 
 @register.filter
 def govuk_datetime(value: datetime | None) -> str:
-    """12 January 2027 at 3:04pm (local time)."""
+    """12 January 2027 at 3:04pm (local time); midday; midnight as 11:59pm the day before.
+
+    GOV.UK style: "midnight" is ambiguous, so a time on the stroke of midnight is shown as the
+    last minute of the day that is ending.
+    """
     if not value:
         return ""
     local = timezone.localtime(value)
+    if (local.hour, local.minute) == (0, 0):
+        local -= timedelta(minutes=1)
+    if (local.hour, local.minute) == (12, 0):
+        return f"{local.day} {local:%B %Y} at midday"
     hour = local.hour % 12 or 12
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
@@ -74,3 +82,9 @@ def hours(value: Decimal | None) -> str:
 @register.filter
 def tag_colour(status: str) -> str:
     return f"govuk-tag--{TAG_COLOURS.get(str(status), 'grey')}"
+
+
+@register.filter
+def startswith(value: str, prefix: str) -> bool:
+    """For navigation: whether the current path is within a section's url."""
+    return str(value).startswith(str(prefix))

@@ -21,14 +21,15 @@ from apprenticeships.services.vacancies import (
     vacancy_update,
 )
 
-# The lifecycle actions an employer may take, in the order their buttons appear.
-EMPLOYER_ACTIONS = [action for action in TRANSITIONS if Role.EMPLOYER in ACCESS["vacancies"][action]]
+# Buttons for the lifecycle actions, in the order they appear.
 BUTTONS = {
     "submit": ("Submit for review", "govuk-button"),
     "filled": ("Mark as filled", "govuk-button govuk-button--secondary"),
     "close": ("Close to applications", "govuk-button govuk-button--secondary"),
     "withdraw": ("Withdraw vacancy", "govuk-button govuk-button--warning"),
 }
+# Those of them the permissions table lets an employer take.
+EMPLOYER_ACTIONS = [action for action in BUTTONS if Role.EMPLOYER in ACCESS["vacancies"][action]]
 DONE = {
     "submit": "“{title}” has been submitted for review. The hub aims to review it within one working day.",
     "filled": "“{title}” has been marked as filled.",
@@ -74,7 +75,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_page(request: HttpRequest, vacancy: Vacancy, problems: dict | None = None) -> HttpResponse:
     """The vacancy in full; `problems` are the rules a refused action broke, by field."""
-    history = VacancyTransition.objects.filter(vacancy=vacancy).select_related("by")
+    history = list(VacancyTransition.objects.filter(vacancy=vacancy).select_related("by"))
     context = {
         "vacancy": vacancy,
         "funding": levy.vacancy_funding(vacancy, levy.levy_position(vacancy.employer)),

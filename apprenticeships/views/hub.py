@@ -11,7 +11,7 @@ from apprenticeships.forms import ReferForm
 from apprenticeships.models import Role, Vacancy, VacancyTransition
 from apprenticeships.permissions import role_required, visible_vacancies
 from apprenticeships.services import levy
-from apprenticeships.services.vacancies import VacancyConflict, vacancy_transition
+from apprenticeships.services.vacancies import TRANSITIONS, VacancyConflict, vacancy_transition
 
 
 def _vacancy(request: HttpRequest, pk: int) -> Vacancy:
@@ -33,9 +33,9 @@ def _review_page(request: HttpRequest, vacancy: Vacancy, form: ReferForm) -> Htt
     context = {
         "vacancy": vacancy,
         "funding": levy.vacancy_funding(vacancy, levy.levy_position(vacancy.employer)),
-        "history": VacancyTransition.objects.filter(vacancy=vacancy).select_related("by"),
+        "history": list(VacancyTransition.objects.filter(vacancy=vacancy).select_related("by")),
         "deadline": selectors.review_deadline(vacancy.submitted_at) if vacancy.submitted_at else None,
-        "waiting": vacancy.status == Vacancy.Status.SUBMITTED,
+        "waiting": vacancy.status in TRANSITIONS["approve"][0],
         "form": form,
     }
     return render(request, "apprenticeships/hub/qa_review.html", context)
@@ -59,6 +59,12 @@ def qa_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def qa_refer(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = _vacancy(request, pk)
     form = ReferForm(request.POST)
+    if vacancy.status not in TRANSITIONS["refer"][0]:
+        # Nothing to comment on: say so, whatever was typed (the form is no longer on the page).
+        messages.error(
+            request, f"“{vacancy.title}” is {vacancy.get_status_display().lower()}: it can't be referred back."
+        )
+        return redirect("hub-qa-review", pk=vacancy.pk)
     if form.is_valid():
         try:
             vacancy_transition(vacancy, "refer", by=request.user, comment=form.cleaned_data["comment"])

@@ -66,9 +66,9 @@ def offer_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.PROVIDER)
 def offer_upload(request: HttpRequest) -> HttpResponse:
-    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    form = CsvUploadForm(request.POST, request.FILES) if request.method == "POST" else CsvUploadForm()
     problems = []
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             offers = offers_import(provider=user_organisation(request.user), data=form.file_bytes())
         except ImportRejected as rejected:

@@ -4,15 +4,17 @@ Rank 1 is an optimal assignment: it maximises the total score of first suggestio
 each vacancy having at most one, and the positions of the vacancies given a cohort first never
 exceeding its places. Vacancies and cohorts split into independent groups (connected components
 of the candidate graph); a group where every vacancy can have its own best cohort is solved
-directly, a contested group as a small integer programme (scipy's HiGHS). Ranks 2..K are the
-vacancy's next best cohorts, as alternatives.
+directly; a contested group by linear programming with column generation (scipy's HiGHS), which
+is exact whenever the LP optimum is whole (always, when every vacancy has one position), with a
+small integer programme over the columns the LP needed for the rare split vacancies. Ranks 2..K
+are the vacancy's next best cohorts, as alternatives.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, linprog, milp
 from scipy.sparse.csgraph import connected_components
 
 
@@ -54,6 +56,17 @@ def _own_best(v: np.ndarray, s: np.ndarray) -> np.ndarray:
     return order[first]
 
 
+def _top_per_vacancy(v: np.ndarray, s: np.ndarray, n: int) -> np.ndarray:
+    """A mask of each vacancy's n best pairs."""
+    order = np.lexsort((-s, v))
+    sorted_v = v[order]
+    starts = np.flatnonzero(np.r_[True, sorted_v[1:] != sorted_v[:-1]])
+    position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    mask = np.zeros(len(v), dtype=bool)
+    mask[order[position < n]] = True
+    return mask
+
+
 def _solve_group(
     pairs: np.ndarray,
     v: np.ndarray,
@@ -64,30 +77,76 @@ def _solve_group(
     c_ids: np.ndarray,
     v_ids: np.ndarray,
 ) -> np.ndarray:
-    demand = positions[v_ids[v]]
+    demand = positions[v_ids[v]].astype(float)
     best = _own_best(v, s)
     load = np.bincount(c[best], weights=demand[best], minlength=len(c_ids))
     if np.all(load <= places[c_ids]):
         return pairs[best]  # nobody competes for places: each vacancy's own best is optimal
     # Contested: maximise Σ score·x with Σ_v x ≤ 1 per vacancy and Σ positions·x ≤ places per cohort.
+    # A tiny tie-break towards earlier pairs keeps the optimum unique, so reruns agree.
+    n = len(pairs)
+    s = s + 1e-9 * (n - np.arange(n)) / n
     vs, v_row = np.unique(v, return_inverse=True)
     cs, c_row = np.unique(c, return_inverse=True)
-    k = np.arange(len(pairs))
-    per_vacancy = sparse.csr_matrix((np.ones(len(pairs)), (v_row, k)), shape=(len(vs), len(pairs)))
-    per_cohort = sparse.csr_matrix((demand.astype(float), (c_row, k)), shape=(len(cs), len(pairs)))
+    capacity = places[c_ids[cs]].astype(float)
+    # Column generation: solve the LP over each vacancy's best few pairs, then bring in any pair
+    # whose reduced cost says it would improve the LP, until none would. The LP is then optimal
+    # over every pair, with far fewer columns.
+    active = _top_per_vacancy(v_row, s, INITIAL_COLUMNS)
+    while True:
+        idx = np.flatnonzero(active)
+        lp = _lp(idx, v_row, c_row, s, demand, len(vs), capacity)
+        duals = -lp.ineqlin.marginals
+        reduced = s - duals[v_row] - demand * duals[len(vs) + c_row]
+        entering = ~active & (reduced > 1e-9)
+        if not entering.any():
+            break
+        active |= entering
+    x = lp.x
+    if np.all((x < 1e-6) | (x > 1 - 1e-6)):
+        return pairs[idx[x > 0.5]]  # the LP optimum is whole: it is the optimal assignment
+    # Some vacancies are split between cohorts (possible when positions differ): solve the
+    # integer programme over the columns the LP needed.
+    rows = _constraints(idx, v_row, c_row, demand, len(vs), len(cs))
     result = milp(
-        # A tiny tie-break towards earlier pairs keeps the optimum unique, so reruns agree.
-        c=-(s + 1e-9 * (len(pairs) - k) / len(pairs)),
-        constraints=[
-            LinearConstraint(per_vacancy, ub=np.ones(len(vs))),
-            LinearConstraint(per_cohort, ub=places[c_ids[cs]].astype(float)),
-        ],
-        integrality=np.ones(len(pairs)),
+        c=-s[idx],
+        constraints=LinearConstraint(rows, ub=np.r_[np.ones(len(vs)), capacity]),
+        integrality=np.ones(len(idx)),
         bounds=Bounds(0, 1),
+        options={"time_limit": MILP_TIME_LIMIT_SECONDS},
     )
-    if result.x is None:  # cannot happen for this feasible problem (all-zero is feasible); be safe
-        raise RuntimeError(f"allocation failed: {result.message}")
-    return pairs[result.x > 0.5]
+    if result.x is None:  # no solution in the time allowed: round the LP down, which stays feasible
+        return pairs[idx[x > 1 - 1e-6]]
+    return pairs[idx[result.x > 0.5]]
+
+
+INITIAL_COLUMNS = 6
+MILP_TIME_LIMIT_SECONDS = 30
+
+
+def _constraints(
+    idx: np.ndarray, v_row: np.ndarray, c_row: np.ndarray, demand: np.ndarray, n_v: int, n_c: int
+) -> sparse.csr_matrix:
+    k = np.arange(len(idx))
+    per_vacancy = sparse.csr_matrix((np.ones(len(idx)), (v_row[idx], k)), shape=(n_v, len(idx)))
+    per_cohort = sparse.csr_matrix((demand[idx], (c_row[idx], k)), shape=(n_c, len(idx)))
+    return sparse.vstack([per_vacancy, per_cohort]).tocsr()
+
+
+def _lp(
+    idx: np.ndarray,
+    v_row: np.ndarray,
+    c_row: np.ndarray,
+    s: np.ndarray,
+    demand: np.ndarray,
+    n_v: int,
+    capacity: np.ndarray,
+) -> OptimizeResult:
+    rows = _constraints(idx, v_row, c_row, demand, n_v, len(capacity))
+    result = linprog(-s[idx], A_ub=rows, b_ub=np.r_[np.ones(n_v), capacity], bounds=(0, None), method="highs")
+    if result.status != 0:
+        raise RuntimeError(f"allocation LP failed: {result.message}")
+    return result
 
 
 def allocate(

@@ -44,6 +44,9 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.vacancy)
 
+    def subset(self, index: np.ndarray | slice) -> "Candidates":
+        return Candidates(self.vacancy[index], self.cohort[index], self.offer[index], self.distance_km[index], {})
+
 
 def _group(keys: np.ndarray) -> dict[int, np.ndarray]:
     order = np.argsort(keys, kind="stable")

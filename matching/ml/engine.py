@@ -8,10 +8,11 @@ import numpy as np
 
 from matching.ml.allocation import allocate
 from matching.ml.candidates import GapReason, candidate_pairs
-from matching.ml.features import FEATURES, pair_features
+from matching.ml.features import FEATURES, pair_features, text_vectors
 from matching.ml.market import Market
 from matching.ml.scoring import Matcher
 
+SCORE_SLICE = 500_000  # candidate pairs scored at once
 GAP_CODES = [
     GapReason.NO_PROVIDER,
     GapReason.OUT_OF_REACH,
@@ -72,14 +73,23 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
 
     candidates = candidate_pairs(market, days_before=days_before, days_after=days_after)
     lap("candidates")
-    X = pair_features(market, candidates, matcher.vectorizer)
-    lap("features")
-    scores, contributions = matcher.score(X)
-    lap("score")
+    # Scores for every pair, a slice at a time so memory stays flat; features are kept only for
+    # the pairs that become suggestions.
+    vectors = text_vectors(matcher.vectorizer, market)
+    scores = np.empty(len(candidates))
+    for start in range(0, len(candidates), SCORE_SLICE):
+        part = slice(start, start + SCORE_SLICE)
+        X = pair_features(market, candidates.subset(part), vectors)
+        lap("features")
+        scores[part], _ = matcher.score(X)
+        lap("score")
     vac, coh = market.vacancies, market.cohorts
     allocation = allocate(candidates.vacancy, candidates.cohort, scores, vac.positions, coh.places, k=k)
     lap("allocation")
     pair = allocation.pair
+    X = pair_features(market, candidates.subset(pair), vectors)
+    _, contributions = matcher.score(X)
+    lap("features")
     gaps = dict(candidates.gaps)
     gaps.update(dict.fromkeys(allocation.unassigned.tolist(), GapReason.NO_PLACES))
     gap_idx = np.array(sorted(gaps), dtype=np.int64)
@@ -89,8 +99,8 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
         offer_id=market.offers.id[candidates.offer[pair]],
         score=scores[pair],
         rank=allocation.rank.astype(np.int64),
-        features=X[pair] if len(pair) else np.zeros((0, len(FEATURES))),
-        contributions=contributions[pair] if len(pair) else np.zeros((0, len(FEATURES))),
+        features=X,
+        contributions=contributions,
         gap_vacancy_id=vac.id[gap_idx] if len(gap_idx) else np.zeros(0, dtype=np.int64),
         gap_reason=np.array([GAP_CODES.index(gaps[i]) for i in gap_idx.tolist()], dtype=np.int64),
         counts={

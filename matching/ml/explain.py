@@ -41,16 +41,16 @@ def feature_text(name: str, value: float) -> str:
     return f"{name} {value}"
 
 
-def explanation(values: list[float], contributions: list[float]) -> list[dict]:
+def explanation_rows(values: dict[str, float | None], contributions: dict[str, float]) -> list[dict]:
     """Every feature's value, contribution to the score and words, biggest contribution first."""
     rows = [
         {
             "feature": name,
-            "value": None if value is None or math.isnan(value) else value,
-            "contribution": contribution,
-            "text": feature_text(name, value),
+            "value": values.get(name),
+            "contribution": contributions.get(name, 0.0),
+            "text": feature_text(name, math.nan if values.get(name) is None else values[name]),
         }
-        for name, value, contribution in zip(FEATURES, values, contributions, strict=True)
+        for name in FEATURES
     ]
     return sorted(rows, key=lambda row: -row["contribution"])
 

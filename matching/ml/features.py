@@ -1,5 +1,7 @@
 """Features of each candidate pair, computed in bulk (numpy and scipy sparse, never per pair)."""
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -23,34 +25,47 @@ FEATURES = [
 _BITS = np.array([bin(m).count("1") for m in range(16)], dtype=float)
 
 
-def text_similarity(
-    vectorizer: TfidfVectorizer, left_texts: list[str], right_texts: list[str], left: np.ndarray, right: np.ndarray
-) -> np.ndarray:
-    """Cosine similarity of left_texts[left[k]] and right_texts[right[k]] for every k, in one sparse product."""
-    if not len(left):
+@dataclass
+class TextVectors:
+    """TF-IDF rows (L2-normalised) of every vacancy's and every offer's text, computed once per market."""
+
+    vacancies: sparse.csr_matrix
+    offers: sparse.csr_matrix
+
+
+def text_vectors(vectorizer: TfidfVectorizer, market: Market) -> TextVectors:
+    return TextVectors(
+        sparse.csr_matrix(vectorizer.transform(market.vacancies.text)),
+        sparse.csr_matrix(vectorizer.transform(market.offers.text)),
+    )
+
+
+def text_similarity(vectors: TextVectors, vacancy: np.ndarray, offer: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each (vacancy, offer) pair's texts, in one sparse product."""
+    if not len(vacancy):
         return np.zeros(0)
-    a = vectorizer.transform(left_texts)  # rows are L2-normalised, so a dot product is the cosine
-    b = vectorizer.transform(right_texts)
-    products = sparse.csr_matrix(a[left]).multiply(b[right])
+    products = vectors.vacancies[vacancy].multiply(vectors.offers[offer])
     return np.asarray(products.sum(axis=1)).ravel()
 
 
-def pair_features(market: Market, candidates: Candidates, vectorizer: TfidfVectorizer) -> np.ndarray:
+def pair_features(market: Market, candidates: Candidates, vectors: TextVectors) -> np.ndarray:
     """A (pairs × FEATURES) float matrix; NaN where a value is unknown (no Ofsted grade, say)."""
     vac, off, coh = market.vacancies, market.offers, market.cohorts
     v, c, o = candidates.vacancy, candidates.cohort, candidates.offer
+    if not len(v):
+        return np.zeros((0, len(FEATURES)))
     vac_mask = vac.delivery_mask[v]
     wanted = np.maximum(_BITS[vac_mask & 15], 1.0)
     share = np.array([market.provider_share.get(p, 0.0) for p in off.provider.tolist()], dtype=float)
     columns = {
         "distance_km": candidates.distance_km,
-        "text_similarity": text_similarity(vectorizer, vac.text, off.text, v, o),
+        "text_similarity": text_similarity(vectors, v, o),
         "start_gap_days": (coh.start_day[c] - vac.start_day[v]).astype(float),
         "delivery_fit": _BITS[(vac_mask & off.delivery_mask[o]) & 15] / wanted,
         "ofsted_grade": off.ofsted_grade[o],
         "achievement_rate": off.achievement_rate[o],
         "price_ratio": off.price[o] / np.maximum(vac.band[v], 1.0),
         "places_left": coh.places[c].astype(float),
-        "provider_share": share[o] if len(o) else np.zeros(0),
+        "provider_share": share[o],
     }
-    return np.column_stack([columns[name] for name in FEATURES]) if len(v) else np.zeros((0, len(FEATURES)))
+    return np.column_stack([columns[name] for name in FEATURES])

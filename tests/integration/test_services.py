@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import connection
 
 from apprenticeships.models import Standard
-from lcr_skills.celery import app
 from apprenticeships.tasks import standards_by_status
+from lcr_skills.celery import app
 from matching.tasks import ping
 
 pytestmark = pytest.mark.services

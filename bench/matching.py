@@ -1,0 +1,157 @@
+"""Benchmark the matcher at England scale (not a test): prints figures for the README.
+
+    python bench/matching.py [--vacancies 50000] [--offers 20000] [--naive-sample 2000]
+
+Uses its own PostgreSQL database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lcr_bench,
+created if missing), fills it with a synthetic market built from the real reference data
+(standards weighted by national starts, postcodes by how many postcodes each district has,
+offers clustered where their providers are), runs a full match in this process, times a naive
+per-pair Python scorer on a sample of the same candidate pairs (and checks it gives the same
+scores), and times one incremental re-match.
+"""
+
+import argparse
+import math
+import random
+import statistics
+import subprocess
+import time
+
+import bench_setup  # noqa: F401 - puts the project on sys.path
+import numpy as np
+
+from bench.common import clear_market, generate_market, peak_rss_mb, prepare_database
+
+
+def ensure_database() -> None:
+    import os
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    if url.scheme.startswith("postgres"):
+        subprocess.run(  # noqa: S603, S607 - createdb from the PostgreSQL client, fixed arguments
+            ["createdb", "-h", url.hostname or "127.0.0.1", "-U", url.username or "postgres", url.path.lstrip("/")],
+            capture_output=True,
+        )
+
+
+def naive_scores(market, candidates, matcher, sample: np.ndarray) -> tuple[np.ndarray, float]:  # noqa: ANN001
+    """The same features and score, one pair at a time in plain Python (the thing not to do)."""
+    from matching.ml.features import FEATURES
+    from matching.ml.scoring import GOODNESS
+
+    vac, off, coh, loc = market.vacancies, market.offers, market.cohorts, market.locations
+    weights = dict(zip(FEATURES, matcher.pipeline[-1].coef_, strict=True))
+    started = time.perf_counter()
+    scores = []
+    for k in sample.tolist():
+        i, j, o = int(candidates.vacancy[k]), int(candidates.cohort[k]), int(candidates.offer[k])
+        nearest = math.nan
+        for m in range(len(loc.offer)):
+            if loc.offer[m] != o:
+                continue
+            lat1, lon1 = math.radians(vac.latitude[i]), math.radians(vac.longitude[i])
+            lat2, lon2 = math.radians(loc.latitude[m]), math.radians(loc.longitude[m])
+            a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+            d = 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
+            nearest = d if math.isnan(nearest) else min(nearest, d)
+        a_vec = matcher.vectorizer.transform([vac.text[i]])
+        b_vec = matcher.vectorizer.transform([off.text[o]])
+        wanted = bin(int(vac.delivery_mask[i]) & 15).count("1") or 1
+        raw = {
+            "distance_km": nearest,
+            "text_similarity": float(a_vec.multiply(b_vec).sum()),
+            "start_gap_days": float(coh.start_day[j] - vac.start_day[i]),
+            "delivery_fit": bin(int(vac.delivery_mask[i]) & int(off.delivery_mask[o]) & 15).count("1") / wanted,
+            "ofsted_grade": float(off.ofsted_grade[o]),
+            "achievement_rate": float(off.achievement_rate[o]),
+            "price_ratio": float(off.price[o]) / max(float(vac.band[i]), 1.0),
+            "places_left": float(coh.places[j]),
+            "provider_share": market.provider_share.get(int(off.provider[o]), 0.0),
+        }
+        score = sum(weights[name] * float(GOODNESS[name](np.array([[raw[name]]]))[0, 0]) for name in FEATURES)
+        scores.append(min(1.0, max(0.0, score)))
+    return np.array(scores), time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vacancies", type=int, default=50_000)
+    parser.add_argument("--offers", type=int, default=20_000)
+    parser.add_argument("--naive-sample", type=int, default=2_000)
+    args = parser.parse_args()
+
+    ensure_database()
+    prepare_database()
+    from django.db import connection
+
+    from matching.ml import dataset
+    from matching.ml.candidates import candidate_pairs
+    from matching.ml.features import pair_features, text_vectors
+    from matching.models import MatchRun
+    from matching.services import matcher_active, rematch_standards, run_full_now
+
+    clear_market()
+    started = time.perf_counter()
+    sizes = generate_market(args.vacancies, args.offers)
+    generate_time = time.perf_counter() - started
+    print(f"database: {connection.vendor}")
+    print(f"market: {sizes['vacancies']:,} live vacancies, {sizes['offers']:,} offers, {sizes['cohorts']:,} cohorts")
+    print(f"generate + insert: {generate_time:.1f} s (not part of the run)")
+    matcher_active()  # create the prior once, outside the timings
+
+    started = time.perf_counter()
+    run = run_full_now()
+    wall = time.perf_counter() - started
+    print(f"\nfull run {run.pk}: {run.status} in {wall:.1f} s wall")
+    for name in ["vacancies", "offers", "cohorts", "candidates", "suggestions", "gaps"]:
+        print(f"  {name:<12} {run.counts[name]:>12,}")
+    print("  stage times (s, summed over chunks):")
+    for stage in ["load", "candidates", "features", "score", "allocation", "write"]:
+        print(f"    {stage:<12} {run.timings[stage]:>8.2f}")
+    print(f"  peak RSS: {peak_rss_mb():,.0f} MB")
+
+    # Naive per-pair scorer against the vectorised one, on one of the biggest standards.
+    _, matcher = matcher_active()
+    standard_id = dataset.standards_with_live_vacancies()[0][0]
+    market = dataset.load_market([standard_id])
+    t0 = time.perf_counter()
+    candidates = candidate_pairs(market)
+    X = pair_features(market, candidates, text_vectors(matcher.vectorizer, market))
+    fast_scores, _ = matcher.score(X)
+    fast_time = time.perf_counter() - t0
+    rng = random.Random(1)  # noqa: S311
+    sample = np.array(sorted(rng.sample(range(len(candidates)), min(args.naive_sample, len(candidates)))))
+    slow_scores, slow_time = naive_scores(market, candidates, matcher, sample)
+    per_pair_fast = fast_time / max(len(candidates), 1)
+    per_pair_slow = slow_time / max(len(sample), 1)
+    agree = np.allclose(slow_scores, fast_scores[sample], atol=1e-9)
+    print(f"\nnaive per-pair scorer on standard {standard_id} ({len(candidates):,} candidate pairs):")
+    print(f"  vectorised: {per_pair_fast * 1e6:,.2f} µs/pair (candidates + features + score)")
+    print(f"  naive:      {per_pair_slow * 1e6:,.0f} µs/pair over a sample of {len(sample):,}")
+    print(f"  ratio:      {per_pair_slow / per_pair_fast:,.0f}x faster; same scores: {agree}")
+
+    # Incremental re-match of one standard of median size.
+    live = dataset.standards_with_live_vacancies()
+    median_standard = live[len(live) // 2][0]
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        incremental = rematch_standards([median_standard])
+        times.append(time.perf_counter() - t0)
+    print(
+        f"\nincremental re-match of standard {median_standard} ({incremental.counts['vacancies']} vacancies, "
+        f"{incremental.counts['candidates']} candidate pairs): median {statistics.median(times):.3f} s of 3"
+    )
+    biggest = live[0][0]
+    t0 = time.perf_counter()
+    incremental = rematch_standards([biggest])
+    print(
+        f"incremental re-match of the biggest standard {biggest} ({incremental.counts['vacancies']:,} vacancies): "
+        f"{time.perf_counter() - t0:.2f} s"
+    )
+    print(f"runs recorded: {MatchRun.objects.count()}; peak RSS: {peak_rss_mb():,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
