@@ -88,6 +88,7 @@ class MatchRunChunk(TimeStamped):
     standards = models.JSONField(default=list)
     result = models.BinaryField(null=True)
     done = models.BooleanField(default=False)
+    computed_by = models.CharField(max_length=100, blank=True, help_text="host:pid of the process that computed it.")
 
     class Meta:
         ordering = ["index"]

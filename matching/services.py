@@ -8,6 +8,8 @@ stay as they were. Decided suggestions (approved, rejected, …) are never touch
 """
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 
@@ -128,7 +130,12 @@ def chunk_compute(run_id: int, index: int) -> bool:
     if not chunk.done:
         matcher = matcher_loads(bytes(chunk.run.model.artefact))
         result = match_standards(chunk.standards, matcher) if chunk.standards else merge_results([])
-        MatchRunChunk.objects.filter(pk=chunk.pk).update(result=result.dumps(), done=True, updated_at=timezone.now())
+        MatchRunChunk.objects.filter(pk=chunk.pk).update(
+            result=result.dumps(),
+            done=True,
+            computed_by=f"{socket.gethostname()}:{os.getpid()}",
+            updated_at=timezone.now(),
+        )
     total = chunk.run.chunks_total
     done = MatchRunChunk.objects.filter(run_id=run_id, done=True).count()
     MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(progress=0.9 * done / max(total, 1))
