@@ -7,6 +7,9 @@ claims and which writes every result in one transaction. Until then the previous
 stay as they were. Decided suggestions (approved, rejected, …) are never touched.
 """
 
+import csv
+import io
+import json
 import logging
 import os
 import socket
@@ -16,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from matching.ml import dataset
@@ -304,7 +307,7 @@ def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int]
             suggestion.updated_at = timezone.now()
             to_update.append(suggestion)
     Suggestion.objects.filter(id__in=to_delete).delete()
-    Suggestion.objects.bulk_create(to_create, batch_size=2000)
+    _insert(to_create)
     Suggestion.objects.bulk_update(
         to_update,
         [
@@ -330,3 +333,52 @@ def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int]
         batch_size=2000,
     )
     MatchRun.objects.filter(pk=run.pk).update(updated_at=timezone.now())
+
+
+_COPY_COLUMNS = [
+    "vacancy_id",
+    "cohort_id",
+    "course_offer_id",
+    "score",
+    "rank",
+    "status",
+    "features",
+    "contributions",
+    "model_version",
+    "version",
+    "run_id",
+    "created_at",
+    "updated_at",
+]
+
+
+def _insert(suggestions: list[Suggestion]) -> None:
+    """Insert new suggestions; on PostgreSQL with COPY, several times faster than INSERTs at this size."""
+    if connection.vendor != "postgresql" or len(suggestions) < 1000:
+        Suggestion.objects.bulk_create(suggestions, batch_size=2000)
+        return
+    now = timezone.now().isoformat()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for s in suggestions:
+        writer.writerow(
+            [
+                s.vacancy_id,
+                s.cohort_id,
+                s.course_offer_id,
+                repr(s.score),
+                s.rank,
+                s.status,
+                json.dumps(s.features),
+                json.dumps(s.contributions),
+                s.model_version,
+                s.version,
+                s.run_id,
+                now,
+                now,
+            ]
+        )
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        table = Suggestion._meta.db_table
+        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv)", buffer)
