@@ -32,6 +32,7 @@ EMPLOYER = frozenset({Role.EMPLOYER})
 PROVIDER = frozenset({Role.PROVIDER})
 HUB_OR_EMPLOYER = frozenset({Role.HUB, Role.EMPLOYER})
 HUB_OR_PROVIDER = frozenset({Role.HUB, Role.PROVIDER})
+EMPLOYER_OR_PROVIDER = frozenset({Role.EMPLOYER, Role.PROVIDER})
 SIGNED_IN = frozenset({Role.HUB, Role.EMPLOYER, Role.PROVIDER})
 ANYONE = SIGNED_IN | {ANONYMOUS}
 
@@ -81,7 +82,16 @@ ACCESS: dict[str, dict[str, frozenset]] = {
         "import_template": PROVIDER,
     },
     "match-runs": {"list": HUB, "retrieve": HUB, "create": HUB},
-    "suggestions": {"list": SIGNED_IN, "retrieve": SIGNED_IN},
+    "suggestions": {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "history": SIGNED_IN,
+        "approve": HUB,
+        "reject": HUB,
+        "accept": EMPLOYER_OR_PROVIDER,
+        "decline": EMPLOYER_OR_PROVIDER,
+    },
+    "matcher-models": {"list": HUB, "train": HUB, "activate": HUB},
     "gaps": {"list": HUB_OR_EMPLOYER},
 }
 

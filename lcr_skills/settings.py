@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from lcr_skills.env import envbool, envint, envlist, envstr
@@ -238,6 +239,15 @@ VACANCY_REVIEW_WORKING_DAYS = envint("VACANCY_REVIEW_WORKING_DAYS", "1")
 MATCH_SUGGESTIONS_PER_VACANCY = envint("MATCH_SUGGESTIONS_PER_VACANCY", "3")
 MATCH_START_WINDOW_DAYS_BEFORE = 30
 MATCH_START_WINDOW_DAYS_AFTER = 90
+# Learning from the hub's decisions: the least data to train on, the share of the most recent
+# decisions held out to judge a new model, and how much better (ROC AUC) it must be to be used.
+MATCHER_MIN_DECISIONS = envint("MATCHER_MIN_DECISIONS", "100")
+MATCHER_MIN_TEST_DECISIONS = envint("MATCHER_MIN_TEST_DECISIONS", "20")
+MATCHER_TEST_SHARE = 0.25
+MATCHER_MIN_AUC_GAIN = 0.02
+CELERY_BEAT_SCHEDULE = {
+    "retrain-matcher-nightly": {"task": "matching.retrain", "schedule": crontab(hour=2, minute=30)},
+}
 # How many chunks (Celery tasks) a full run is split into, by groups of standards.
 MATCH_CHUNKS = envint("MATCH_CHUNKS", "8")
 REFERENCE_DATA_DIR = BASE_DIR / "apprenticeships" / "data"

@@ -120,6 +120,10 @@ class Suggestion(TimeStamped):
     model_version = models.CharField(max_length=40)
     version = models.PositiveIntegerField(default=1, help_text="Goes up whenever the suggestion changes.")
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="suggestions")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.CharField(max_length=20, blank=True)
+    employer_response = models.CharField(max_length=10, blank=True, help_text="accepted or declined")
+    provider_response = models.CharField(max_length=10, blank=True, help_text="accepted or declined")
 
     class Meta:
         ordering = ["vacancy_id", "rank"]
@@ -147,3 +151,62 @@ class Gap(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.vacancy_id}: {self.reason}"
+
+
+class RejectReason(models.TextChoices):
+    """Why hub staff reject a suggestion: the gap data the region needs."""
+
+    TOO_FAR = "too_far", "Too far"
+    PROVIDER_QUALITY = "provider_quality", "Provider quality"
+    START_DATES = "start_dates", "Start dates don't fit"
+    PRICE = "price", "Price"
+    EMPLOYER_PREFERENCE = "employer_preference", "Employer preference"
+    OTHER = "other", "Other"
+
+
+class SuggestionEvent(models.Model):
+    """One entry of a suggestion's audit trail: who did what, when, why, and the suggestion as they saw it.
+
+    Entries are only ever added: the model refuses to update or delete one, and no page or
+    endpoint offers to.
+    """
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        ACCEPT = "accept", "Accepted"
+        DECLINE = "decline", "Declined"
+        AGREE = "agree", "Agreed by both"
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_role = models.CharField(max_length=10, help_text="Kept when a person's details are erased.")
+    from_status = models.CharField(max_length=10)
+    to_status = models.CharField(max_length=10)
+    reason = models.CharField(max_length=20, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+    seen = models.JSONField(help_text="The suggestion as it was seen: score, rank, version, model, explanation.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # Exactly one hub decision per suggestion, whatever the concurrency.
+            models.UniqueConstraint(
+                fields=["suggestion"],
+                condition=models.Q(action__in=["approve", "reject"]),
+                name="one_decision_per_suggestion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id}: {self.action} by {self.actor_role}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit entries can't be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs) -> None:
+        raise PermissionError("Audit entries can't be deleted")

@@ -1,6 +1,6 @@
 """Reads for the matching pages."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from matching.ml.candidates import GapReason
 from matching.models import Gap, MatchRun, Suggestion
@@ -23,13 +23,28 @@ def gaps_by_reason() -> list[dict]:
     return [{"reason": r, "label": GapReason.LABELS[r], "count": counts.get(r, 0)} for r in GapReason.LABELS]
 
 
+REVIEW_ORDER = (
+    "Vacancies in the most deprived areas come first (the IMD 2019 rank of the workplace's local "
+    "authority, 1 = most deprived in England), then those that have been live longest, then the "
+    "highest score."
+)
+
+
+def in_review_order(suggestions: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """Most deprived area first, then waiting longest, then best score (REVIEW_ORDER)."""
+    return suggestions.order_by(
+        F("vacancy__local_authority__imd_rank").asc(nulls_last=True),
+        F("vacancy__live_at").asc(nulls_last=True),
+        "-score",
+        "id",
+    )
+
+
 def suggestions_for_review(*, status: str = Suggestion.Status.SUGGESTED) -> QuerySet[Suggestion]:
-    return (
-        Suggestion.objects.filter(status=status)
-        .select_related(
+    return in_review_order(
+        Suggestion.objects.filter(status=status).select_related(
             "vacancy__employer", "vacancy__local_authority", "vacancy__standard", "course_offer__provider", "cohort"
         )
-        .order_by("vacancy_id", "rank")
     )
 
 

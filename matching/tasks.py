@@ -59,3 +59,9 @@ def finalize_task(self, run_id: int) -> None:
 def rematch_task(self, standard_ids: list[int]) -> None:
     """Re-match the live vacancies of these standards after a vacancy or an offer changed."""
     services.rematch_standards(standard_ids)
+
+
+@shared_task(name="matching.retrain", **RETRY)
+def retrain_task() -> str:
+    """Nightly: train on the hub's decisions; promote the new model only if it does better."""
+    return services.matcher_retrain().version

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apprenticeships.services.vacancies import VacancyConflict
+from matching.services.decisions import DecisionConflict
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -14,5 +15,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.ValidationError(detail)
     if isinstance(exc, VacancyConflict):
         body = {"detail": str(exc), "status": exc.vacancy.status}
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DecisionConflict):
+        suggestion = exc.suggestion
+        body = {"detail": str(exc), "status": suggestion.status, "version": suggestion.version}
         return Response(body, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

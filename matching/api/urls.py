@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from matching.api import views
@@ -7,5 +8,10 @@ router.include_root_view = False
 router.register("match-runs", views.MatchRunViewSet, basename="match-run")
 router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("gaps", views.GapViewSet, basename="gap")
+router.register("matcher/models", views.ScoringModelViewSet, basename="matcher-model")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # POST /api/v1/matcher/train/ as the issue names it; the same as /api/v1/matcher/models/train/.
+    path("matcher/train/", views.ScoringModelViewSet.as_view({"post": "train"}), name="matcher-train"),
+    *router.urls,
+]

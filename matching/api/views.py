@@ -4,14 +4,16 @@ import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apprenticeships.permissions import visible_gaps, visible_suggestions
+from apprenticeships.permissions import is_hub, visible_gaps, visible_suggestions
 from matching import services
 from matching.ml.candidates import GapReason
 from matching.ml.explain import summary
-from matching.models import Gap, MatchRun, Suggestion
+from matching.models import Gap, MatchRun, RejectReason, ScoringModel, Suggestion, SuggestionEvent
+from matching.selectors import in_review_order
 
 
 class MatchRunSerializer(serializers.ModelSerializer):
@@ -44,6 +46,16 @@ class ExplanationSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class ContactsSerializer(serializers.Serializer):
+    employer = PersonSerializer(many=True)
+    provider = PersonSerializer(many=True)
+
+
 class SuggestionSerializer(serializers.ModelSerializer):
     explanation = ExplanationSerializer(many=True, read_only=True)
     summary = serializers.SerializerMethodField()
@@ -74,14 +86,27 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "provider_name",
             "course_title",
             "cohort_start_date",
+            "reject_reason",
+            "employer_response",
+            "provider_response",
+            "decided_at",
+            "contacts",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
+    contacts = serializers.SerializerMethodField(help_text="Each party's people, once the hub has approved the match.")
+
     @extend_schema_field(serializers.CharField())
     def get_summary(self, suggestion: Suggestion) -> str:
         return summary(suggestion.explanation)
+
+    @extend_schema_field(ContactsSerializer(allow_null=True))
+    def get_contacts(self, suggestion: Suggestion) -> dict | None:
+        if suggestion.status in (Suggestion.Status.SUGGESTED, Suggestion.Status.REJECTED):
+            return None  # contact details only once introduced
+        return services.party_contacts(suggestion)
 
 
 class SuggestionFilter(django_filters.FilterSet):
@@ -90,13 +115,28 @@ class SuggestionFilter(django_filters.FilterSet):
     course_offer = django_filters.NumberFilter(field_name="course_offer_id")
     provider = django_filters.NumberFilter(field_name="course_offer__provider_id")
     local_authority = django_filters.CharFilter(field_name="vacancy__local_authority__code")
+    standard = django_filters.NumberFilter(field_name="vacancy__standard__lars_code")
+    route = django_filters.CharFilter(field_name="vacancy__standard__route", lookup_expr="iexact")
+    level = django_filters.NumberFilter(field_name="vacancy__standard__level")
     score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
     score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte")
     rank = django_filters.NumberFilter()
 
     class Meta:
         model = Suggestion
-        fields = ["status", "vacancy", "course_offer", "provider", "local_authority", "score_min", "score_max", "rank"]
+        fields = [
+            "status",
+            "vacancy",
+            "course_offer",
+            "provider",
+            "local_authority",
+            "standard",
+            "route",
+            "level",
+            "score_min",
+            "score_max",
+            "rank",
+        ]
 
 
 class MatchRunViewSet(
@@ -127,8 +167,45 @@ class MatchRunViewSet(
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
+class ApproveSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The version of the suggestion you looked at.")
+
+
+class RejectSerializer(ApproveSerializer):
+    reason = serializers.ChoiceField(choices=RejectReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["reason"] == RejectReason.OTHER and not attrs["note"].strip():
+            raise serializers.ValidationError({"note": ["Say why, when the reason is “other”."]})
+        return attrs
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why your organisation declines the introduction.")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SuggestionEvent
+        fields = ["action", "by", "actor_role", "from_status", "to_status", "reason", "note", "seen", "created_at"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_by(self, event: SuggestionEvent) -> str | None:
+        # Hub staff see who acted; the parties see the role only.
+        if is_hub(self.context["request"].user):
+            return event.actor.username if event.actor else None
+        return None
+
+
 class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Suggested pairings with their explanations. Employers and providers see only approved ones involving them."""
+    """Suggestions with their explanations, in review order (most deprived areas first).
+
+    Hub staff see all and approve or reject them; employers and providers see only approved ones
+    involving them, and accept or decline the introduction.
+    """
 
     access_name = "suggestions"
     serializer_class = SuggestionSerializer
@@ -136,11 +213,73 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["score", "rank", "created_at", "vacancy"]
 
     def get_queryset(self) -> QuerySet[Suggestion]:
-        return (
-            visible_suggestions(self.request.user)
-            .select_related("vacancy__employer", "course_offer__provider", "cohort")
-            .order_by("vacancy_id", "rank", "id")
+        return in_review_order(
+            visible_suggestions(self.request.user).select_related(
+                "vacancy__employer", "vacancy__local_authority", "course_offer__provider", "cohort"
+            )
         )
+
+    def _respond(self, suggestion: Suggestion) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=suggestion.pk)).data)
+
+    @extend_schema(
+        request=ApproveSerializer,
+        responses={
+            200: SuggestionSerializer,
+            409: OpenApiResponse(
+                description="Stale version, already decided, or the cohort is full; body: current status and version."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve the suggestion you saw (give its version): introduces the employer and provider."""
+        body = ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        suggestion = services.suggestion_approve(self.get_object().pk, by=request.user, **body.validated_data)
+        return self._respond(suggestion)
+
+    @extend_schema(
+        request=RejectSerializer,
+        responses={200: SuggestionSerializer, 409: OpenApiResponse(description="Stale version or already decided.")},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        """Reject the suggestion you saw, with a reason from the fixed list."""
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        suggestion = services.suggestion_reject(self.get_object().pk, by=request.user, **body.validated_data)
+        return self._respond(suggestion)
+
+    @extend_schema(
+        request=None, responses={200: SuggestionSerializer, 409: OpenApiResponse(description="Not open to an answer.")}
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        """Accept the introduction for your organisation; when both accept, the match is agreed."""
+        suggestion = services.suggestion_respond(self.get_object().pk, by=request.user, accept=True)
+        return self._respond(suggestion)
+
+    @extend_schema(
+        request=DeclineSerializer,
+        responses={200: SuggestionSerializer, 409: OpenApiResponse(description="Not open to an answer.")},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        """Decline the introduction for your organisation, saying why; the vacancy is matched again."""
+        body = DeclineSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        suggestion = services.suggestion_respond(
+            self.get_object().pk, by=request.user, accept=False, reason=body.validated_data["reason"]
+        )
+        return self._respond(suggestion)
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """Every decision and change of state, oldest first, with the suggestion as it was seen."""
+        events = self.get_object().events.select_related("actor")
+        return Response(EventSerializer(events, many=True, context=self.get_serializer_context()).data)
 
 
 class GapSerializer(serializers.ModelSerializer):
@@ -181,3 +320,46 @@ class GapViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             .select_related("vacancy__standard", "vacancy__local_authority")
             .order_by("vacancy_id")
         )
+
+
+class ScoringModelSerializer(serializers.ModelSerializer):
+    is_active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScoringModel
+        fields = ["version", "status", "is_active", "params", "metrics", "sklearn_version", "created_at", "promoted_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_active(self, model: ScoringModel) -> bool:
+        return model.status == ScoringModel.Status.ACTIVE
+
+
+class ScoringModelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Versions of the scoring model with their figures; hub staff train a new one or roll back."""
+
+    access_name = "matcher-models"
+    serializer_class = ScoringModelSerializer
+    queryset = ScoringModel.objects.defer("artefact").order_by("-created_at", "-id")
+    lookup_field = "version"
+    filter_backends: list = []
+
+    @extend_schema(
+        request=None,
+        responses={201: ScoringModelSerializer, 409: OpenApiResponse(description="No decisions of both kinds yet.")},
+    )
+    @action(detail=False, methods=["post"], url_path="train")
+    def train(self, request: Request) -> Response:
+        """Train on every decision so far; the new model is used only if it beats the current one on held-out ones."""
+        try:
+            model = services.matcher_retrain()
+        except services.NotEnoughDecisions as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(model).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ScoringModelSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, version: str | None = None) -> Response:
+        """Use this version from now on (a roll-back to an earlier model, say)."""
+        model = services.model_activate(self.get_object().version)
+        return Response(self.get_serializer(model).data)

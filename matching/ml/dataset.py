@@ -12,8 +12,10 @@ from matching.ml.market import Cohorts, Locations, Market, Offers, Vacancies
 from matching.models import Suggestion
 
 EPOCH = date(1970, 1, 1)
-# Suggestions that hold a vacancy (it is being introduced) and the places of its cohort.
+# Suggestions that hold the places of their cohort until both parties agree (then places drop).
 HOLDING = [Suggestion.Status.APPROVED, Suggestion.Status.ACCEPTED]
+# A vacancy with one of these is matched (being introduced, or agreed): runs leave it alone.
+MATCHED = [*HOLDING, Suggestion.Status.AGREED]
 DECIDED = [s for s in Suggestion.Status.values if s != Suggestion.Status.SUGGESTED]
 
 
@@ -35,7 +37,7 @@ def load_market(standard_ids: list[int] | None = None, *, today: date | None = N
     """Live vacancies and open offers (with cohorts from today on) for the standards, as arrays."""
     today = today or timezone.localdate()
     in_scope = Q(standard_id__in=standard_ids) if standard_ids is not None else Q()
-    held = Suggestion.objects.filter(status__in=HOLDING)
+    held = Suggestion.objects.filter(status__in=MATCHED)
     vac_rows = list(
         Vacancy.objects.filter(in_scope, status=Vacancy.Status.LIVE)
         .exclude(id__in=held.values("vacancy_id"))

@@ -1,0 +1,237 @@
+"""Hub decisions and introductions: approve or reject a suggestion, then both parties accept or decline.
+
+Every change locks the suggestion's row, checks the status and the version the person saw, and
+writes one audit entry, inside one transaction; a partial unique index allows one decision per
+suggestion whatever happens. Approving also locks the cohort, so no two approvals can overfill it.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from apprenticeships.models import Cohort, Employer, Membership, Provider, Role
+from apprenticeships.permissions import user_organisation, user_role
+from matching.ml.explain import summary
+from matching.models import RejectReason, Suggestion, SuggestionEvent
+from matching.services.runs import rematch_after_commit
+
+S = Suggestion.Status
+# Suggestions that hold places in their cohort until both parties agree (then places drop).
+HOLDING_PLACES = [S.APPROVED, S.ACCEPTED]
+
+
+class DecisionConflict(Exception):
+    """The suggestion can't change as asked (already decided, changed since seen, cohort full …)."""
+
+    def __init__(self, message: str, suggestion: Suggestion) -> None:
+        super().__init__(message)
+        self.suggestion = suggestion
+
+
+def _seen(suggestion: Suggestion) -> dict:
+    return {
+        "score": suggestion.score,
+        "rank": suggestion.rank,
+        "version": suggestion.version,
+        "model_version": suggestion.model_version,
+        "features": suggestion.features,
+        "contributions": suggestion.contributions,
+        "explanation": summary(suggestion.explanation),
+    }
+
+
+def _record(
+    suggestion: Suggestion,
+    action: str,
+    *,
+    by: User | None,
+    seen: dict,
+    from_status: str,
+    reason: str = "",
+    note: str = "",
+) -> None:
+    SuggestionEvent.objects.create(
+        suggestion=suggestion,
+        action=action,
+        actor=by,
+        actor_role=user_role(by) or "system" if by else "system",
+        from_status=from_status,
+        to_status=suggestion.status,
+        reason=reason,
+        note=note,
+        seen=seen,
+    )
+
+
+def _locked(suggestion_id: int) -> Suggestion:
+    return (
+        Suggestion.objects.select_for_update(of=("self",))
+        .select_related("vacancy__employer", "course_offer__provider", "cohort")
+        .get(pk=suggestion_id)
+    )
+
+
+def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggestion:
+    """Approve a suggestion as seen at `version`: introduces the employer and the provider."""
+    try:
+        with transaction.atomic():
+            suggestion = _locked(suggestion_id)
+            _check_open(suggestion, version)
+            vacancy = suggestion.vacancy
+            if vacancy.suggestions.filter(status__in=[S.APPROVED, S.ACCEPTED, S.AGREED]).exists():
+                raise DecisionConflict("This vacancy already has an approved match.", suggestion)
+            cohort = Cohort.objects.select_for_update().get(pk=suggestion.cohort_id)
+            held = (
+                Suggestion.objects.filter(cohort=cohort, status__in=HOLDING_PLACES).aggregate(
+                    n=Sum("vacancy__positions")
+                )["n"]
+                or 0
+            )
+            if held + vacancy.positions > cohort.places:
+                raise DecisionConflict(
+                    f"Approving would overfill the cohort: {cohort.places - held} of its places are left "
+                    f"and the vacancy needs {vacancy.positions}.",
+                    suggestion,
+                )
+            seen = _seen(suggestion)
+            suggestion.status, suggestion.version, suggestion.decided_at = S.APPROVED, F("version") + 1, timezone.now()
+            suggestion.save(update_fields=["status", "version", "decided_at", "updated_at"])
+            suggestion.refresh_from_db(fields=["version"])
+            _record(suggestion, SuggestionEvent.Action.APPROVE, by=by, seen=seen, from_status=S.SUGGESTED)
+            transaction.on_commit(lambda: introduction_send(suggestion.pk))
+    except IntegrityError:  # another decision got in first (the unique index is the last word)
+        raise DecisionConflict(
+            "This suggestion has already been decided.", Suggestion.objects.get(pk=suggestion_id)
+        ) from None
+    return suggestion
+
+
+def suggestion_reject(suggestion_id: int, *, by: User, version: int, reason: str, note: str = "") -> Suggestion:
+    """Reject a suggestion as seen at `version`, with a reason from the fixed list (and a note for "other")."""
+    note = note.strip()
+    if reason not in RejectReason.values:
+        raise ValueError(f"unknown reason {reason!r}")
+    try:
+        with transaction.atomic():
+            suggestion = _locked(suggestion_id)
+            _check_open(suggestion, version)
+            seen = _seen(suggestion)
+            suggestion.status, suggestion.version, suggestion.decided_at = S.REJECTED, F("version") + 1, timezone.now()
+            suggestion.reject_reason = reason
+            suggestion.save(update_fields=["status", "version", "decided_at", "reject_reason", "updated_at"])
+            suggestion.refresh_from_db(fields=["version"])
+            _record(
+                suggestion,
+                SuggestionEvent.Action.REJECT,
+                by=by,
+                seen=seen,
+                from_status=S.SUGGESTED,
+                reason=reason,
+                note=note,
+            )
+    except IntegrityError:
+        raise DecisionConflict(
+            "This suggestion has already been decided.", Suggestion.objects.get(pk=suggestion_id)
+        ) from None
+    return suggestion
+
+
+def _check_open(suggestion: Suggestion, version: int) -> None:
+    if suggestion.status != S.SUGGESTED:
+        raise DecisionConflict(f"This suggestion has already been {suggestion.status}.", suggestion)
+    if suggestion.version != version:
+        raise DecisionConflict(
+            f"This suggestion has changed since you saw it (version {version}, now {suggestion.version}): "
+            "look at it again before deciding.",
+            suggestion,
+        )
+
+
+def party_of(user: User, suggestion: Suggestion) -> str | None:
+    """ "employer" or "provider" if the user's organisation is that party to the suggestion."""
+    organisation = user_organisation(user)
+    if isinstance(organisation, Employer) and suggestion.vacancy.employer_id == organisation.id:
+        return Role.EMPLOYER
+    if isinstance(organisation, Provider) and suggestion.course_offer.provider_id == organisation.id:
+        return Role.PROVIDER
+    return None
+
+
+@transaction.atomic
+def suggestion_respond(suggestion_id: int, *, by: User, accept: bool, reason: str = "") -> Suggestion:
+    """An employer or provider accepts or declines an introduction; both accepting agrees it."""
+    suggestion = _locked(suggestion_id)
+    party = party_of(by, suggestion)
+    if party is None:
+        raise PermissionError("Only the employer or the provider of this match can answer it.")
+    if suggestion.status not in (S.APPROVED, S.ACCEPTED):
+        raise DecisionConflict(f"This match is {suggestion.status}; it can't be answered now.", suggestion)
+    field = f"{party}_response"
+    if getattr(suggestion, field):
+        raise DecisionConflict(f"Your organisation has already {getattr(suggestion, field)} this match.", suggestion)
+    reason = reason.strip()
+    if not accept and not reason:
+        raise ValueError("A reason is needed to decline")
+    from_status, seen = suggestion.status, _seen(suggestion)
+    setattr(suggestion, field, "accepted" if accept else "declined")
+    other = suggestion.provider_response if party == Role.EMPLOYER else suggestion.employer_response
+    if not accept:
+        suggestion.status = S.DECLINED
+        action = SuggestionEvent.Action.DECLINE
+        rematch_after_commit([suggestion.vacancy.standard_id])  # the vacancy is open to matching again
+    elif other == "accepted":
+        suggestion.status = S.AGREED
+        action = SuggestionEvent.Action.AGREE
+        positions = suggestion.vacancy.positions
+        taken = Cohort.objects.filter(pk=suggestion.cohort_id, places__gte=positions).update(
+            places=F("places") - positions
+        )
+        if not taken:
+            raise DecisionConflict("The cohort no longer has the places this match needs.", suggestion)
+    else:
+        suggestion.status = S.ACCEPTED
+        action = SuggestionEvent.Action.ACCEPT
+    suggestion.version = F("version") + 1
+    suggestion.save(update_fields=["status", field, "version", "updated_at"])
+    suggestion.refresh_from_db(fields=["version"])
+    _record(suggestion, action, by=by, seen=seen, from_status=from_status, note=reason)
+    return suggestion
+
+
+def party_contacts(suggestion: Suggestion) -> dict[str, list[dict]]:
+    """Each party's people (name and e-mail), shown to the other only once the hub has approved."""
+    members = Membership.objects.filter(user__is_active=True).select_related("user")
+    employer = members.filter(employer_id=suggestion.vacancy.employer_id)
+    provider = members.filter(provider_id=suggestion.course_offer.provider_id)
+
+    def people(rows: object) -> list[dict]:
+        return [{"name": m.user.get_full_name() or m.user.username, "email": m.user.email} for m in rows]
+
+    return {"employer": people(employer), "provider": people(provider)}
+
+
+def introduction_send(suggestion_id: int) -> int:
+    """E-mail both parties that the hub has introduced them, with why; returns how many e-mails went."""
+    suggestion = Suggestion.objects.select_related("vacancy__employer", "course_offer__provider", "cohort").get(
+        pk=suggestion_id
+    )
+    contacts = party_contacts(suggestion)
+    vacancy, offer = suggestion.vacancy, suggestion.course_offer
+    why = summary(suggestion.explanation)
+    subject = f"Introduction: {vacancy.employer.name} and {offer.provider.name}"
+    messages = []
+    for party, other in (("employer", "provider"), ("provider", "employer")):
+        others = ", ".join(f"{p['name']} <{p['email']}>" for p in contacts[other]) or "see LCR Skills Match"
+        body = (
+            f"The Liverpool City Region apprenticeship hub has matched the vacancy “{vacancy.title}” "
+            f"({vacancy.employer.name}) with “{offer.title}” from {offer.provider.name}, "
+            f"cohort starting {suggestion.cohort.start_date:%d %B %Y}.\n\nWhy: {why}.\n\n"
+            f"Contact: {others}\n\nPlease accept or decline the introduction in LCR Skills Match."
+        )
+        recipients = [p["email"] for p in contacts[party] if p["email"]]
+        if recipients:
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+    return send_mass_mail(messages, fail_silently=False) if messages else 0

@@ -1,0 +1,96 @@
+"""Training the matcher on the hub's decisions, promoting it only if it does better, and rolling back."""
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from matching.ml.features import FEATURES
+from matching.ml.scoring import Matcher, matcher_loads
+from matching.ml.training import evaluate, matcher_train
+from matching.models import ScoringModel, Suggestion
+from matching.services.runs import matcher_active
+
+S = Suggestion.Status
+# An approved suggestion stays a positive example whatever the parties did next.
+POSITIVE = [S.APPROVED, S.ACCEPTED, S.AGREED, S.DECLINED]
+
+
+class NotEnoughDecisions(Exception):
+    """There are no decisions of both kinds to learn from yet."""
+
+
+def decisions_dataset() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(features, labels, vacancy ids) of every hub decision, oldest decision first."""
+    rows = list(
+        Suggestion.objects.filter(status__in=[*POSITIVE, S.REJECTED], decided_at__isnull=False)
+        .order_by("decided_at", "id")
+        .values_list("features", "status", "vacancy_id")
+    )
+    X = np.array([[np.nan if f.get(n) is None else f[n] for n in FEATURES] for f, _, _ in rows], dtype=float)
+    y = np.array([status != S.REJECTED for _, status, _ in rows], dtype=float)
+    groups = np.array([v for _, _, v in rows], dtype=np.int64)
+    return X.reshape(-1, len(FEATURES)), y, groups
+
+
+def matcher_retrain() -> ScoringModel:
+    """Train on all decisions so far, test on the most recent ones, promote only a clear improvement."""
+    active_model, active = matcher_active()
+    X, y, groups = decisions_dataset()
+    n = len(y)
+    split = int(n * (1 - settings.MATCHER_TEST_SHARE))
+    version = f"trained-{timezone.now():%Y%m%d-%H%M%S-%f}"
+    metrics: dict = {"decisions": n, "train": split, "test": n - split, "compared_with": active_model.version}
+    train_ok = len(np.unique(y[:split])) == 2
+    test_ok = n - split >= settings.MATCHER_MIN_TEST_DECISIONS and len(np.unique(y[split:])) == 2
+    if n < settings.MATCHER_MIN_DECISIONS or not (train_ok and test_ok):
+        metrics["outcome"] = (
+            f"Not enough decisions: {n} (at least {settings.MATCHER_MIN_DECISIONS}, with approvals and "
+            f"rejections among the {settings.MATCHER_MIN_TEST_DECISIONS}+ most recent)."
+        )
+        if len(np.unique(y)) < 2:
+            raise NotEnoughDecisions(metrics["outcome"])
+        return _save(matcher_train(active, X, y, version=version), version, metrics, promote=False)
+    candidate = matcher_train(active, X[:split], y[:split], version=version)
+    k = settings.MATCH_SUGGESTIONS_PER_VACANCY
+    metrics["candidate"] = evaluate(candidate, X[split:], y[split:], groups[split:], k=k)
+    metrics["active"] = evaluate(active, X[split:], y[split:], groups[split:], k=k)
+    gain = metrics["candidate"]["roc_auc"] - metrics["active"]["roc_auc"]
+    promote = gain >= settings.MATCHER_MIN_AUC_GAIN
+    metrics["outcome"] = (
+        f"Promoted: ROC AUC {metrics['candidate']['roc_auc']:.3f} against {metrics['active']['roc_auc']:.3f}."
+        if promote
+        else f"Kept as a candidate: ROC AUC gain {gain:+.3f} is below {settings.MATCHER_MIN_AUC_GAIN}."
+    )
+    if promote:  # the promoted model learns from every decision, the held-out ones included
+        candidate = matcher_train(active, X, y, version=version)
+    return _save(candidate, version, metrics, promote=promote)
+
+
+@transaction.atomic
+def _save(matcher: Matcher, version: str, metrics: dict, *, promote: bool) -> ScoringModel:
+    model = ScoringModel.objects.create(
+        version=version,
+        artefact=matcher.dumps(),
+        sklearn_version=matcher.sklearn_version,
+        params=matcher.params,
+        metrics=metrics,
+        status=ScoringModel.Status.CANDIDATE,
+    )
+    if promote:
+        model_activate(model.version)
+        model.refresh_from_db()
+    return model
+
+
+@transaction.atomic
+def model_activate(version: str) -> ScoringModel:
+    """Put a stored model in use (a promotion, or a roll-back to an earlier version)."""
+    model = ScoringModel.objects.select_for_update().get(version=version)
+    matcher_loads(bytes(model.artefact))  # refuse one this scikit-learn can't load
+    ScoringModel.objects.filter(status=ScoringModel.Status.ACTIVE).exclude(pk=model.pk).update(
+        status=ScoringModel.Status.RETIRED
+    )
+    ScoringModel.objects.filter(pk=model.pk).update(status=ScoringModel.Status.ACTIVE, promoted_at=timezone.now())
+    model.refresh_from_db()
+    return model
