@@ -245,8 +245,13 @@ MATCHER_MIN_DECISIONS = envint("MATCHER_MIN_DECISIONS", "100")
 MATCHER_MIN_TEST_DECISIONS = envint("MATCHER_MIN_TEST_DECISIONS", "20")
 MATCHER_TEST_SHARE = 0.25
 MATCHER_MIN_AUC_GAIN = 0.02
+# A full run with no progress for this long (its messages lost with a restarted broker, say) is
+# picked up again where it stopped, at most MATCH_RUN_MAX_RESUMES times, then marked failed.
+MATCH_RUN_STALL_SECONDS = envint("MATCH_RUN_STALL_SECONDS", "300")
+MATCH_RUN_MAX_RESUMES = 3
 CELERY_BEAT_SCHEDULE = {
     "retrain-matcher-nightly": {"task": "matching.retrain", "schedule": crontab(hour=2, minute=30)},
+    "resume-stalled-runs": {"task": "matching.resume_stalled", "schedule": 60.0},
 }
 # How many chunks (Celery tasks) a full run is split into, by groups of standards.
 MATCH_CHUNKS = envint("MATCH_CHUNKS", "8")

@@ -62,6 +62,7 @@ class MatchRun(TimeStamped):
     model_version = models.CharField(max_length=40, blank=True)
     error = models.TextField(blank=True)
     chunks_total = models.PositiveIntegerField(default=0)
+    resumes = models.PositiveSmallIntegerField(default=0, help_text="Times it was picked up again after stalling.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

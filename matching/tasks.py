@@ -65,3 +65,20 @@ def rematch_task(self, standard_ids: list[int]) -> None:
 def retrain_task() -> str:
     """Nightly: train on the hub's decisions; promote the new model only if it does better."""
     return services.matcher_retrain().version
+
+
+@shared_task(name="matching.resume_stalled")
+def resume_stalled_task() -> list[int]:
+    """Every minute (beat): pick up full runs that stalled, sending again what they wait for."""
+    resumed = []
+    for run in services.runs_stalled():
+        step, chunks = services.run_resume(run.pk)
+        if step == "prepare":
+            run_prepare_task.delay(run.pk)
+        for index in chunks:
+            chunk_task.delay(run.pk, index)
+        if step == "finalize":
+            finalize_task.delay(run.pk)
+        if step:
+            resumed.append(run.pk)
+    return resumed

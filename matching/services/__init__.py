@@ -22,6 +22,8 @@ from matching.services.runs import (
     run_full_now,
     run_full_start,
     run_prepare,
+    run_resume,
+    runs_stalled,
 )
 from matching.services.training import NotEnoughDecisions, decisions_dataset, matcher_retrain, model_activate
 
@@ -49,4 +51,6 @@ __all__ = [
     "run_full_now",
     "run_full_start",
     "run_prepare",
+    "run_resume",
+    "runs_stalled",
 ]

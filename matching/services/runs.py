@@ -15,11 +15,13 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from matching.ml import dataset
@@ -141,8 +143,39 @@ def chunk_compute(run_id: int, index: int) -> bool:
         )
     total = chunk.run.chunks_total
     done = MatchRunChunk.objects.filter(run_id=run_id, done=True).count()
-    MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(progress=0.9 * done / max(total, 1))
+    MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
+        progress=0.9 * done / max(total, 1), updated_at=timezone.now()
+    )
     return done == total
+
+
+def runs_stalled() -> list[MatchRun]:
+    """Full runs that have shown no sign of life for MATCH_RUN_STALL_SECONDS (lost messages, say)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.MATCH_RUN_STALL_SECONDS)
+    return list(
+        MatchRun.objects.filter(
+            kind=MatchRun.Kind.FULL,
+            status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING],
+            updated_at__lt=cutoff,
+        )
+    )
+
+
+def run_resume(run_id: int) -> tuple[str, list[int]]:
+    """Pick up a stalled run where it stopped, or fail it after MATCH_RUN_MAX_RESUMES tries.
+
+    Returns what to send next: ("prepare", []), ("chunks", their indexes), ("finalize", []) or
+    ("", []) when it failed. Computed chunks are kept; chunk work is idempotent.
+    """
+    run = MatchRun.objects.get(pk=run_id)
+    if run.resumes >= settings.MATCH_RUN_MAX_RESUMES:
+        run_fail(run_id, f"Stalled {run.resumes} times with no progress; start a new run.")
+        return "", []
+    MatchRun.objects.filter(pk=run_id).update(resumes=F("resumes") + 1, updated_at=timezone.now())
+    if run.status == MatchRun.Status.QUEUED or not run.chunks_total:
+        return "prepare", []
+    waiting = list(run.chunks.filter(done=False).values_list("index", flat=True))
+    return ("chunks", waiting) if waiting else ("finalize", [])
 
 
 def run_finalize(run_id: int) -> bool:
