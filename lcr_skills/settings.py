@@ -88,9 +88,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker, tasks run in-process as they are sent (the embedded default); "memory://"
-# only keeps kombu from looking for a broker on localhost.
+# (in memory, never used) only keeps kombu from warning about a missing broker host.
 CELERY_TASK_ALWAYS_EAGER = not envstr("CELERY_BROKER_URL", "")
-CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "") or "memory://"
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or (None if CELERY_TASK_ALWAYS_EAGER else CELERY_BROKER_URL)
 CELERY_TASK_ACKS_LATE = True

@@ -137,7 +137,7 @@ def test_without_a_database_url_the_site_runs_on_a_sqlite_file_in_the_project() 
 
 def test_without_a_broker_celery_tasks_run_in_process() -> None:
     loaded = settings_from_env()
-    assert loaded["CELERY_BROKER_URL"] == "memory://"
+    assert loaded["CELERY_BROKER_URL"] == "memory://localhost/"
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is True
 
 
