@@ -118,8 +118,9 @@ class Funding:
     def summary(self) -> str:
         cost = f"£{self.estimated_cost:,.0f}"
         if self.method == "co_investment":
+            share = f"{settings.CO_INVESTMENT_RATE:.0%}"
             return (
-                f"Co-investment: you pay £{self.employer_pays:,.2f} (5%) of an estimated {cost}; "
+                f"Co-investment: you pay £{self.employer_pays:,.2f} ({share}) of an estimated {cost}; "
                 f"the government pays £{self.government_pays:,.2f}."
             )
         if self.method == "levy":

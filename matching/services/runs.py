@@ -304,10 +304,13 @@ def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int]
         if standard_ids is None
         else Suggestion.objects.filter(vacancy__standard_id__in=standard_ids)
     )
-    existing = {
-        (s.vacancy_id, s.cohort_id): s
-        for s in scope.select_for_update().only("id", "vacancy_id", "cohort_id", "status", "score", "rank", "version")
-    }
+    # Locked in id order, so two writers (a full run, a re-match) queue up instead of deadlocking.
+    locked = (
+        scope.select_for_update()
+        .order_by("id")
+        .only("id", "vacancy_id", "cohort_id", "status", "score", "rank", "version")
+    )
+    existing = {(s.vacancy_id, s.cohort_id): s for s in locked}
     model_version = run.model_version
     wanted: dict[tuple[int, int], dict] = {}
     for k in range(len(result.vacancy_id)):
