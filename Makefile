@@ -18,6 +18,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core for the browser tests (needs npm; without it those tests are skipped and say why).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the browser tests will be skipped"; fi
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -29,7 +34,7 @@ run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install-dev
+test: install-dev node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -37,4 +42,4 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules test-artifacts
