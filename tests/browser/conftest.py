@@ -55,10 +55,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {missing}"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _allow_sync_orm_beside_playwright() -> Iterator[None]:
     # Playwright's sync API keeps an event loop running in this thread; the tests' own ORM calls
-    # are still plain synchronous code, so tell Django not to refuse them.
+    # are still plain synchronous code, so tell Django not to refuse them — for this package only
+    # (a deployment check elsewhere in the suite would rightly fail with it set).
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
@@ -68,7 +69,7 @@ def _allow_sync_orm_beside_playwright() -> Iterator[None]:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(_allow_sync_orm_beside_playwright: None) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
