@@ -7,7 +7,6 @@ claims and which writes every result in one transaction. Until then the previous
 stay as they were. Decided suggestions (approved, rejected, …) are never touched.
 """
 
-import csv
 import io
 import json
 import logging
@@ -371,21 +370,18 @@ def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int]
     MatchRun.objects.filter(pk=run.pk).update(updated_at=timezone.now())
 
 
-_COPY_COLUMNS = [
-    "vacancy_id",
-    "cohort_id",
-    "course_offer_id",
-    "score",
-    "rank",
-    "status",
-    "features",
-    "contributions",
-    "model_version",
-    "version",
-    "run_id",
-    "created_at",
-    "updated_at",
-]
+def _copy_text(value: object) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, dict | list):
+        value = json.dumps(value)
+    elif isinstance(value, bool):
+        value = "t" if value else "f"
+    elif hasattr(value, "isoformat"):
+        value = value.isoformat()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _insert(suggestions: list[Suggestion]) -> None:
@@ -393,28 +389,13 @@ def _insert(suggestions: list[Suggestion]) -> None:
     if connection.vendor != "postgresql" or len(suggestions) < 1000:
         Suggestion.objects.bulk_create(suggestions, batch_size=2000)
         return
-    now = timezone.now().isoformat()
+    fields = [f for f in Suggestion._meta.concrete_fields if not f.primary_key]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for s in suggestions:
-        writer.writerow(
-            [
-                s.vacancy_id,
-                s.cohort_id,
-                s.course_offer_id,
-                repr(s.score),
-                s.rank,
-                s.status,
-                json.dumps(s.features),
-                json.dumps(s.contributions),
-                s.model_version,
-                s.version,
-                s.run_id,
-                now,
-                now,
-            ]
-        )
+    for suggestion in suggestions:
+        # pre_save fills in the auto_now timestamps, as bulk_create would.
+        row = [_copy_text(field.pre_save(suggestion, add=True)) for field in fields]
+        buffer.write("\t".join(row) + "\n")
     buffer.seek(0)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
-        table = Suggestion._meta.db_table
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.cursor.copy_expert(f"COPY {Suggestion._meta.db_table} ({columns}) FROM STDIN", buffer)
