@@ -34,10 +34,13 @@ class TextVectors:
 
 
 def text_vectors(vectorizer: TfidfVectorizer, market: Market) -> TextVectors:
-    return TextVectors(
-        sparse.csr_matrix(vectorizer.transform(market.vacancies.text)),
-        sparse.csr_matrix(vectorizer.transform(market.offers.text)),
-    )
+    return TextVectors(_tfidf(vectorizer, market.vacancies.text), _tfidf(vectorizer, market.offers.text))
+
+
+def _tfidf(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
+    if not texts:  # scikit-learn refuses an empty batch; a standard with no offer (or no vacancy) has one
+        return sparse.csr_matrix((0, len(vectorizer.vocabulary_)))
+    return sparse.csr_matrix(vectorizer.transform(texts))
 
 
 def text_similarity(vectors: TextVectors, vacancy: np.ndarray, offer: np.ndarray) -> np.ndarray:
