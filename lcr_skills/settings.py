@@ -245,6 +245,8 @@ MATCHER_MIN_DECISIONS = envint("MATCHER_MIN_DECISIONS", "100")
 MATCHER_MIN_TEST_DECISIONS = envint("MATCHER_MIN_TEST_DECISIONS", "20")
 MATCHER_TEST_SHARE = 0.25
 MATCHER_MIN_AUC_GAIN = 0.02
+# ... and how sure the held-out decisions must make us that it is better at all (paired bootstrap).
+MATCHER_PROMOTION_CONFIDENCE = 0.95
 # A full run with no progress for this long (its messages lost with a restarted broker, say) is
 # picked up again where it stopped, at most MATCH_RUN_MAX_RESUMES times, then marked failed.
 MATCH_RUN_STALL_SECONDS = envint("MATCH_RUN_STALL_SECONDS", "300")

@@ -1,9 +1,9 @@
 """Reads for the matching pages."""
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from matching.ml.candidates import GapReason
-from matching.models import Gap, MatchRun, Suggestion
+from matching.models import Gap, MatchRun, ScoringModel, Suggestion, SuggestionEvent
 
 
 def runs_recent(limit: int = 10) -> list[MatchRun]:
@@ -52,3 +52,94 @@ def gaps_list() -> QuerySet[Gap]:
     return Gap.objects.select_related("vacancy__employer", "vacancy__standard", "vacancy__local_authority").order_by(
         "reason", "vacancy_id"
     )
+
+
+def review_queue(
+    *,
+    local_authority: str = "",
+    standard: str = "",
+    route: str = "",
+    level: int | None = None,
+    provider: str = "",
+    min_score: float | None = None,
+) -> QuerySet[Suggestion]:
+    """Suggestions waiting for a decision, in REVIEW_ORDER, narrowed by the review page's filters.
+
+    Each says whether its vacancy already has an introduction under way (`vacancy_introduced`),
+    which approving would be refused for.
+    """
+    introduced = Suggestion.objects.filter(
+        vacancy=OuterRef("vacancy"),
+        status__in=[Suggestion.Status.APPROVED, Suggestion.Status.ACCEPTED, Suggestion.Status.AGREED],
+    )
+    suggestions = suggestions_for_review().annotate(vacancy_introduced=Exists(introduced))
+    if local_authority:
+        suggestions = suggestions.filter(vacancy__local_authority__code=local_authority)
+    if standard:
+        matches = Q(vacancy__standard__title__icontains=standard) | Q(vacancy__standard__reference__iexact=standard)
+        if standard.isdigit():
+            matches |= Q(vacancy__standard__lars_code=int(standard))
+        suggestions = suggestions.filter(matches)
+    if route:
+        suggestions = suggestions.filter(vacancy__standard__route__iexact=route)
+    if level is not None:
+        suggestions = suggestions.filter(vacancy__standard__level=level)
+    if provider:
+        suggestions = suggestions.filter(course_offer__provider__name__icontains=provider)
+    if min_score is not None:
+        suggestions = suggestions.filter(score__gte=min_score)
+    return suggestions
+
+
+def suggestion_with_history(pk: int) -> Suggestion:
+    """One suggestion with everything its page shows, and its audit trail oldest first (raises DoesNotExist)."""
+    return (
+        Suggestion.objects.select_related(
+            "vacancy__employer", "vacancy__local_authority", "vacancy__standard", "course_offer__provider", "cohort"
+        )
+        .prefetch_related(Prefetch("events", queryset=SuggestionEvent.objects.select_related("actor")))
+        .get(pk=pk)
+    )
+
+
+# The states of an introduction as an employer or provider sees it, in the order their page lists them.
+MATCH_GROUPS = {
+    "waiting_for_you": "Introduced and waiting for your answer",
+    "waiting_for_them": "Waiting for the other organisation",
+    "agreed": "Agreed",
+    "declined": "Declined",
+}
+
+
+def matches_by_state(suggestions: QuerySet[Suggestion], *, party: str) -> dict[str, list[Suggestion]]:
+    """An employer's or provider's introductions (`party` is which they are) grouped as MATCH_GROUPS."""
+    groups: dict[str, list[Suggestion]] = {name: [] for name in MATCH_GROUPS}
+    rows = suggestions.select_related(
+        "vacancy__employer", "vacancy__local_authority", "vacancy__standard", "course_offer__provider", "cohort"
+    ).prefetch_related(Prefetch("events", queryset=SuggestionEvent.objects.filter(action="decline")))
+    for suggestion in rows.order_by("-decided_at", "-id"):
+        if suggestion.status == Suggestion.Status.AGREED:
+            groups["agreed"].append(suggestion)
+        elif suggestion.status == Suggestion.Status.DECLINED:
+            groups["declined"].append(suggestion)
+        elif getattr(suggestion, f"{party}_response"):
+            groups["waiting_for_them"].append(suggestion)
+        else:
+            groups["waiting_for_you"].append(suggestion)
+    return groups
+
+
+def decision_counts() -> dict[str, int]:
+    """How many suggestions the hub has approved and rejected so far (what a new model learns from)."""
+    counts = dict(
+        SuggestionEvent.objects.filter(action__in=["approve", "reject"])
+        .values("action")
+        .annotate(n=Count("id"))
+        .values_list("action", "n")
+    )
+    return {"approved": counts.get("approve", 0), "rejected": counts.get("reject", 0)}
+
+
+def scoring_models() -> QuerySet[ScoringModel]:
+    """Every version of the scoring model, newest first, without the stored artefacts."""
+    return ScoringModel.objects.defer("artefact").order_by("-created_at", "-id")

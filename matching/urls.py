@@ -1,10 +1,28 @@
 from django.urls import path
 
-from matching import views
+from apprenticeships.models import Role
+from matching.views import matches, models, review, runs
+
+EMPLOYER, PROVIDER = {"party": Role.EMPLOYER}, {"party": Role.PROVIDER}
 
 urlpatterns = [
-    path("hub/matching/", views.run_list, name="matching-runs"),
-    path("hub/matching/start/", views.run_start, name="matching-run-start"),
-    path("hub/suggestions/", views.suggestion_list, name="matching-suggestions"),
-    path("hub/gaps/", views.gap_list, name="matching-gaps"),
+    path("hub/matching/", runs.run_list, name="matching-runs"),
+    path("hub/matching/start/", runs.run_start, name="matching-run-start"),
+    path("hub/gaps/", runs.gap_list, name="matching-gaps"),
+    # Hub review of suggestions
+    path("hub/suggestions/", review.review_queue, name="matching-suggestions"),
+    path("hub/suggestions/<int:pk>/", review.suggestion_detail, name="matching-suggestion"),
+    path("hub/suggestions/<int:pk>/approve/", review.suggestion_approve, name="matching-suggestion-approve"),
+    path("hub/suggestions/<int:pk>/reject/", review.suggestion_reject, name="matching-suggestion-reject"),
+    # Scoring models
+    path("hub/models/", models.model_list, name="matching-models"),
+    path("hub/models/train/", models.model_train, name="matching-model-train"),
+    path("hub/models/<str:version>/activate/", models.model_activate, name="matching-model-activate"),
+    # Employers' and providers' introductions
+    path("employer/matches/", matches.match_list, EMPLOYER, name="employer-matches"),
+    path("employer/matches/<int:pk>/accept/", matches.match_accept, EMPLOYER, name="employer-match-accept"),
+    path("employer/matches/<int:pk>/decline/", matches.match_decline, EMPLOYER, name="employer-match-decline"),
+    path("provider/matches/", matches.match_list, PROVIDER, name="provider-matches"),
+    path("provider/matches/<int:pk>/accept/", matches.match_accept, PROVIDER, name="provider-match-accept"),
+    path("provider/matches/<int:pk>/decline/", matches.match_decline, PROVIDER, name="provider-match-decline"),
 ]

@@ -49,7 +49,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     """A transactional test empties every table when it ends: put the reference data back."""
     marker = item.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("transaction"):
+    # After the session's last test the test database is gone already: nothing to put back.
+    if marker is not None and marker.kwargs.get("transaction") and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             reference_data_load()
 

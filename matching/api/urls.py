@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from matching.api import views
+from matching.api import reports, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -9,6 +9,7 @@ router.register("match-runs", views.MatchRunViewSet, basename="match-run")
 router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("gaps", views.GapViewSet, basename="gap")
 router.register("matcher/models", views.ScoringModelViewSet, basename="matcher-model")
+router.register("reports", reports.ReportViewSet, basename="report")
 
 urlpatterns = [
     # POST /api/v1/matcher/train/ as the issue names it; the same as /api/v1/matcher/models/train/.

@@ -1,7 +1,7 @@
 """Matching API: runs (hub), suggestions (hub: all; parties: approved ones involving them), gaps."""
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -213,9 +213,13 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["score", "rank", "created_at", "vacancy"]
 
     def get_queryset(self) -> QuerySet[Suggestion]:
+        members = services.active_members()
         return in_review_order(
-            visible_suggestions(self.request.user).select_related(
-                "vacancy__employer", "vacancy__local_authority", "course_offer__provider", "cohort"
+            visible_suggestions(self.request.user)
+            .select_related("vacancy__employer", "vacancy__local_authority", "course_offer__provider", "cohort")
+            .prefetch_related(  # each introduced suggestion lists both parties' contacts
+                Prefetch("vacancy__employer__members", queryset=members, to_attr="contact_members"),
+                Prefetch("course_offer__provider__members", queryset=members, to_attr="contact_members"),
             )
         )
 

@@ -2,6 +2,7 @@
 
 from matching.services.decisions import (
     DecisionConflict,
+    active_members,
     introduction_send,
     party_contacts,
     party_of,
@@ -33,6 +34,7 @@ __all__ = [
     "matcher_retrain",
     "model_activate",
     "DecisionConflict",
+    "active_members",
     "introduction_send",
     "party_contacts",
     "party_of",

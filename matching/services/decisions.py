@@ -2,17 +2,18 @@
 
 Every change locks the suggestion's row, checks the status and the version the person saw, and
 writes one audit entry, inside one transaction; a partial unique index allows one decision per
-suggestion whatever happens. Approving also locks the cohort, so no two approvals can overfill it.
+suggestion whatever happens. Approving also locks the vacancy and the cohort, so no vacancy gets
+two approved matches and no two approvals can overfill a cohort.
 """
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
-from apprenticeships.models import Cohort, Employer, Membership, Provider, Role
+from apprenticeships.models import Cohort, Employer, Membership, Provider, Role, Vacancy
 from apprenticeships.permissions import user_organisation, user_role
 from matching.ml.explain import summary
 from matching.models import RejectReason, Suggestion, SuggestionEvent
@@ -80,7 +81,9 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
         with transaction.atomic():
             suggestion = _locked(suggestion_id)
             _check_open(suggestion, version)
-            vacancy = suggestion.vacancy
+            # The vacancy's row too: approvals of two of its suggestions (different cohorts) lock
+            # different suggestion and cohort rows, and would both find no approved match yet.
+            vacancy = Vacancy.objects.select_for_update().get(pk=suggestion.vacancy_id)
             if vacancy.suggestions.filter(status__in=[S.APPROVED, S.ACCEPTED, S.AGREED]).exists():
                 raise DecisionConflict("This vacancy already has an approved match.", suggestion)
             cohort = Cohort.objects.select_for_update().get(pk=suggestion.cohort_id)
@@ -201,16 +204,26 @@ def suggestion_respond(suggestion_id: int, *, by: User, accept: bool, reason: st
     return suggestion
 
 
+def active_members() -> QuerySet[Membership]:
+    """Members whose accounts are active, with their users: what `party_contacts` lists (and a list view prefetches)."""
+    return Membership.objects.filter(user__is_active=True).select_related("user").order_by("id")
+
+
 def party_contacts(suggestion: Suggestion) -> dict[str, list[dict]]:
     """Each party's people (name and e-mail), shown to the other only once the hub has approved."""
-    members = Membership.objects.filter(user__is_active=True).select_related("user")
-    employer = members.filter(employer_id=suggestion.vacancy.employer_id)
-    provider = members.filter(provider_id=suggestion.course_offer.provider_id)
+    employer, provider = suggestion.vacancy.employer, suggestion.course_offer.provider
+    # A list view prefetches them (`contact_members`), so a page costs no query per suggestion.
+    employer_members = getattr(employer, "contact_members", None)
+    provider_members = getattr(provider, "contact_members", None)
+    if employer_members is None:
+        employer_members = active_members().filter(employer_id=employer.pk)
+    if provider_members is None:
+        provider_members = active_members().filter(provider_id=provider.pk)
 
     def people(rows: object) -> list[dict]:
         return [{"name": m.user.get_full_name() or m.user.username, "email": m.user.email} for m in rows]
 
-    return {"employer": people(employer), "provider": people(provider)}
+    return {"employer": people(employer_members), "provider": people(provider_members)}
 
 
 def introduction_send(suggestion_id: int) -> int:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from matching.ml.features import FEATURES
 from matching.ml.scoring import Matcher, matcher_loads
-from matching.ml.training import evaluate, matcher_train
+from matching.ml.training import auc_gain_lower_bound, evaluate, matcher_train
 from matching.models import ScoringModel, Suggestion
 from matching.services.runs import matcher_active
 
@@ -56,12 +56,24 @@ def matcher_retrain() -> ScoringModel:
     metrics["candidate"] = evaluate(candidate, X[split:], y[split:], groups[split:], k=k)
     metrics["active"] = evaluate(active, X[split:], y[split:], groups[split:], k=k)
     gain = metrics["candidate"]["roc_auc"] - metrics["active"]["roc_auc"]
-    promote = gain >= settings.MATCHER_MIN_AUC_GAIN
-    metrics["outcome"] = (
-        f"Promoted: ROC AUC {metrics['candidate']['roc_auc']:.3f} against {metrics['active']['roc_auc']:.3f}."
-        if promote
-        else f"Kept as a candidate: ROC AUC gain {gain:+.3f} is below {settings.MATCHER_MIN_AUC_GAIN}."
+    # A gain on a few dozen held-out decisions can be chance: it must also be clear (bootstrap bound above 0).
+    confidence = settings.MATCHER_PROMOTION_CONFIDENCE
+    lower = auc_gain_lower_bound(
+        y[split:], candidate.score(X[split:])[0], active.score(X[split:])[0], confidence=confidence
     )
+    metrics["gain_lower_bound"] = None if np.isnan(lower) else lower
+    promote = gain >= settings.MATCHER_MIN_AUC_GAIN and lower > 0
+    if promote:
+        metrics["outcome"] = (
+            f"Promoted: ROC AUC {metrics['candidate']['roc_auc']:.3f} against {metrics['active']['roc_auc']:.3f}."
+        )
+    elif gain < settings.MATCHER_MIN_AUC_GAIN:
+        metrics["outcome"] = f"Kept as a candidate: ROC AUC gain {gain:+.3f} is below {settings.MATCHER_MIN_AUC_GAIN}."
+    else:
+        metrics["outcome"] = (
+            f"Kept as a candidate: ROC AUC gain {gain:+.3f} could be chance on {n - split} held-out decisions "
+            f"(with {confidence:.0%} confidence it is only at least {lower:+.3f})."
+        )
     if promote:  # the promoted model learns from every decision, the held-out ones included
         candidate = matcher_train(active, X, y, version=version)
     return _save(candidate, version, metrics, promote=promote)

@@ -1,4 +1,4 @@
-"""Hub pages for matching: runs with live progress, suggestions with their explanations, gaps."""
+"""Hub pages for matching runs: the runs with live progress, and the vacancies no provider can serve."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -10,7 +10,6 @@ from apprenticeships.models import Role
 from apprenticeships.permissions import role_required
 from matching import selectors, services
 from matching.ml.candidates import GapReason
-from matching.ml.explain import summary
 
 
 @role_required(Role.HUB)
@@ -29,15 +28,6 @@ def run_start(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"Matching run {run.pk} has started. Its progress shows below.")
     return redirect("matching-runs")
-
-
-@role_required(Role.HUB)
-def suggestion_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.suggestions_for_review(), 25).get_page(request.GET.get("page"))
-    for suggestion in page:
-        suggestion.summary = summary(suggestion.explanation)
-    context = {"page": page, "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)}
-    return render(request, "matching/suggestion_list.html", context)
 
 
 @role_required(Role.HUB)
