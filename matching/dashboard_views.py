@@ -62,15 +62,19 @@ def csv_value(column: Column, value: object) -> object:
 # --- Tables ---------------------------------------------------------------------------------
 
 
+def decile_label(decile: int | None) -> str:
+    return {None: "Not known", 1: "1 (most deprived)", 10: "10 (least deprived)"}.get(decile, str(decile))
+
+
 def cell_text(column: Column, value: object) -> str:
     if column.kind == "grade":
         return f"{value} {GRADES[value]}" if value in GRADES else "Not inspected"
     if column.kind == "decile":
-        return {None: "Not known", 1: "1 (most deprived)", 10: "10 (least deprived)"}.get(value, str(value))
+        return decile_label(value)
     if value is None or value == "":
         return "–"
     if column.kind == "week":
-        return f"{value:%-d %b %Y}"
+        return f"{value.day} {value:%b %Y}"
     if column.kind == "money":
         return f"£{value:,.0f}"
     if column.kind == "percent":
@@ -100,16 +104,16 @@ def panel(
     *,
     empty: str,
     skip: tuple[str, ...] = ("area_code",),
-    note: str = "",
+    has_data: bool | None = None,
 ) -> dict:
+    """One report on the page; `empty` says why there is nothing to show when it has no data."""
     report = REPORTS[name]
     return {
         "report": report,
-        "rows": rows,
+        "has_data": bool(rows) if has_data is None else has_data,
         "charts": charts_ or [],
         "table": table(report, rows, skip=skip),
         "empty": empty,
-        "note": note,
         "more": bool(report.page_limit) and len(rows) >= report.page_limit,
     }
 
@@ -137,7 +141,7 @@ def _coverage_chart(name: str, labels: list[str], rows: list[dict], what: str) -
 def coverage_panels(figures: dict[str, list[dict]]) -> list[dict]:
     routes, standards = figures["coverage-by-route"], figures["coverage-by-standard"]
     areas, gaps = figures["coverage-by-authority"], figures["gaps"]
-    empty = "There are no live vacancies."
+    empty, live = "There are no live vacancies.", any(r["live"] for r in areas)
     gap_chart = charts.hbar_chart(
         chart_id="chart-gaps",
         title="Live vacancies without a provider, by reason",
@@ -167,8 +171,16 @@ def coverage_panels(figures: dict[str, list[dict]]) -> list[dict]:
             areas,
             [_coverage_chart("authority", [r["area"] for r in areas], areas, "local authority")],
             empty=empty,
+            has_data=live,
         ),
-        panel("gaps", gaps, [gap_chart] if any(g["vacancies"] for g in gaps) else [], empty=empty, skip=("reason",)),
+        panel(
+            "gaps",
+            gaps,
+            [gap_chart] if any(g["vacancies"] for g in gaps) else [],
+            empty=empty,
+            skip=("reason",),
+            has_data=live,
+        ),
     ]
 
 
@@ -199,7 +211,7 @@ def equity_panels(figures: dict[str, list[dict]]) -> list[dict]:
         chart_id="chart-equity-deciles",
         title="Share of vacancies and of approved matches, by deprivation decile of the local authority",
         desc="Percentages of the totals; decile 1 is the most deprived tenth of England's local authorities.",
-        labels=[cell_text(Column("decile", "", "decile"), r["decile"]) for r in deciles],
+        labels=[decile_label(r["decile"]) for r in deciles],
         series=[
             Series("Share of vacancies", [r["vacancy_share"] for r in deciles]),
             Series("Share of approved matches", [r["approved_share"] for r in deciles]),
@@ -207,14 +219,20 @@ def equity_panels(figures: dict[str, list[dict]]) -> list[dict]:
         fmt=charts.percent,
     )
     return [
-        panel("equity-by-authority", areas, [shares] + ([days] if waited else []), empty=empty),
+        panel(
+            "equity-by-authority",
+            areas,
+            [shares] + ([days] if waited else []),
+            empty=empty,
+            has_data=any(r["vacancies"] for r in areas),
+        ),
         panel("equity-by-decile", deciles, [decile_chart], empty=empty, skip=()),
     ]
 
 
 def flow_panels(figures: dict[str, list[dict]]) -> list[dict]:
     weeks = figures["flow"]
-    labels = [f"{w['week']:%-d %b}" for w in weeks]
+    labels = [f"{w['week'].day} {w['week']:%b}" for w in weeks]
     made = charts.column_chart(
         chart_id="chart-flow-made",
         title="Suggestions made each week",
@@ -248,9 +266,10 @@ def flow_panels(figures: dict[str, list[dict]]) -> list[dict]:
     return [
         panel(
             "flow",
-            weeks if active else [],
+            weeks,
             [made, lines, rejected],
             empty="Nothing has been suggested or decided in these weeks.",
+            has_data=active,
         )
     ]
 

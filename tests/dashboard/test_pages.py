@@ -49,7 +49,8 @@ def test_the_dashboard_shows_each_section_with_charts_and_tables(client, hannah,
         "chart-levy",
         "chart-providers",
     ]
-    assert '<title id="chart-authority-title">Live vacancies with and without a provider, by local authority</title>' in body
+    title = "Live vacancies with and without a provider, by local authority"
+    assert f'<title id="chart-authority-title">{title}</title>' in body
     assert body.count('<table class="govuk-table app-dashboard-table">') == len(REPORTS)
 
 
@@ -71,17 +72,21 @@ def test_the_charts_label_their_values_and_name_their_series(client, hannah, mar
 
     assert "<desc" in chart
     assert ">Without a provider</text>" in chart and ">With a provider</text>" in chart
-    assert 'url(#chart-authority-p2)' in chart  # a pattern, not only a colour, for the third series
+    assert "url(#chart-authority-p2)" in chart  # a pattern, not only a colour, for the third series
     assert ">Knowsley</text>" in chart
 
 
 def test_the_dashboard_says_so_when_there_is_nothing_to_show(client, hannah) -> None:
     body = signed_in(client, hannah).get(reverse("dashboard")).text
 
-    assert "There are no live vacancies." in body
+    assert body.count("There are no live vacancies.") == 4  # each coverage report, gaps included
+    assert body.count("No vacancy has gone live yet.") == 2
     assert "Nothing has been suggested or decided in these weeks." in body
     assert "There are no levy-paying employers." in body
+    assert "No levy payer needs a transfer." in body
     assert "No provider has a course offer yet." in body
+    assert "<svg" not in body[body.index('id="coverage"') : body.index('id="downloads"')]
+    assert body.count("download>Download “") == len(REPORTS)  # the CSVs are there, with just their headers
 
 
 def test_the_hub_finds_the_dashboard_from_its_home_page_and_the_navigation(client, hannah) -> None:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import Value
 from django.utils import timezone
 
 from apprenticeships.services.levy import levy_position
@@ -205,10 +206,10 @@ def test_funds_at_risk_are_the_next_three_months_inflow_less_what_is_committed(m
     from apprenticeships.models import Employer
 
     at = Employer.objects.annotate(
-        risk=reports.funds_at_risk(reports.Value(Decimal("12000")), reports.Value(Decimal("1000")))
+        risk=reports.funds_at_risk(Value(Decimal("12000")), Value(Decimal("1000")))
     ).values_list("risk", flat=True)[:1]
     none = Employer.objects.annotate(
-        risk=reports.funds_at_risk(reports.Value(Decimal("12000")), reports.Value(Decimal("5000")))
+        risk=reports.funds_at_risk(Value(Decimal("12000")), Value(Decimal("5000")))
     ).values_list("risk", flat=True)[:1]
 
     assert at[0] == Decimal("2000")  # £1,000 a month: £3,000 expiring, £1,000 of it used
@@ -253,3 +254,11 @@ def test_every_report_is_empty_or_zero_without_a_market() -> None:
         assert all(n == 0 for n in numbers), name
     assert [r["area"] for r in reports.equity_by_authority()][:2] == ["Halton", "Knowsley"]
     assert reports.equity_by_authority()[0]["vacancy_share"] is None  # no vacancies: no share of them
+
+
+def test_the_page_shows_the_same_figures_as_the_csv_and_the_api(market: Market) -> None:
+    page = reports.dashboard_figures()
+
+    assert list(page) == list(reports.REPORTS)
+    for name, report in reports.REPORTS.items():
+        assert page[name] == reports.report_rows(report, for_page=True), name

@@ -7,7 +7,7 @@ no cohort ever holds more people than it has places; a vacancy gets at most one 
 
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -29,7 +29,7 @@ THREADS = 24
 
 
 @pytest.fixture
-def tasks_in_process():
+def tasks_in_process() -> Iterator[None]:
     """The set-up's own re-matches (a vacancy going live, an offer opening) run here, before the race,
     rather than on the worker while it runs."""
     before = app.conf.task_always_eager
@@ -64,7 +64,7 @@ def cohort(tasks_in_process, provider_a) -> Callable[[int], Cohort]:
 
 
 @pytest.fixture
-def clean_slate(tasks_in_process):
+def clean_slate(tasks_in_process: None) -> Callable[[], None]:
     """Only the suggestions a test writes: none left by the set-up's re-matches."""
 
     def clear() -> None:
@@ -105,7 +105,11 @@ def at_once(requests: list[tuple[int, str, dict]]) -> list[tuple[int, dict]]:
 def decision(suggestion: Suggestion, user_id: int, n: int) -> tuple[int, str, dict]:
     """Every other request approves; the rest reject, with a reason."""
     if n % 2:
-        return user_id, f"/api/v1/suggestions/{suggestion.pk}/reject/", {"version": suggestion.version, "reason": "price"}
+        return (
+            user_id,
+            f"/api/v1/suggestions/{suggestion.pk}/reject/",
+            {"version": suggestion.version, "reason": "price"},
+        )
     return user_id, f"/api/v1/suggestions/{suggestion.pk}/approve/", {"version": suggestion.version}
 
 
@@ -164,7 +168,10 @@ def test_ten_approvals_for_a_cohort_of_three_places_fill_it_exactly(hub_staff, v
     rivals = [suggest(v, three) for v in competing]
 
     results = at_once(
-        [(hub_staff[n % len(hub_staff)], f"/api/v1/suggestions/{s.pk}/approve/", {"version": 1}) for n, s in enumerate(rivals)]
+        [
+            (hub_staff[n % len(hub_staff)], f"/api/v1/suggestions/{s.pk}/approve/", {"version": 1})
+            for n, s in enumerate(rivals)
+        ]
     )
 
     statuses = Counter(status for status, _ in results)
@@ -200,9 +207,9 @@ def test_two_approvals_for_one_vacancy_with_different_cohorts_only_one_wins(
 
 @pytest.mark.django_db(transaction=True)
 def test_both_parties_accepting_at_once_agree_the_match_and_take_its_places_once(
-    hub_staff, vacancies, cohort, clean_slate, alice, priya
+    hub_staff, cohort, clean_slate, alice, priya, employer_a
 ):
-    [vacancy] = [v for v in vacancies(2) if v.employer == alice.membership.employer]
+    vacancy = VacancyFactory(employer=employer_a, status=LIVE)  # Alice's; Priya's is the cohort's provider
     places = cohort(4)
     clean_slate()
     match = suggest(vacancy, places)

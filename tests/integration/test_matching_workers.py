@@ -69,28 +69,31 @@ def assert_suggestions_match_the_in_process_run() -> None:
     assert stored == pytest.approx(expected, abs=1e-12)
 
 
-def active_chunk_tasks(run_id: int, workers: int) -> list[dict]:
-    """The run's 'matching.chunk' tasks the worker processes are running right now.
+@pytest.fixture(scope="module")
+def nodes() -> int:
+    """How many worker nodes answer (CI runs one, with two processes)."""
+    answered = len(app.control.ping(timeout=2))
+    assert answered, "no Celery worker answered through the broker"
+    return answered
 
-    Waits only for the known workers' replies (`limit`), so the answer is milliseconds old, not the
-    whole timeout: a chunk here lasts about a second.
+
+def active_tasks(nodes: int) -> list[dict]:
+    """The tasks the worker processes are running right now.
+
+    Waits only for the known workers' replies (`limit`), so the answer is milliseconds old rather
+    than the whole timeout: a chunk here lasts well under a second.
     """
-    replies = app.control.inspect(timeout=2, limit=workers).active() or {}
-    tasks = [task for tasks in replies.values() for task in tasks]
-    return [task for task in tasks if task["name"] == "matching.chunk" and task["args"][0] == run_id]
+    replies = app.control.inspect(timeout=2, limit=nodes).active() or {}
+    return [task for tasks in replies.values() for task in tasks]
 
 
 @pytest.fixture(autouse=True)
-def worker_idle():
+def worker_idle(nodes: int):
     """Leave no matching task running into the next test (which starts with emptied tables)."""
     yield
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        replies = app.control.inspect(timeout=0.5)
-        busy = [t for tasks in (replies.active() or {}).values() for t in tasks if t["name"].startswith("matching.")]
-        if not busy:
-            return
-        time.sleep(0.2)
+    while any(t["name"].startswith("matching.") for t in active_tasks(nodes)) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def test_a_run_started_through_the_api_is_computed_by_the_worker_and_matches_an_in_process_run(api, hannah):
@@ -120,17 +123,15 @@ def test_the_chunks_of_a_run_are_computed_by_both_worker_processes(hannah):
     assert_suggestions_match_the_in_process_run()
 
 
-def test_a_worker_process_killed_mid_chunk_loses_nothing_and_duplicates_nothing(hannah):
+def test_a_worker_process_killed_mid_chunk_loses_nothing_and_duplicates_nothing(hannah, nodes):
     generate_market(5000, 2000, seed=3)
-    workers = len(app.control.ping(timeout=2))
-    assert workers, "no Celery worker answered"
     landed = []
     for attempt in range(1, KILL_ATTEMPTS + 1):
         run = run_full_start(by=hannah)
         victim, killed_at = None, None
         deadline = time.monotonic() + RUN_TIMEOUT
         while victim is None and time.monotonic() < deadline:
-            running = active_chunk_tasks(run.pk, workers)
+            running = [t for t in active_tasks(nodes) if t["name"] == "matching.chunk" and t["args"][0] == run.pk]
             if running:
                 victim, killed_at = running[0], timezone.now()
                 os.kill(victim["worker_pid"], signal.SIGKILL)

@@ -7,6 +7,7 @@
   queue order).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -91,7 +92,7 @@ def suggest(vacancy: Vacancy, cohort: Cohort, *, rank: int = 1, **features: floa
 
 
 @pytest.fixture
-def tasks_in_process():
+def tasks_in_process() -> Iterator[None]:
     """Run Celery tasks in this process, even where a broker and worker are configured (CI)."""
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True

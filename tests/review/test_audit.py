@@ -1,8 +1,12 @@
 """Every decision keeps who, when, what, why and the suggestion as it was seen; nobody can change that."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.db.models import ProtectedError
+from django.test import Client
 from django.utils import timezone
+from rest_framework.response import Response
+from rest_framework.test import APIClient
 
 from matching.ml.explain import summary
 from matching.models import Suggestion, SuggestionEvent
@@ -18,7 +22,7 @@ def open_one(matched) -> Suggestion:
     return best(matched.alices, matched.liverpool_offer)
 
 
-def decide(client, suggestion: Suggestion, verb: str, **body: object):
+def decide(client: APIClient, suggestion: Suggestion, verb: str, **body: object) -> Response:
     return client.post(f"/api/v1/suggestions/{suggestion.pk}/{verb}/", body, format="json")
 
 
@@ -138,7 +142,7 @@ def test_a_decided_suggestion_cannot_be_deleted_with_its_trail(api, hannah, open
 
 
 @pytest.fixture
-def admin_client_for_hannah(client, hannah):
+def admin_client_for_hannah(client: Client, hannah: User) -> Client:
     assert client.login(username="hannah", password=PASSWORD)
     return client
 
@@ -178,7 +182,9 @@ def test_the_admin_refuses_to_add_an_entry(admin_client_for_hannah, event):
 
 
 def test_the_admin_cannot_delete_a_decided_suggestion_either(admin_client_for_hannah, event):
-    response = admin_client_for_hannah.post(f"/admin/matching/suggestion/{event.suggestion_id}/delete/", {"post": "yes"})
+    response = admin_client_for_hannah.post(
+        f"/admin/matching/suggestion/{event.suggestion_id}/delete/", {"post": "yes"}
+    )
 
     assert response.status_code == 403
     assert Suggestion.objects.filter(pk=event.suggestion_id).exists()

@@ -3,6 +3,8 @@ contacts, are e-mailed, and each accepts or declines; both accepting agrees it a
 
 import pytest
 from django.core import mail
+from rest_framework.response import Response
+from rest_framework.test import APIClient
 
 from matching.models import MatchRun, Suggestion, SuggestionEvent
 from tests.market_factories import db_snapshot
@@ -12,13 +14,13 @@ pytestmark = pytest.mark.django_db
 S = Suggestion.Status
 
 
-def listed(client) -> dict[int, dict]:
+def listed(client: APIClient) -> dict[int, dict]:
     response = client.get("/api/v1/suggestions/", {"page_size": 100})
     assert response.status_code == 200, response.content
     return {row["id"]: row for row in response.json()["results"]}
 
 
-def answer(client, suggestion: Suggestion, verb: str, **body: object):
+def answer(client: APIClient, suggestion: Suggestion, verb: str, **body: object) -> Response:
     return client.post(f"/api/v1/suggestions/{suggestion.pk}/{verb}/", body, format="json")
 
 
@@ -54,9 +56,7 @@ def test_before_approval_no_employer_or_provider_sees_a_suggestion(api, request,
 
 
 @pytest.mark.parametrize("persona, other", [("alice", "provider"), ("priya", "employer")])
-def test_after_approval_both_parties_see_the_match_with_each_others_contacts(
-    api, request, introduced, persona, other
-):
+def test_after_approval_both_parties_see_the_match_with_each_others_contacts(api, request, introduced, persona, other):
     rows = listed(api(request.getfixturevalue(persona)))
 
     assert list(rows) == [introduced.pk]

@@ -1,10 +1,13 @@
 """The review queue: most deprived areas first, then waiting longest, then best score; with filters,
 and only what each person may see."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from apprenticeships.models import Standard, Vacancy
 from matching.models import Suggestion
@@ -18,7 +21,7 @@ pytestmark = pytest.mark.django_db
 KNOWSLEY, LIVERPOOL, WIRRAL = "E08000011", "E08000012", "E08000015"  # IMD 2019 ranks 2, 3 and 42
 
 
-def queue(client, **filters: object) -> list[int]:
+def queue(client: APIClient, **filters: object) -> list[int]:
     response = client.get("/api/v1/suggestions/", {"page_size": 100, **filters})
     assert response.status_code == 200, response.content
     return [row["id"] for row in response.json()["results"]]
@@ -84,7 +87,7 @@ def test_each_row_carries_its_explanation(api, hannah, queue_market):
     assert sum(contributions) == pytest.approx(row["score"])
 
 
-def filtered(api, hannah, queue_market, **filters: object) -> set[str]:
+def filtered(api: Callable, hannah: User, queue_market: dict[str, Suggestion], **filters: object) -> set[str]:
     names = {s.pk: name for name, s in queue_market.items()}
     return {names[pk] for pk in queue(api(hannah), **filters)}
 
