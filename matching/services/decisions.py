@@ -8,6 +8,7 @@ two approved matches and no two approvals can overfill a cohort.
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet, Sum
@@ -117,6 +118,8 @@ def suggestion_reject(suggestion_id: int, *, by: User, version: int, reason: str
     note = note.strip()
     if reason not in RejectReason.values:
         raise ValueError(f"unknown reason {reason!r}")
+    if reason == RejectReason.OTHER and not note:
+        raise ValidationError({"note": ["Say why, when the reason is “other”."]})
     try:
         with transaction.atomic():
             suggestion = _locked(suggestion_id)
