@@ -37,9 +37,14 @@ run: migrate
 test: install-dev node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Static checks: style, then security (bandit: no medium or high finding; Django's deployment
+# checks against the production settings, with a throwaway key).
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r apprenticeships matching lcr_skills bench scripts --severity-level medium
+	DEBUG=0 ALLOWED_HOSTS=lcr-skills.example SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules test-artifacts

@@ -1,10 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from apprenticeships.models import Employer, LocalAuthority, Lsoa, Membership, PostcodeDistrict, Provider, Standard
 from apprenticeships.permissions import is_hub
+from apprenticeships.services.personal_data import personal_data_erase, personal_data_export
 
 
 class HubOnly:
@@ -35,7 +38,23 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class HubUserAdmin(HubOnly, UserAdmin):
-    pass
+    actions = ["export_personal_data", "erase_personal_data"]
+
+    @admin.action(description="Download their personal data (JSON)")
+    def export_personal_data(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
+        response = JsonResponse([personal_data_export(user=user) for user in queryset], safe=False)
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        return response
+
+    @admin.action(description="Erase their personal data (keeps their decisions, without them)")
+    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            try:
+                personal_data_erase(user=user, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+            else:
+                self.message_user(request, f"Erased the personal data of user {user.pk}.", messages.SUCCESS)
 
 
 class ReferenceDataAdmin(HubAdmin):

@@ -19,6 +19,7 @@ from apprenticeships.selectors import PUBLIC_SORTS
 from apprenticeships.services.offer_import import MAX_BYTES
 from apprenticeships.services.offers import offer_rules_check
 from apprenticeships.services.vacancies import vacancy_rules_check
+from lcr_skills.lockout import LOCKED_OUT, lockout_message
 
 
 class SignInForm(AuthenticationForm):
@@ -26,6 +27,15 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been switched off. Contact the apprenticeship hub.",
     }
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError:
+            # django-axes refused the attempt (or this failure was the last allowed): say so, not "wrong password".
+            if getattr(self.request, "axes_locked_out", False):
+                raise ValidationError(lockout_message(), code=LOCKED_OUT) from None
+            raise
 
 
 class GovukFormMixin:

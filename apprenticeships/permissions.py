@@ -55,7 +55,7 @@ ACCESS: dict[str, dict[str, frozenset]] = {
         "create": HUB,
         "partial_update": HUB_OR_PROVIDER,
     },
-    "users": {"list": HUB, "retrieve": HUB, "create": HUB, "partial_update": HUB},
+    "users": {"list": HUB, "retrieve": HUB, "create": HUB, "partial_update": HUB, "export": HUB, "erase": HUB},
     "vacancies": {
         "list": HUB_OR_EMPLOYER,
         "retrieve": HUB_OR_EMPLOYER,

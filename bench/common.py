@@ -67,7 +67,7 @@ def clear_market() -> None:
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
         else:
             for table in tables:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names  # nosec B608
 
 
 def standard_weights() -> tuple[list[Standard], list[float]]:

@@ -99,6 +99,9 @@ ROWS = [
     Row("patch", "/api/v1/users/{alice}/", HUB_ONLY, lambda ids: {"email": "changed@example.org"}),
     Row("put", "/api/v1/users/{alice}/", NOBODY_405, lambda ids: {"email": "changed@example.org"}),
     Row("delete", "/api/v1/users/{alice}/", NOBODY_405),
+    # UK GDPR right of access and erasure: hub staff only (tests/security/test_personal_data.py).
+    Row("get", "/api/v1/users/{alice}/export/", HUB_ONLY),
+    Row("post", "/api/v1/users/{alice}/erase/", HUB_ONLY, lambda ids: {}),
 ]
 
 CASES = [

@@ -33,6 +33,8 @@ SETTINGS_VARIABLES = (
     "BEHIND_TLS_PROXY",
     "LOG_FORMAT",
     "LOG_LEVEL",
+    "SIGN_IN_FAILURE_LIMIT",
+    "SIGN_IN_LOCKOUT_MINUTES",
 )
 
 
@@ -184,3 +186,68 @@ def test_a_production_configuration_passes_the_deployment_checks_without_warning
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"}
+
+
+def security_settings_from_env(**env: str) -> dict:
+    """The security-relevant settings a fresh process sees with this environment."""
+    names = [
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "SECURE_REFERRER_POLICY",
+        "X_FRAME_OPTIONS",
+        "AXES_FAILURE_LIMIT",
+    ]
+    script = (
+        "import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'lcr_skills.settings'\n"
+        "from django.conf import settings\n"
+        f"values = {{name: getattr(settings, name) for name in {names!r}}}\n"
+        "values['LOCKOUT_MINUTES'] = settings.AXES_COOLOFF_TIME.total_seconds() / 60\n"
+        "values['CSP'] = settings.CONTENT_SECURITY_POLICY['DIRECTIVES']\n"
+        "print(json.dumps(values))"
+    )
+    result = run_python("-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_settings_send_cookies_over_https_only_and_ask_for_hsts() -> None:
+    loaded = security_settings_from_env(**PRODUCTION)
+    assert loaded["SESSION_COOKIE_SECURE"] is True
+    assert loaded["CSRF_COOKIE_SECURE"] is True
+    assert loaded["SESSION_COOKIE_HTTPONLY"] is True
+    assert loaded["SECURE_SSL_REDIRECT"] is True
+    assert loaded["SECURE_HSTS_SECONDS"] == 31_536_000
+    assert loaded["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert (loaded["SECURE_CONTENT_TYPE_NOSNIFF"], loaded["SECURE_REFERRER_POLICY"]) == (True, "same-origin")
+    assert loaded["X_FRAME_OPTIONS"] == "DENY"
+    assert loaded["CSP"]["script-src"] == ["'self'"]
+
+
+def test_development_settings_let_cookies_travel_over_plain_http() -> None:
+    loaded = security_settings_from_env()
+    assert (loaded["SESSION_COOKIE_SECURE"], loaded["CSRF_COOKIE_SECURE"], loaded["SECURE_HSTS_SECONDS"]) == (
+        False,
+        False,
+        0,
+    )
+
+
+def test_sign_in_lockout_is_set_from_the_environment() -> None:
+    assert security_settings_from_env()["AXES_FAILURE_LIMIT"] == 5
+    assert security_settings_from_env()["LOCKOUT_MINUTES"] == 15
+    loaded = security_settings_from_env(SIGN_IN_FAILURE_LIMIT="3", SIGN_IN_LOCKOUT_MINUTES="60")
+    assert (loaded["AXES_FAILURE_LIMIT"], loaded["LOCKOUT_MINUTES"]) == (3, 60)
+
+
+def test_a_junk_lockout_limit_stops_start_up_naming_it() -> None:
+    result = run_python("manage.py", "check", SIGN_IN_FAILURE_LIMIT="five")
+    assert result.returncode != 0
+    assert "SIGN_IN_FAILURE_LIMIT must be a whole number" in result.stderr

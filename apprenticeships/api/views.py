@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,6 +24,13 @@ from apprenticeships.permissions import (
 )
 from apprenticeships.places import place_lookup
 from apprenticeships.services import levy
+from apprenticeships.services.personal_data import personal_data_erase, personal_data_export
+from lcr_skills.lockout import lockout_message
+
+
+class SignInLockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
 
 
 class TokenView(ObtainAuthToken):
@@ -31,6 +40,17 @@ class TokenView(ObtainAuthToken):
     permission_classes = [RolePermission]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        valid = serializer.is_valid()
+        # django-axes flags the request it was given (this DRF request), so its middleware can't see it: answer here.
+        if getattr(request, "axes_locked_out", False):
+            raise SignInLockedOut(lockout_message())
+        if not valid:
+            raise exceptions.ValidationError(serializer.errors)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
 
 
 class MeView(APIView):
@@ -162,3 +182,19 @@ class UserViewSet(
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         super().partial_update(request, *args, **kwargs)
         return Response(s.UserSerializer(self.get_object()).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The user's personal data (JSON file)")}
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, pk: str | None = None) -> Response:
+        """Everything held about this person, as a JSON download (UK GDPR right of access)."""
+        user = self.get_object()
+        disposition = f'attachment; filename="personal-data-user-{user.pk}.json"'
+        return Response(personal_data_export(user=user), headers={"Content-Disposition": disposition})
+
+    @extend_schema(request=None, responses=s.UserSerializer)
+    @action(detail=True, methods=["post"])
+    def erase(self, request: Request, pk: str | None = None) -> Response:
+        """Erase this person's details for good (UK GDPR erasure); their decisions stay, without them."""
+        return Response(s.UserSerializer(personal_data_erase(user=self.get_object(), by=request.user)).data)

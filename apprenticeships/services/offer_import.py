@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +14,8 @@ from django.utils import timezone
 from apprenticeships.models import CourseOffer, DeliveryMode, Provider, Standard
 from apprenticeships.services.offers import offer_create, offer_rules_check
 
-MAX_ROWS = 1000
-MAX_BYTES = 1_048_576  # 1 MiB
+MAX_ROWS = settings.OFFER_IMPORT_MAX_ROWS
+MAX_BYTES = settings.OFFER_IMPORT_MAX_BYTES
 
 # column -> what it holds, for the upload page and the template's documentation.
 COLUMNS: dict[str, str] = {

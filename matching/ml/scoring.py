@@ -151,7 +151,7 @@ class IncompatibleModel(Exception):
 
 def matcher_loads(data: bytes, *, expected_sklearn: str = sklearn.__version__) -> Matcher:
     """Load a stored model, refusing one pickled by another scikit-learn version."""
-    matcher = pickle.loads(data)  # noqa: S301 - our own artefact, written by matcher.dumps()
+    matcher = pickle.loads(data)  # noqa: S301 - our own artefact, written by matcher.dumps()  # nosec B301
     if not isinstance(matcher, Matcher) or matcher.sklearn_version != expected_sklearn:
         raise IncompatibleModel(f"model saved with scikit-learn {getattr(matcher, 'sklearn_version', '?')}")
     return matcher

@@ -1,0 +1,19 @@
+"""Error pages that say what went wrong when a request can't even be read."""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+
+
+def too_large_message() -> str:
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return f"The request is too large: send at most {limit} (not counting uploaded files)."
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's handler400: 413 with the limit for an oversized request, else a plain 400."""
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return render(request, "400.html", {"message": too_large_message()}, status=413)
+    return render(request, "400.html", {"message": "The request could not be read."}, status=400)
