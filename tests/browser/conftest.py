@@ -89,6 +89,23 @@ def page(browser: object, live_server: object) -> Iterator[object]:
     context.close()
 
 
+@pytest.fixture
+def open_page(browser: object, live_server: object) -> Iterator[object]:
+    """`open_page()` opens another fresh browser context (someone else at their own computer)."""
+    contexts = []
+
+    def new_page() -> object:
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
 def sign_in(page: object, username: str, password: str) -> None:
     page.goto("/sign-in/")
     page.get_by_label("Username").fill(username)
