@@ -34,8 +34,16 @@ run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The API fuzzing (a few minutes) runs in a second pytest process, with its own test database,
+# beside the rest, so the two use both cores; its report follows the main one.
 test: install-dev node_modules/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@mkdir -p test-artifacts
+	@TEST_DATABASE_SUFFIX=fuzz $(PY) -m pytest -m fuzz -p no:cacheprovider \
+	  --junitxml=test-artifacts/junit-fuzz.xml >test-artifacts/fuzz.log 2>&1 & fuzz=$$!; \
+	$(PY) -m pytest -m "not fuzz" $(PYTEST_ARGS); main=$$?; \
+	wait $$fuzz; fuzzed=$$?; \
+	echo; echo "== API fuzzing (test-artifacts/fuzz.log)"; tail -n 25 test-artifacts/fuzz.log; \
+	exit $$(( main || fuzzed ))
 
 # Static checks: style, then security (bandit: no medium or high finding; Django's deployment
 # checks against the production settings, with a throwaway key).

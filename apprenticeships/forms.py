@@ -390,7 +390,9 @@ class CourseOfferForm(GovukFormMixin, forms.Form):
     def error_summary(self) -> list[tuple[str, str]]:
         items = super().error_summary()
         for formset, first in ((self.locations, "postcode"), (self.cohorts, "start_date")):
-            items += [(formset.forms[0][first].id_for_label, message) for message in formset.non_form_errors()]
+            # A post without the formset's management data has no rows at all: point at the template row.
+            row = formset.forms[0] if formset.forms else formset.empty_form
+            items += [(row[first].id_for_label, message) for message in formset.non_form_errors()]
             for row in formset:
                 items += [(row.field_anchor(first), message) for message in row.non_field_errors()]
                 for name in row.fields:

@@ -232,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apprenticeships.api.schema.offer_price_optional",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "VacancyStatusEnum": "apprenticeships.models.vacancies.Vacancy.Status",
         "CourseOfferStatusEnum": "apprenticeships.models.offers.CourseOffer.Status",

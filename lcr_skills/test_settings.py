@@ -1,5 +1,7 @@
 """Test settings: the real settings with only what tests must change."""
 
+import os
+
 from lcr_skills.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing; tests only
@@ -11,3 +13,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Lockout stays on in tests; only the test client's login() shortcut, which has no request, skips it.
 AUTHENTICATION_BACKENDS = ["tests.auth_backends.AxesUnlessNoRequestBackend", *AUTHENTICATION_BACKENDS[1:]]  # noqa: F405
+# `make test` runs the API fuzzing in a second pytest process beside the rest: on a server database
+# it gets its own test database. (SQLite's test database is in memory, one per process anyway.)
+_database = DATABASES["default"]  # noqa: F405
+if (suffix := os.environ.get("TEST_DATABASE_SUFFIX")) and _database["ENGINE"] != "django.db.backends.sqlite3":
+    _database["TEST"] = {"NAME": f"test_{_database['NAME']}_{suffix}"}

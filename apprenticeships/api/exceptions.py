@@ -6,6 +6,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apprenticeships.services.offers import OfferInUse
 from apprenticeships.services.vacancies import VacancyConflict
 from lcr_skills.errors import too_large_message
 from matching.services.decisions import DecisionConflict
@@ -20,6 +21,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, VacancyConflict):
         body = {"detail": str(exc), "status": exc.vacancy.status}
         return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, OfferInUse):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DecisionConflict):
         suggestion = exc.suggestion
         body = {"detail": str(exc), "status": suggestion.status, "version": suggestion.version}

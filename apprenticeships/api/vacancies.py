@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from apprenticeships import selectors
 from apprenticeships.api.serializers import LocalAuthoritySerializer
+from apprenticeships.filters import IntegerFilter
 from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacancy, VacancyTransition
 from apprenticeships.permissions import user_organisation, visible_vacancies
 from apprenticeships.places import place_lookup
@@ -97,9 +98,9 @@ class CommentSerializer(serializers.Serializer):
 
 
 class VacancyFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Vacancy.Status.choices)
-    standard = django_filters.NumberFilter(field_name="standard__lars_code")
-    level = django_filters.NumberFilter(field_name="standard__level")
+    status = django_filters.MultipleChoiceFilter(choices=Vacancy.Status.choices, distinct=False)  # no DISTINCT needed
+    standard = IntegerFilter(field_name="standard__lars_code")
+    level = IntegerFilter(field_name="standard__level")
     local_authority = django_filters.CharFilter(field_name="local_authority__code")
 
     class Meta:

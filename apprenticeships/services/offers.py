@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from apprenticeships.models import Cohort, CourseOffer, DeliveryMode, OfferLocation, Provider, Standard
@@ -96,6 +97,15 @@ def offer_rules_check(values: dict, *, instance: CourseOffer | None = None, toda
         if start in seen_dates:
             error("cohorts", f"Cohort {number}: another cohort already starts on {start:%d %B %Y}.")
         seen_dates.add(start)
+    if instance is not None and "cohorts" in values:
+        kept = {cohort.get("id") for cohort in values["cohorts"]}
+        decided = instance.cohorts.exclude(id__in=kept).filter(suggestions__events__isnull=False).distinct()
+        for cohort in decided.order_by("start_date"):  # the audit trail keeps its decisions
+            error(
+                "cohorts",
+                f"The cohort starting {cohort.start_date:%d %B %Y} has matches the hub has decided on, so it "
+                "can't be removed: keep it, or close the offer.",
+            )
     if errors:
         raise ValidationError(errors)
     return located
@@ -159,8 +169,16 @@ def offer_update(offer: CourseOffer, **values: object) -> CourseOffer:
     return offer
 
 
+class OfferInUse(Exception):
+    """The offer's cohorts are in matches with a recorded decision: it may be closed, not deleted."""
+
+
 def offer_delete(offer: CourseOffer) -> None:
-    """Delete an offer with its locations and cohorts."""
+    """Delete an offer with its locations and cohorts (refused once a decision refers to it)."""
     standard_id = offer.standard_id
-    offer.delete()
+    try:
+        with transaction.atomic():
+            offer.delete()
+    except ProtectedError:  # the audit trail keeps its decisions
+        raise OfferInUse("Matches with this offer have been decided, so it can't be deleted: close it.") from None
     rematch_after_commit([standard_id])

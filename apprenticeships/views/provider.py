@@ -11,7 +11,7 @@ from apprenticeships.forms import CourseOfferForm, CsvUploadForm
 from apprenticeships.models import CourseOffer, Role
 from apprenticeships.permissions import role_required, user_organisation, visible_offers
 from apprenticeships.services.offer_import import COLUMNS, MAX_ROWS, ImportRejected, offers_import, template_csv
-from apprenticeships.services.offers import offer_create, offer_delete, offer_update
+from apprenticeships.services.offers import OfferInUse, offer_create, offer_delete, offer_update
 
 
 def _own_offers(request: HttpRequest) -> QuerySet[CourseOffer]:
@@ -58,7 +58,11 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def offer_remove(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(_own_offers(request).select_related("standard"), pk=pk)
     if request.method == "POST":
-        offer_delete(offer)
+        try:
+            offer_delete(offer)
+        except OfferInUse as in_use:
+            messages.error(request, str(in_use))
+            return redirect("provider-offers")
         messages.success(request, f"“{offer.title}” has been deleted.")
         return redirect("provider-offers")
     return render(request, "apprenticeships/provider/offer_delete.html", {"offer": offer})

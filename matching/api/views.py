@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apprenticeships.filters import IntegerFilter
 from apprenticeships.permissions import is_hub, visible_gaps, visible_suggestions
 from matching import services
 from matching.ml.candidates import GapReason
@@ -17,7 +18,7 @@ from matching.selectors import in_review_order
 
 
 class MatchRunSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = MatchRun
@@ -110,17 +111,18 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
 
 class SuggestionFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Suggestion.Status.choices)
-    vacancy = django_filters.NumberFilter(field_name="vacancy_id")
-    course_offer = django_filters.NumberFilter(field_name="course_offer_id")
-    provider = django_filters.NumberFilter(field_name="course_offer__provider_id")
+    # No DISTINCT (django-filter's default for this filter): a column of the row itself cannot repeat it.
+    status = django_filters.MultipleChoiceFilter(choices=Suggestion.Status.choices, distinct=False)
+    vacancy = IntegerFilter(field_name="vacancy_id")
+    course_offer = IntegerFilter(field_name="course_offer_id")
+    provider = IntegerFilter(field_name="course_offer__provider_id")
     local_authority = django_filters.CharFilter(field_name="vacancy__local_authority__code")
-    standard = django_filters.NumberFilter(field_name="vacancy__standard__lars_code")
+    standard = IntegerFilter(field_name="vacancy__standard__lars_code")
     route = django_filters.CharFilter(field_name="vacancy__standard__route", lookup_expr="iexact")
-    level = django_filters.NumberFilter(field_name="vacancy__standard__level")
+    level = IntegerFilter(field_name="vacancy__standard__level")
     score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
     score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte")
-    rank = django_filters.NumberFilter()
+    rank = IntegerFilter()
 
     class Meta:
         model = Suggestion

@@ -1,0 +1,129 @@
+"""Schemathesis fuzzes every operation of the published schema, signed in as each role.
+
+The schema is the one `/api/v1/schema/` serves (a test below checks they are the same); requests
+go straight to the WSGI application, each operation's examples inside one rolled-back savepoint
+over a small market, with the API token each persona got from `POST /api/v1/auth/token/`.
+A response fails if it is a 5xx, or if its status is documented and its body or content type
+breaks the schema. Runs are derandomised so that a CI failure reproduces.
+
+Budget: MAX_EXAMPLES per operation for every role ACCESS lets use it; a role it refuses gets
+REFUSED_EXAMPLES, since each of those requests stops at the same permission check.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.urls import resolve
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from apprenticeships.models import Role
+from apprenticeships.permissions import ACCESS, ANONYMOUS
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.fuzz
+
+MAX_EXAMPLES = 100
+REFUSED_EXAMPLES = 15
+# Bob and Quentin hold the same roles as Alice and Priya: the matrix covers them, not the fuzzer.
+ROLES = {"anonymous": ANONYMOUS, "alice": Role.EMPLOYER, "priya": Role.PROVIDER, "hannah": Role.HUB}
+CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
+
+
+def _published_schema() -> dict:
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(document))
+
+
+schema = schemathesis.openapi.from_dict(_published_schema())
+schema.app = get_wsgi_application()
+
+
+def _permitted(path: str, method: str, role: str) -> bool:
+    """Whether ACCESS lets the role use this operation (only to spend the example budget)."""
+    view = resolve(re.sub(r"\{[^}]+\}", "x", path)).func
+    action = view.actions[method] if getattr(view, "actions", None) else method
+    return role in ACCESS[view.cls.access_name].get(action, ())
+
+
+@pytest.fixture(scope="module")
+def tokens(market, django_db_blocker) -> dict[str, str]:
+    """Each persona's API token, asked for as a client asks."""
+    from django.test import Client
+
+    found = {}
+    with django_db_blocker.unblock():
+        for username in ROLES:
+            if username == "anonymous":
+                continue
+            body = {"username": username, "password": PASSWORD}
+            response = Client().post("/api/v1/auth/token/", body, content_type="application/json")
+            assert response.status_code == 200, response.content
+            found[username] = response.json()["token"]
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests(tokens) -> Iterator[None]:
+    """The WSGI handler closes a connection left in a transaction when a request starts or ends,
+    which would throw the market's transaction away on PostgreSQL: keep it, as Django's test client
+    does (after `tokens`, whose test client connects the signals again when it is done)."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+def fuzz(username: str, *, permitted: bool) -> Callable:
+    """A test fuzzing, as this persona, the operations its role may (or may not) use."""
+    role = ROLES[username]
+    operations = schema.include(lambda ctx: _permitted(ctx.operation.path, ctx.operation.method, role) == permitted)
+
+    @operations.parametrize()
+    @settings(
+        max_examples=MAX_EXAMPLES if permitted else REFUSED_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    def test(case: schemathesis.Case, tokens: dict[str, str], db: None) -> None:
+        headers = {"Authorization": f"Token {tokens[username]}"} if username in tokens else {}
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    return test
+
+
+test_anonymous_gets_no_error_and_a_conforming_answer = fuzz("anonymous", permitted=True)
+test_anonymous_refused_gets_no_error = fuzz("anonymous", permitted=False)
+test_employer_gets_no_error_and_a_conforming_answer = fuzz("alice", permitted=True)
+test_employer_refused_gets_no_error = fuzz("alice", permitted=False)
+test_provider_gets_no_error_and_a_conforming_answer = fuzz("priya", permitted=True)
+test_provider_refused_gets_no_error = fuzz("priya", permitted=False)
+test_hub_gets_no_error_and_a_conforming_answer = fuzz("hannah", permitted=True)
+test_hub_refused_gets_no_error = fuzz("hannah", permitted=False)
+
+
+def test_every_operation_is_fuzzed_for_every_role() -> None:
+    operations = [(op.path, op.method) for op in (result.ok() for result in schema.get_all_operations())]
+    assert len(operations) >= 50
+    for username, role in ROLES.items():
+        for path, method in operations:
+            assert _permitted(path, method, role) in (True, False), (username, path, method)
+
+
+def test_the_fuzzed_schema_is_the_one_the_api_publishes(client) -> None:
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    assert json.loads(response.content) == _published_schema()
