@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A view that loses the database answers 503 with Retry-After rather than a 500 (lcr_skills/middleware.py).
+    "lcr_skills.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -304,3 +306,5 @@ CELERY_BEAT_SCHEDULE = {
 MATCH_CHUNKS = envint("MATCH_CHUNKS", "8")
 REFERENCE_DATA_DIR = BASE_DIR / "apprenticeships" / "data"
 HEALTHZ_WORKER_TIMEOUT_SECONDS = float(envstr("HEALTHZ_WORKER_TIMEOUT_SECONDS", "1.0"))
+# While the database is down pages and the API answer 503, telling clients to retry after this long.
+SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = envint("SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS", "30")

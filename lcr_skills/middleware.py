@@ -1,0 +1,42 @@
+"""While the database is down, answer 503 with a short page (or JSON for the API), not a 500."""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_MESSAGE = "Sorry, the service is unavailable. Try again in a few minutes."
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a lost database connection, raised by any view, into 503 with Retry-After.
+
+    Django closes a connection that raised an error when the request ends, so the next request
+    connects afresh: the site recovers by itself when the database is back.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "database unavailable, answered 503 to %s: %s: %s", request.path, exception.__class__.__name__, exception
+        )
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"detail": UNAVAILABLE_MESSAGE}, status=503)
+        else:
+            # No request context: the context processors would need the database (session, user).
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(settings.SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
