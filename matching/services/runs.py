@@ -289,6 +289,20 @@ def rematch_after_commit(standard_ids: list[int]) -> None:
 
 # --- Writing results ------------------------------------------------------------------------
 
+# The key of the PostgreSQL advisory lock that writers of results take turns on (any fixed number).
+RESULTS_WRITE_LOCK = 0x4C4352
+
+
+def _writers_take_turns() -> None:
+    """Wait for any other transaction writing results to finish (PostgreSQL; SQLite has one writer).
+
+    Row locks only cover suggestions that exist: a full run and a re-match both adding the same new
+    (vacancy, cohort) would each find nothing to lock, and one would fail on the unique constraint.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RESULTS_WRITE_LOCK])
+
 
 @transaction.atomic
 def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int] | None) -> None:
@@ -298,12 +312,13 @@ def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int]
     version where the score or rank moved, and deleted where no longer suggested. Decided ones are
     left alone, and never suggested again.
     """
+    _writers_take_turns()
     scope = (
         Suggestion.objects.all()
         if standard_ids is None
         else Suggestion.objects.filter(vacancy__standard_id__in=standard_ids)
     )
-    # Locked in id order, so two writers (a full run, a re-match) queue up instead of deadlocking.
+    # Locked (in id order), so a decision on one of them waits for the swap instead of being lost in it.
     locked = (
         scope.select_for_update()
         .order_by("id")

@@ -7,7 +7,7 @@ no cohort ever holds more people than it has places; a vacancy gets at most one 
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,7 +16,6 @@ from django.db.models import Sum
 from rest_framework.test import APIClient
 
 from apprenticeships.models import Cohort, Vacancy
-from lcr_skills.celery import app
 from matching.models import Suggestion, SuggestionEvent
 from matching.services import suggestion_approve
 from tests.factories import make_hub_user
@@ -26,16 +25,6 @@ from tests.review.conftest import suggest
 pytestmark = pytest.mark.services
 LIVE = Vacancy.Status.LIVE
 THREADS = 24
-
-
-@pytest.fixture
-def tasks_in_process() -> Iterator[None]:
-    """The set-up's own re-matches (a vacancy going live, an offer opening) run here, before the race,
-    rather than on the worker while it runs."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 @pytest.fixture
