@@ -105,7 +105,8 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
             suggestion.save(update_fields=["status", "version", "decided_at", "updated_at"])
             suggestion.refresh_from_db(fields=["version"])
             _record(suggestion, SuggestionEvent.Action.APPROVE, by=by, seen=seen, from_status=S.SUGGESTED)
-            transaction.on_commit(lambda: introduction_send(suggestion.pk))
+            # Robust: the approval stands if the mail server is down (the failure is logged).
+            transaction.on_commit(lambda: introduction_send(suggestion.pk), robust=True)
     except IntegrityError:  # another decision got in first (the unique index is the last word)
         raise DecisionConflict(
             "This suggestion has already been decided.", Suggestion.objects.get(pk=suggestion_id)

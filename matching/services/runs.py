@@ -92,7 +92,8 @@ def run_full_start(*, by: User | None) -> MatchRun:
         raise RunInProgress(active) from None
     from matching.tasks import run_prepare_task
 
-    transaction.on_commit(lambda: run_prepare_task.delay(run.pk))
+    # Robust: with the broker down the run is saved and queued, and the stalled-run resume sends it later.
+    transaction.on_commit(lambda: run_prepare_task.delay(run.pk), robust=True)
     return run
 
 
@@ -284,7 +285,8 @@ def rematch_after_commit(standard_ids: list[int]) -> None:
                 return
     callback = _Rematch()
     callback.standard_ids.update(standard_ids)
-    transaction.on_commit(callback)
+    # Robust: with the broker down the change itself is saved (and logged); the next full run matches it.
+    transaction.on_commit(callback, robust=True)
 
 
 # --- Writing results ------------------------------------------------------------------------
