@@ -350,7 +350,7 @@ def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int]
     for key, values in wanted.items():
         suggestion = existing.get(key)
         if suggestion is None:
-            to_create.append(Suggestion(vacancy_id=key[0], cohort_id=key[1], run=run, **values))
+            to_create.append((key, values))
         elif abs(suggestion.score - values["score"]) > 1e-9 or suggestion.rank != values["rank"]:
             for field, value in values.items():
                 setattr(suggestion, field, value)
@@ -359,7 +359,7 @@ def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int]
             suggestion.updated_at = timezone.now()
             to_update.append(suggestion)
     Suggestion.objects.filter(id__in=to_delete).delete()
-    _insert(to_create)
+    _insert(run, to_create)
     Suggestion.objects.bulk_update(
         to_update,
         [
@@ -401,17 +401,28 @@ def _copy_text(value: object) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _insert(suggestions: list[Suggestion]) -> None:
-    """Insert new suggestions; on PostgreSQL with COPY, several times faster than INSERTs at this size."""
-    if connection.vendor != "postgresql" or len(suggestions) < 1000:
-        Suggestion.objects.bulk_create(suggestions, batch_size=2000)
+def _insert(run: MatchRun, rows: list[tuple[tuple[int, int], dict]]) -> None:
+    """Insert new suggestions ((vacancy, cohort), values); on PostgreSQL with COPY at this size.
+
+    COPY rows are written straight from the values: the columns every new suggestion shares (its
+    defaults, timestamps, run) are rendered once, from one model instance, as bulk_create would.
+    """
+    if connection.vendor != "postgresql" or len(rows) < 1000:
+        Suggestion.objects.bulk_create(
+            [Suggestion(vacancy_id=key[0], cohort_id=key[1], run=run, **values) for key, values in rows],
+            batch_size=2000,
+        )
         return
+    template = Suggestion(run=run)
     fields = [f for f in Suggestion._meta.concrete_fields if not f.primary_key]
+    per_row = {"vacancy_id", "cohort_id", *rows[0][1]}
+    shared = {f.attname: _copy_text(f.pre_save(template, add=True)) for f in fields if f.attname not in per_row}
     buffer = io.StringIO()
-    for suggestion in suggestions:
-        # pre_save fills in the auto_now timestamps, as bulk_create would.
-        row = [_copy_text(field.pre_save(suggestion, add=True)) for field in fields]
-        buffer.write("\t".join(row) + "\n")
+    for (vacancy_id, cohort_id), values in rows:
+        row = {**shared, "vacancy_id": str(vacancy_id), "cohort_id": str(cohort_id)}
+        for name, value in values.items():
+            row[name] = _copy_text(value)
+        buffer.write("\t".join([row[f.attname] for f in fields]) + "\n")
     buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:

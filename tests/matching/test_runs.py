@@ -169,7 +169,7 @@ def test_a_run_that_fails_while_writing_rolls_back_to_the_previous_suggestions(s
     # Changes that would delete, update and insert suggestions if the write went through.
     small_market.wirral_offer.__class__.objects.filter(pk=small_market.wirral_offer.pk).update(status="closed")
 
-    def broken(suggestions):
+    def broken(run, rows):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(runs_service, "_insert", broken)
