@@ -1,0 +1,281 @@
+"""Load benchmark (not a test): gunicorn + PostgreSQL on loopback, driven by wrk; prints figures for the README.
+
+    apt-get install -y wrk          # Debian's wrk (the load generator; it stops by itself)
+    .venv/bin/python bench/load.py [--vacancies 20000] [--offers 8000] [--duration 12]
+
+Uses its own PostgreSQL database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lcr_bench_load,
+created if missing), fills it with the synthetic market of bench/common.py and a full matching run
+(so the review queue has suggestions), then starts gunicorn on 127.0.0.1 with production settings
+plus one bench-only view (bench/load_settings.py, bench/load_urls.py) and drives it with wrk, one
+phase at a time:
+
+* at full speed (each connection sends its next request as soon as it has the answer), for the
+  throughput: the public vacancy search API (text, postcode, sorted by distance), the same query
+  as a bare Django JsonResponse view (the DRF list's throughput as a ratio to it; target at least
+  0.5), and the hub review queue API with a hub user's token;
+* at a sustained rate, half of the throughput just measured (each connection waits between
+  requests), for the latency: the search and the queue while idle, then again while full matching
+  runs go on in another process at the lower CPU priority a Celery worker should have
+  (`nice -n 10 celery -A lcr_skills worker`): latency may at most double.
+
+Each phase prints requests/s, p50/p95/p99 latency and errors.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lcr_bench_load")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEARCH = "/api/v1/public/vacancies/?search=engineer&postcode=L1&ordering=distance"
+BARE = "/bench/bare/public-vacancies/?search=engineer&postcode=L1&ordering=distance"
+QUEUE = "/api/v1/suggestions/?status=suggested"
+HUB_USERNAME = "load-bench-hub"
+
+# The matching process's niceness: what the README asks of a production Celery worker.
+WORKER_NICENESS = 10
+
+# wrk's summary as one JSON line: latency percentiles in microseconds, errors by kind. With a
+# pause (ms), each connection waits that long after an answer before its next request.
+WRK_REPORT = """
+local pause = tonumber(os.getenv("WRK_PAUSE_MS") or "0")
+function delay()
+  return pause
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "non_2xx": %d, "connect": %d, "read": %d, "write": %d, ' ..
+    '"timeout": %d, "p50": %d, "p95": %d, "p99": %d}\\n',
+    summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def ensure_database(url: str) -> None:
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit(f"the load benchmark needs PostgreSQL; DATABASE_URL is {url}")
+    subprocess.run(  # noqa: S603, S607 - createdb from the PostgreSQL client, fixed arguments
+        ["createdb", "-h", parts.hostname or "127.0.0.1", "-U", parts.username or "postgres", parts.path.lstrip("/")],
+        capture_output=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def django_setup() -> None:
+    import bench_setup  # noqa: F401 - puts the project on sys.path
+
+    import bench.common  # noqa: F401 - sets Django up on the benchmark database
+
+
+def build_market(n_vacancies: int, n_offers: int) -> str:
+    """A fresh market and one full run; returns a hub user's API token."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from apprenticeships.models import Role
+    from apprenticeships.services import user_create
+    from bench.common import clear_market, generate_market, prepare_database
+    from matching.models import Suggestion
+    from matching.services import matcher_active, run_full_now
+
+    prepare_database()
+    clear_market()
+    started = time.perf_counter()
+    sizes = generate_market(n_vacancies, n_offers)
+    print(f"market: {sizes['vacancies']:,} live vacancies, {sizes['offers']:,} offers, {sizes['cohorts']:,} cohorts")
+    print(f"generate + insert: {time.perf_counter() - started:.1f} s")
+    matcher_active()
+    started = time.perf_counter()
+    run = run_full_now()
+    match_seconds = time.perf_counter() - started
+    print(f"full run: {run.status} in {match_seconds:.1f} s, {Suggestion.objects.count():,} suggestions")
+    user = get_user_model().objects.filter(username=HUB_USERNAME).first() or user_create(
+        username=HUB_USERNAME, password=secrets.token_urlsafe(16), role=Role.HUB
+    )
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def match_loop(seconds: float) -> None:
+    """Full matching runs back to back for `seconds` (the "run in progress" phases)."""
+    from matching.services import run_full_now
+
+    os.nice(WORKER_NICENESS)
+    deadline = time.monotonic() + seconds
+    runs = 0
+    while time.monotonic() < deadline:
+        run_full_now()
+        runs += 1
+    print(f"  (matching: {runs} full runs during the phase)")
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
+        "LOG_LEVEL": "WARNING",
+        "LOG_FORMAT": "text",
+        "DATABASE_CONN_MAX_AGE": "60",
+        "PYTHONWARNINGS": "ignore::UserWarning",  # whitenoise: no collected static files, none served here
+    }
+    env.pop("CELERY_BROKER_URL", None)  # none of these endpoints sends a task
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "lcr_skills.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{SEARCH}", timeout=5) as response:  # nosec B310
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    sys.exit("gunicorn did not answer within 30 s")
+
+
+def wrk(base: str, path: str, *, duration: int, connections: int, headers: list[str] = (), pause_ms: int = 0) -> dict:
+    """Drive `connections` connections at `path` for `duration` seconds; each waits `pause_ms` between requests."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_REPORT)
+    try:
+        command = [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script.name,
+        ]
+        for header in headers:
+            command += ["-H", header]
+        output = subprocess.run(  # noqa: S603 - fixed arguments, loopback URL
+            [*command, base + path],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "WRK_PAUSE_MS": str(pause_ms)},
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["errors"] = sum(result[k] for k in ("non_2xx", "connect", "read", "write", "timeout"))
+    return result
+
+
+def pause_for(rate: float, connections: int, latency_us: int) -> int:
+    """The pause (ms) after each answer that makes `connections` connections send `rate` requests/s."""
+    return max(1, round(connections * 1000 / rate - latency_us / 1000))
+
+
+def show(name: str, r: dict) -> None:
+    ms = {k: r[k] / 1000 for k in ("p50", "p95", "p99")}
+    print(
+        f"  {name:<34} {r['rps']:>7.1f} req/s  p50 {ms['p50']:>6.1f} ms  p95 {ms['p95']:>6.1f} ms  "
+        f"p99 {ms['p99']:>6.1f} ms  {r['requests']:>6} requests  {r['errors']} errors"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vacancies", type=int, default=20_000)
+    parser.add_argument("--offers", type=int, default=8_000)
+    parser.add_argument("--duration", type=int, default=12, help="seconds per phase")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--match-for", type=float, help=argparse.SUPPRESS)  # internal: the matching process
+    args = parser.parse_args()
+
+    django_setup()
+    if args.match_for is not None:
+        match_loop(args.match_for)
+        return
+    if shutil.which("wrk") is None:
+        sys.exit("wrk not found: install it with `apt-get install -y wrk` (Debian), then run this again")
+
+    ensure_database(os.environ["DATABASE_URL"])
+    token = build_market(args.vacancies, args.offers)
+    port = free_port()
+    server = start_gunicorn(port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    auth = [f"Authorization: Token {token}"]
+    load = {"duration": args.duration, "connections": args.connections}
+    try:
+        print(
+            f"\ngunicorn: {args.workers} sync workers on 127.0.0.1; wrk: {args.connections} connections, "
+            f"{args.duration} s per phase"
+        )
+        wrk(base, SEARCH, duration=2, connections=args.connections)  # warm up every worker
+        print("idle:")
+        search = wrk(base, SEARCH, **load)
+        show("public search (DRF)", search)
+        bare = wrk(base, BARE, **load)
+        show("public search (bare JsonResponse)", bare)
+        queue = wrk(base, QUEUE, headers=auth, **load)
+        show("review queue (DRF, hub token)", queue)
+        print(f"  DRF / bare throughput: {search['rps'] / bare['rps']:.2f} (target >= 0.5)")
+
+        print("at a sustained rate, half the throughput above: idle, then while full matching runs (niced)")
+        for name, path, headers, full_speed in [
+            ("public search (DRF)", SEARCH, [], search),
+            ("review queue (DRF, hub token)", QUEUE, auth, queue),
+        ]:
+            rate = full_speed["rps"] / 2
+            # The latency of one request on its own: a connection at a time, back to back.
+            alone = wrk(base, path, headers=headers, duration=3, connections=1)
+            paced = {**load, "headers": headers, "pause_ms": pause_for(rate, args.connections, alone["p50"])}
+            idle = wrk(base, path, **paced)
+            show(f"{name}, idle", idle)
+            matching = subprocess.Popen(  # noqa: S603 - this script, fixed arguments
+                [sys.executable, __file__, "--match-for", str(args.duration + 2)], cwd=ROOT
+            )
+            time.sleep(2)  # the run is loading the market
+            busy = wrk(base, path, **paced)
+            show(f"{name}, matching", busy)
+            matching.wait()
+            print(f"  {name}: p95 while matching / idle = {busy['p95'] / idle['p95']:.2f} (at most 2)")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
