@@ -1,26 +1,35 @@
 """Benchmark the matcher at England scale (not a test): prints figures for the README.
 
-    python bench/matching.py [--vacancies 50000] [--offers 20000] [--naive-sample 2000]
+    python bench/matching.py [--vacancies 50000] [--offers 20000] [--naive-sample 2000] [--workers 2]
 
 Uses its own PostgreSQL database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lcr_bench,
 created if missing), fills it with a synthetic market built from the real reference data
 (standards weighted by national starts, postcodes by how many postcodes each district has,
-offers clustered where their providers are), runs a full match in this process, times a naive
-per-pair Python scorer on a sample of the same candidate pairs (and checks it gives the same
-scores), and times one incremental re-match.
+offers clustered where their providers are), runs a full match in this process, chunk after
+chunk, then the same full match as production runs it: queued through Redis (BENCH_BROKER_URL,
+default redis://127.0.0.1:6379/13) and computed by a Celery worker with --workers processes
+(started here; 0 skips it), each from an empty table so that both write every suggestion. Then
+it times a naive per-pair Python scorer on a sample of the same candidate pairs (and checks it
+gives the same scores), and incremental re-matches.
 """
 
 import argparse
 import math
+import os
 import random
+import signal
 import statistics
 import subprocess
 import time
+from pathlib import Path
 
 import bench_setup  # noqa: F401 - puts the project on sys.path
 import numpy as np
 
-from bench.common import clear_market, generate_market, peak_rss_mb, prepare_database
+# Before Django is set up: the full run through Celery is queued on this broker.
+BROKER = os.environ.setdefault("CELERY_BROKER_URL", os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13"))
+
+from bench.common import ROOT, clear_market, generate_market, peak_rss_mb, prepare_database  # noqa: E402
 
 
 def ensure_database() -> None:
@@ -74,11 +83,63 @@ def naive_scores(market, candidates, matcher, sample: np.ndarray) -> tuple[np.nd
     return np.array(scores), time.perf_counter() - started
 
 
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """A live process's peak resident memory (Linux's VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def full_run_through_celery(processes: int) -> None:
+    """The full match as production runs it: a Celery worker with `processes` processes, via Redis."""
+    from lcr_skills.celery import app
+    from matching.models import Gap, MatchRun, Suggestion
+    from matching.services import run_full_start
+
+    app.connection_for_write().default_channel.client.flushdb()  # nothing left over from earlier runs
+    worker = subprocess.Popen(  # noqa: S603 - the project's own Celery, fixed arguments
+        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "lcr_skills", "worker"]
+        + ["--concurrency", str(processes), "--hostname", f"bench-{os.getpid()}@%h", "--loglevel", "WARNING"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_CONN_MAX_AGE": "0"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1):
+            if time.monotonic() > deadline or worker.poll() is not None:
+                raise SystemExit(f"the Celery worker did not start on {BROKER}")
+        Suggestion.objects.all().delete()  # as for the first run: every suggestion to write
+        Gap.objects.all().delete()
+        started = time.perf_counter()
+        run = run_full_start(by=None)
+        while run.status not in (MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED):
+            time.sleep(0.2)
+            run.refresh_from_db()
+        wall = time.perf_counter() - started
+        worker_peak = max(_peak_rss_mb(pid) for pid in [worker.pid, *_children(worker.pid)])
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=120)
+    print(f"\nfull run {run.pk} through Celery, a worker with {processes} processes: {run.status} in {wall:.1f} s wall")
+    print(f"  suggestions {run.counts['suggestions']:,}, gaps {run.counts['gaps']:,}; stage times (s, summed):")
+    print("    " + ", ".join(f"{stage} {run.timings[stage]:.2f}" for stage in STAGES))
+    print(f"  peak RSS of a worker process: {worker_peak:,.0f} MB")
+
+
+STAGES = ["load", "candidates", "features", "score", "allocation", "write"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vacancies", type=int, default=50_000)
     parser.add_argument("--offers", type=int, default=20_000)
     parser.add_argument("--naive-sample", type=int, default=2_000)
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes for the second full run")
     args = parser.parse_args()
 
     ensure_database()
@@ -103,14 +164,16 @@ def main() -> None:
     started = time.perf_counter()
     run = run_full_now()
     wall = time.perf_counter() - started
-    print(f"\nfull run {run.pk}: {run.status} in {wall:.1f} s wall")
+    print(f"\nfull run {run.pk} in this process, chunk after chunk: {run.status} in {wall:.1f} s wall")
     for name in ["vacancies", "offers", "cohorts", "candidates", "suggestions", "gaps"]:
         print(f"  {name:<12} {run.counts[name]:>12,}")
     print("  stage times (s, summed over chunks):")
-    for stage in ["load", "candidates", "features", "score", "allocation", "write"]:
+    for stage in STAGES:
         print(f"    {stage:<12} {run.timings[stage]:>8.2f}")
 
     run_peak = peak_rss_mb()
+    if args.workers:
+        full_run_through_celery(args.workers)
     # Naive per-pair scorer against the vectorised one, on a busy (but not the busiest) standard.
     _, matcher = matcher_active()
     live = dataset.standards_with_live_vacancies()
