@@ -4,6 +4,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -16,8 +17,10 @@ UNAVAILABLE_MESSAGE = "Sorry, the service is unavailable. Try again in a few min
 class DatabaseUnavailableMiddleware:
     """Turn a lost database connection, raised by any view, into 503 with Retry-After.
 
-    Django closes a connection that raised an error when the request ends, so the next request
-    connects afresh: the site recovers by itself when the database is back.
+    Only a connection that is gone counts: a deadlock or a statement timeout leaves the connection
+    usable, and stays an error (500, with its traceback in the log) to be fixed. Django closes a
+    connection that raised an error when the request ends, so the next request connects afresh:
+    the site recovers by itself when the database is back.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -27,11 +30,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, OperationalError | InterfaceError) or not _connection_lost():
             return None
-        logger.error(
-            "database unavailable, answered 503 to %s: %s: %s", request.path, exception.__class__.__name__, exception
-        )
+        logger.error("database unavailable, answered 503 to %s", request.path, exc_info=exception)
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse({"detail": UNAVAILABLE_MESSAGE}, status=503)
         else:
@@ -40,3 +41,9 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(settings.SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
+
+
+def _connection_lost() -> bool:
+    """Whether the default connection could not be opened, or no longer answers."""
+    database = connections[DEFAULT_DB_ALIAS]
+    return database.connection is None or not database.is_usable()

@@ -5,9 +5,12 @@ listens (tests/test_healthz.py's `database_unreachable`), for the length of one 
 """
 
 import pytest
-from django.test import Client
+from django.db import connection, transaction
+from django.db.utils import OperationalError
+from django.test import Client, RequestFactory
 from rest_framework.authtoken.models import Token
 
+from lcr_skills.middleware import DatabaseUnavailableMiddleware
 from tests.market_factories import VacancyFactory
 from tests.test_healthz import database_unreachable
 
@@ -82,3 +85,24 @@ def test_the_site_answers_normally_on_the_next_request_once_the_database_is_back
 
 def test_other_errors_are_left_to_the_usual_handling() -> None:
     assert Client().get("/api/v1/public/vacancies/999999999/").status_code == 404
+
+
+def an_operational_error_on_a_working_connection() -> OperationalError:
+    """A real error from the database that leaves the connection usable (a timeout, a missing table)."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL statement_timeout = 1")
+                cursor.execute("SELECT pg_sleep(1)")
+            else:
+                cursor.execute("SELECT * FROM no_such_table")
+    except OperationalError as error:
+        return error
+    raise AssertionError("the database raised no error")
+
+
+def test_an_error_on_a_working_connection_is_not_passed_off_as_an_outage() -> None:
+    error = an_operational_error_on_a_working_connection()
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+
+    assert middleware.process_exception(RequestFactory().get("/vacancies/"), error) is None
