@@ -61,6 +61,18 @@ def rematch_task(self, standard_ids: list[int]) -> None:
     services.rematch_standards(standard_ids)
 
 
+@shared_task(
+    name="matching.introduction_send",
+    autoretry_for=(*TRANSIENT, OSError),  # OSError covers smtplib's errors and a mail server that is down
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=10,
+)
+def introduction_send_task(suggestion_id: int) -> int:
+    """E-mail both parties of an approved suggestion; retried for about an hour while mail is down."""
+    return services.introduction_send(suggestion_id)
+
+
 @shared_task(name="matching.retrain", **RETRY)
 def retrain_task() -> str:
     """Nightly: train on the hub's decisions; promote the new model only if it does better."""

@@ -78,6 +78,8 @@ def _locked(suggestion_id: int) -> Suggestion:
 
 def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggestion:
     """Approve a suggestion as seen at `version`: introduces the employer and the provider."""
+    from matching.tasks import introduction_send_task
+
     try:
         with transaction.atomic():
             suggestion = _locked(suggestion_id)
@@ -105,8 +107,10 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
             suggestion.save(update_fields=["status", "version", "decided_at", "updated_at"])
             suggestion.refresh_from_db(fields=["version"])
             _record(suggestion, SuggestionEvent.Action.APPROVE, by=by, seen=seen, from_status=S.SUGGESTED)
-            # Robust: the approval stands if the mail server is down (the failure is logged).
-            transaction.on_commit(lambda: introduction_send(suggestion.pk), robust=True)
+            # The e-mail goes from a worker, which retries while the mail server is down. Robust: the
+            # approval stands if the broker is down too (Django logs the error); both parties see
+            # the introduction on their pages either way.
+            transaction.on_commit(lambda: introduction_send_task.delay(suggestion.pk), robust=True)
     except IntegrityError:  # another decision got in first (the unique index is the last word)
         raise DecisionConflict(
             "This suggestion has already been decided.", Suggestion.objects.get(pk=suggestion_id)

@@ -285,7 +285,8 @@ def rematch_after_commit(standard_ids: list[int]) -> None:
                 return
     callback = _Rematch()
     callback.standard_ids.update(standard_ids)
-    # Robust: with the broker down the change itself is saved (and logged); the next full run matches it.
+    # Robust: with the broker down the change itself is saved and Django logs the error; the change
+    # is matched by the next full run hub staff start (nothing re-sends a lost re-match).
     transaction.on_commit(callback, robust=True)
 
 

@@ -98,6 +98,23 @@ def test_no_email_goes_before_the_approval_is_committed(api, hannah, alices_matc
     assert len(callbacks) == 1
 
 
+def test_the_approval_stands_while_the_mail_server_is_down(
+    api, hannah, alice, priya, alices_match, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1  # nothing listens
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(hannah).post(
+            f"/api/v1/suggestions/{alices_match.pk}/approve/", {"version": alices_match.version}, format="json"
+        )
+
+    assert response.status_code == 200, response.content
+    alices_match.refresh_from_db()
+    assert alices_match.status == S.APPROVED
+    assert "Connection refused" in caplog.text  # logged, and retried by a worker
+
+
 def test_a_rejection_emails_nobody(api, hannah, alices_match, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         api(hannah).post(
