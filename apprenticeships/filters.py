@@ -3,8 +3,9 @@ from django import forms
 
 from apprenticeships.models import Standard
 
-# The signed 32-bit range every integer column shares (SQLite and PostgreSQL `integer`).
+# Signed ranges of PostgreSQL's `integer` (every integer field) and `bigint` (every id: BigAutoField).
 DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
+DB_BIGINT_MIN, DB_BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -15,6 +16,15 @@ class IntegerFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("min_value", DB_INT_MIN)
         kwargs.setdefault("max_value", DB_INT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(IntegerFilter):
+    """A filter on an id (a 64-bit column)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", DB_BIGINT_MIN)
+        kwargs.setdefault("max_value", DB_BIGINT_MAX)
         super().__init__(*args, **kwargs)
 
 

@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apprenticeships.filters import IntegerFilter
+from apprenticeships.filters import IdFilter, IntegerFilter
 from apprenticeships.models import Cohort, CourseOffer, DeliveryMode, Standard
 from apprenticeships.models.delivery import masks_with
 from apprenticeships.permissions import is_hub, owns, user_organisation, visible_offers
@@ -77,7 +77,7 @@ class CourseOfferSerializer(serializers.ModelSerializer):
 class CourseOfferFilter(django_filters.FilterSet):
     standard = IntegerFilter(field_name="standard__lars_code")
     level = IntegerFilter(field_name="standard__level")
-    provider = IntegerFilter(field_name="provider_id")
+    provider = IdFilter(field_name="provider_id")
     status = django_filters.ChoiceFilter(choices=CourseOffer.Status.choices)
     delivery_mode = django_filters.ChoiceFilter(choices=DeliveryMode.choices, method="filter_delivery_mode")
     has_places = django_filters.BooleanFilter(method="filter_has_places", label="Has a future cohort with places")

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apprenticeships.filters import IntegerFilter
+from apprenticeships.filters import IdFilter, IntegerFilter
 from apprenticeships.permissions import is_hub, visible_gaps, visible_suggestions
 from matching import services
 from matching.ml.candidates import GapReason
@@ -113,9 +113,9 @@ class SuggestionSerializer(serializers.ModelSerializer):
 class SuggestionFilter(django_filters.FilterSet):
     # No DISTINCT (django-filter's default for this filter): a column of the row itself cannot repeat it.
     status = django_filters.MultipleChoiceFilter(choices=Suggestion.Status.choices, distinct=False)
-    vacancy = IntegerFilter(field_name="vacancy_id")
-    course_offer = IntegerFilter(field_name="course_offer_id")
-    provider = IntegerFilter(field_name="course_offer__provider_id")
+    vacancy = IdFilter(field_name="vacancy_id")
+    course_offer = IdFilter(field_name="course_offer_id")
+    provider = IdFilter(field_name="course_offer__provider_id")
     local_authority = django_filters.CharFilter(field_name="vacancy__local_authority__code")
     standard = IntegerFilter(field_name="vacancy__standard__lars_code")
     route = django_filters.CharFilter(field_name="vacancy__standard__route", lookup_expr="iexact")

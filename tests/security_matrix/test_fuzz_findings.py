@@ -13,6 +13,16 @@ def test_an_id_filter_too_big_for_the_database_is_a_bad_request(market: Market, 
     assert "vacancy" in response.json()
 
 
+def test_ids_are_64_bit_so_a_large_one_finds_nothing_and_a_larger_one_is_a_bad_request(market: Market, api, db):
+    hub = api(market.hannah)
+
+    found = hub.get("/api/v1/suggestions/", {"vacancy": 2**40})
+    too_big = hub.get("/api/v1/suggestions/", {"vacancy": 2**63})
+
+    assert found.status_code == 200 and found.json()["results"] == []
+    assert too_big.status_code == 400 and "vacancy" in too_big.json()
+
+
 def test_an_offer_with_decided_matches_is_not_deleted_but_explained(market: Market, api, db) -> None:
     priya = market.sides["priya"]
     offer = priya.offers["open"]  # its cohort is in the approved match with Alice
