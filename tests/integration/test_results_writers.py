@@ -4,6 +4,7 @@ no duplicate.
 """
 
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -15,6 +16,22 @@ from matching.services.runs import results_write
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def another_backend_waits_for_a_lock(timeout: float = 10.0) -> bool:
+    """Whether, within `timeout`, another session of this database blocks on a lock we hold."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # statistics are cached within a transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
 
 
 def test_a_rematch_writing_while_a_full_run_writes_the_same_new_suggestion_waits_and_keeps_one(
@@ -29,6 +46,7 @@ def test_a_rematch_writing_while_a_full_run_writes_the_same_new_suggestion_waits
     full_run = MatchRun.objects.create(kind=MatchRun.Kind.FULL, model=model, model_version=model.version)
     rematch = MatchRun.objects.create(kind=MatchRun.Kind.INCREMENTAL, model=model, model_version=model.version)
     first_has_written = threading.Event()
+    second_waited: list[bool] = []
     errors: list[BaseException] = []
 
     def full_run_writes() -> None:
@@ -36,7 +54,7 @@ def test_a_rematch_writing_while_a_full_run_writes_the_same_new_suggestion_waits
             with transaction.atomic():
                 results_write(full_run, result, standard_ids=None)
                 first_has_written.set()
-                second.join(timeout=1)  # the re-match is now waiting for us, or racing us
+                second_waited.append(another_backend_waits_for_a_lock())
         except BaseException as error:  # noqa: BLE001 - reported by the test below
             errors.append(error)
             first_has_written.set()
@@ -59,6 +77,7 @@ def test_a_rematch_writing_while_a_full_run_writes_the_same_new_suggestion_waits
     first.join(timeout=30)
     second.join(timeout=30)
 
+    assert second_waited == [True], "the re-match did not write while the full run's transaction was open"
     assert errors == []
     suggestions = list(Suggestion.objects.values_list("vacancy_id", "cohort_id", "run_id", "version"))
     assert suggestions == [(vacancy.id, offer.cohorts.get().id, full_run.id, 1)]
