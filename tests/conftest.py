@@ -38,11 +38,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+# Set once the test database exists: before that there is nothing to put back (and no test database
+# to put it in), e.g. after transactional tests that were skipped.
+test_database_ready_key = pytest.StashKey[bool]()
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, request):
     """Load the real reference data once, committed, into the test database."""
     with django_db_blocker.unblock():
         reference_data_load()
+    request.config.stash[test_database_ready_key] = True
 
 
 @pytest.hookimpl(trylast=True)
@@ -50,7 +56,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     """A transactional test empties every table when it ends: put the reference data back."""
     marker = item.get_closest_marker("django_db")
     # After the session's last test the test database is gone already: nothing to put back.
-    if marker is not None and marker.kwargs.get("transaction") and nextitem is not None:
+    ready = item.config.stash.get(test_database_ready_key, False)
+    if ready and marker is not None and marker.kwargs.get("transaction") and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             reference_data_load()
 
