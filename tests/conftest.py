@@ -7,14 +7,17 @@
 """
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from celery.result import allow_join_result
 from django.conf import settings
 from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from apprenticeships.models import Role
 from apprenticeships.reference_data import reference_data_load
+from lcr_skills.celery import app
 from tests.factories import EmployerFactory, ProviderFactory, make_hub_user, make_user
 
 
@@ -60,6 +63,22 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if ready and marker is not None and marker.kwargs.get("transaction") and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             reference_data_load()
+
+
+@pytest.fixture
+def tasks_in_process() -> Iterator[None]:
+    """Run Celery tasks in this process, even where a broker and a worker are configured (CI).
+
+    Tasks run eagerly from several threads at once (the concurrency tests) can leave Celery's
+    process-wide "inside a task" flag set, which would stop later tests waiting for a worker's
+    result: `allow_join_result` puts it back as it was."""
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with allow_join_result():
+            yield
+    finally:
+        app.conf.task_always_eager = before
 
 
 @pytest.fixture

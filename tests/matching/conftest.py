@@ -15,7 +15,6 @@ from decimal import Decimal
 import pytest
 
 from apprenticeships.models import CourseOffer, Vacancy
-from lcr_skills.celery import app
 from matching.ml.candidates import GapReason
 from tests.market_factories import (
     CHEAP_STANDARD,
@@ -105,12 +104,3 @@ def small_market(employer_a, employer_b, provider_a, provider_b) -> SmallMarket:
             for n, employer in enumerate([employer_a, employer_b], start=1)
         ],
     )
-
-
-@pytest.fixture
-def tasks_in_process():
-    """Run Celery tasks in this process, even where a broker and worker are configured (CI)."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before

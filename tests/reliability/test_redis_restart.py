@@ -83,6 +83,7 @@ class PrivateRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.log = directory / "redis.log"
         self.process: subprocess.Popen | None = None
+        self.exits: list[str] = []
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -171,8 +172,20 @@ class PrivateWorker:
         self.process.wait(10)
         self.process = None
 
+    def supervise(self) -> None:
+        """Start the worker again if it exited, as its supervisor (systemd, Kubernetes) does in
+        production: Celery's worker can stop with "Unrecoverable error" when the broker's connection
+        drops at a bad moment (an AttributeError inside kombu's Redis transport)."""
+        if self.process is not None and self.process.poll() is not None:
+            last_words = [line for line in log_tail(self.log, 400).splitlines() if "CRITICAL" in line][-1:]
+            self.exits.append(f"exit {self.process.returncode} {' '.join(last_words)}")
+            self.process = None
+            self.start()
+
     def tail(self) -> str:
-        return f"--- worker log ({self.log}) ---\n{log_tail(self.log)}"
+        exits = "".join(f"\n(restarted after {exit})" for exit in self.exits)
+        running = self.process is not None and self.process.poll() is None
+        return f"--- worker log ({self.log}, running: {running}) ---\n{log_tail(self.log)}{exits}"
 
 
 def _publishing_to(url: str) -> tuple[dict, tuple]:
@@ -365,6 +378,7 @@ def play_beat_until_the_run_ends(run_id: int, previous: str, worker: PrivateWork
         if time.monotonic() > deadline:
             chunks = list(MatchRunChunk.objects.filter(run_id=run_id).values_list("index", "done"))
             pytest.fail(f"run {run_id} still {status} after {RUN_TIMEOUT} s, chunks {chunks}\n{worker.tail()}")
+        worker.supervise()
         if time.monotonic() >= next_beat:
             resume_stalled_task.delay()
             next_beat = time.monotonic() + BEAT_SECONDS

@@ -7,7 +7,6 @@
   queue order).
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,7 +14,6 @@ import numpy as np
 import pytest
 
 from apprenticeships.models import Cohort, CourseOffer, Vacancy
-from lcr_skills.celery import app
 from matching.ml.features import FEATURES
 from matching.models import Suggestion
 from matching.services import matcher_active, run_full_now
@@ -89,12 +87,3 @@ def suggest(vacancy: Vacancy, cohort: Cohort, *, rank: int = 1, **features: floa
         contributions=dict(zip(FEATURES, contributions[0].tolist(), strict=True)),
         model_version=model.version,
     )
-
-
-@pytest.fixture
-def tasks_in_process() -> Iterator[None]:
-    """Run Celery tasks in this process, even where a broker and worker are configured (CI)."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before

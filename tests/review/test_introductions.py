@@ -31,8 +31,11 @@ def alices_match(matched) -> Suggestion:
 
 
 @pytest.fixture
-def introduced(api, hannah, alice, priya, alices_match, django_capture_on_commit_callbacks) -> Suggestion:
-    """Alice's match approved by Hannah, with the introduction e-mails to Alice and Priya sent on commit."""
+def introduced(
+    api, hannah, alice, priya, alices_match, tasks_in_process, django_capture_on_commit_callbacks
+) -> Suggestion:
+    """Alice's match approved by Hannah, with the introduction e-mails to Alice and Priya sent on commit
+    (by a worker in production; here, in this process)."""
     with django_capture_on_commit_callbacks(execute=True):
         response = api(hannah).post(
             f"/api/v1/suggestions/{alices_match.pk}/approve/", {"version": alices_match.version}, format="json"
@@ -99,7 +102,7 @@ def test_no_email_goes_before_the_approval_is_committed(api, hannah, alices_matc
 
 
 def test_the_approval_stands_while_the_mail_server_is_down(
-    api, hannah, alice, priya, alices_match, settings, caplog, django_capture_on_commit_callbacks
+    api, hannah, alice, priya, alices_match, settings, caplog, tasks_in_process, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1  # nothing listens
@@ -115,7 +118,9 @@ def test_the_approval_stands_while_the_mail_server_is_down(
     assert "Connection refused" in caplog.text  # logged, and retried by a worker
 
 
-def test_a_rejection_emails_nobody(api, hannah, alices_match, django_capture_on_commit_callbacks):
+def test_a_rejection_emails_nobody(
+    api, hannah, alice, priya, alices_match, tasks_in_process, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         api(hannah).post(
             f"/api/v1/suggestions/{alices_match.pk}/reject/",

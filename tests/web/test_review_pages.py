@@ -124,6 +124,7 @@ def test_a_filter_that_makes_no_sense_is_reported_and_left_out(reviewer, market)
     assert titles(body) == ["Wirral developer"]
 
 
+@pytest.mark.usefixtures("tasks_in_process")  # the introduction e-mails, from a worker in production
 def test_approving_from_the_queue_introduces_the_parties(reviewer, market, hannah, django_capture_on_commit_callbacks):
     back = f"{QUEUE}?local_authority={KNOWSLEY}"
     with django_capture_on_commit_callbacks(execute=True):
