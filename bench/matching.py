@@ -211,7 +211,7 @@ def main() -> None:
     incremental = rematch_standards([biggest])
     print(
         f"incremental re-match of the biggest standard {biggest} ({incremental.counts['vacancies']:,} vacancies): "
-        f"{time.perf_counter() - t0:.2f} s"
+        f"{time.perf_counter() - t0:.2f} s ({', '.join(f'{k} {v:.2f} s' for k, v in incremental.timings.items())})"
     )
     print(f"runs recorded: {MatchRun.objects.count()}")
     print(f"peak RSS: {run_peak:,.0f} MB after the full run, {peak_rss_mb():,.0f} MB at the end")

@@ -49,6 +49,7 @@ STALL_SECONDS = 3  # the worker's MATCH_RUN_STALL_SECONDS: longer than a chunk t
 OUTAGE_SECONDS = 1.5
 BEAT_SECONDS = 0.5
 RUN_TIMEOUT = 60
+LAST_CHUNKS_SECONDS = 10  # a chunk takes well under a second here
 # When Redis goes down, by chunks done: early and halfway (the chunks still queued are lost), and with
 # only the last ones running (the `finalize` they send is lost).
 RESTARTS = ("early", "halfway", "last")
@@ -83,7 +84,6 @@ class PrivateRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.log = directory / "redis.log"
         self.process: subprocess.Popen | None = None
-        self.exits: list[str] = []
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -140,6 +140,7 @@ class PrivateWorker:
             "MATCH_RUN_STALL_SECONDS": str(STALL_SECONDS),
         }
         self.process: subprocess.Popen | None = None
+        self.exits: list[str] = []
 
     def start(self) -> None:
         celery = Path(sys.executable).parent / "celery"
@@ -322,7 +323,7 @@ def assert_results_match_an_in_process_match() -> None:
 
 
 def chunks_done_to_restart_at(phase: str, total: int) -> range:
-    """When to stop Redis: early and halfway some chunks are still queued; "last", only running ones."""
+    """When to stop Redis: early and halfway some chunks are still queued; "last", only running ones (mostly)."""
     return {
         "early": range(1, total - 2),
         "halfway": range(total // 2, total - 2),
@@ -348,7 +349,8 @@ def redis_down_while_checking(services: Services, run_id: int, previous: str, ph
     """Stop Redis, check the previous results stay as they were, start it again; False if the run ended.
 
     It stays down OUTAGE_SECONDS; in the "last" phase also until a second after the last chunk is done,
-    so that the `finalize` that chunk sends is lost too (a send gives up after well under a second). A
+    so that the `finalize` that chunk sends is lost too (a send gives up after well under a second),
+    or LAST_CHUNKS_SECONDS if a chunk was still queued in Redis rather than running on the worker. A
     run can only end while Redis is down if its `finalize` had reached the worker before it stopped.
     """
     services.redis.stop()
@@ -359,7 +361,10 @@ def redis_down_while_checking(services: Services, run_id: int, previous: str, ph
         if status in DONE:
             break
         assert seen == previous, f"the previous results changed while Redis was down (run {run_id} {status})"
-        if up_at is None and not MatchRunChunk.objects.filter(run_id=run_id, done=False).exists():
+        if up_at is None and (
+            not MatchRunChunk.objects.filter(run_id=run_id, done=False).exists()
+            or time.monotonic() - stopped > LAST_CHUNKS_SECONDS  # one was still queued, and went with Redis
+        ):
             up_at = max(stopped + OUTAGE_SECONDS, time.monotonic() + 1)
         assert time.monotonic() - stopped < RUN_TIMEOUT, f"the last chunks of run {run_id} never finished"
         time.sleep(0.1)
