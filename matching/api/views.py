@@ -1,6 +1,7 @@
 """Matching API: runs (hub), suggestions (hub: all; parties: approved ones involving them), gaps."""
 
 import django_filters
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -238,6 +239,7 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         },
     )
     @action(detail=True, methods=["post"])
+    @transaction.atomic  # the answer shows this decision's outcome, read before another can follow it
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve the suggestion you saw (give its version): introduces the employer and provider."""
         body = ApproveSerializer(data=request.data)
@@ -250,6 +252,7 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: SuggestionSerializer, 409: OpenApiResponse(description="Stale version or already decided.")},
     )
     @action(detail=True, methods=["post"])
+    @transaction.atomic  # the answer shows this decision's outcome, read before another can follow it
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """Reject the suggestion you saw, with a reason from the fixed list."""
         body = RejectSerializer(data=request.data)
@@ -261,6 +264,7 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         request=None, responses={200: SuggestionSerializer, 409: OpenApiResponse(description="Not open to an answer.")}
     )
     @action(detail=True, methods=["post"])
+    @transaction.atomic  # the answer shows this decision's outcome, read before another can follow it
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """Accept the introduction for your organisation; when both accept, the match is agreed."""
         suggestion = services.suggestion_respond(self.get_object().pk, by=request.user, accept=True)
@@ -271,6 +275,7 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: SuggestionSerializer, 409: OpenApiResponse(description="Not open to an answer.")},
     )
     @action(detail=True, methods=["post"])
+    @transaction.atomic  # the answer shows this decision's outcome, read before another can follow it
     def decline(self, request: Request, pk: str | None = None) -> Response:
         """Decline the introduction for your organisation, saying why; the vacancy is matched again."""
         body = DeclineSerializer(data=request.data)

@@ -144,6 +144,7 @@ class PrivateWorker:
 
     def start(self) -> None:
         celery = Path(sys.executable).parent / "celery"
+        logged_before = self.log.stat().st_size if self.log.exists() else 0
         self.process = subprocess.Popen(
             [str(celery), "-A", "lcr_skills", "worker", "--concurrency", "2", "--hostname", self.hostname]
             + ["--loglevel", "INFO", "--logfile", str(self.log)],
@@ -154,10 +155,13 @@ class PrivateWorker:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopping it stops its pool processes too
         )
+        # Ready once it logs so (not a ping: this process's broker connection may be a dead one after
+        # a Redis restart).
         deadline = time.monotonic() + 30
-        while not app.control.ping(timeout=0.5):
+        while not self.log.exists() or b" ready." not in self.log.read_bytes()[logged_before:]:
             if self.process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the private Celery worker did not answer:\n{self.tail()}")
+                pytest.fail(f"the private Celery worker did not start:\n{self.tail()}")
+            time.sleep(0.1)
 
     def stop(self) -> None:
         """Warm shutdown (SIGTERM to its process group), then SIGKILL whatever of the group is left."""
