@@ -17,8 +17,8 @@ UNAVAILABLE_MESSAGE = "Sorry, the service is unavailable. Try again in a few min
 class DatabaseUnavailableMiddleware:
     """Turn a lost database connection, raised by any view, into 503 with Retry-After.
 
-    Only a connection that is gone counts: a deadlock or a statement timeout leaves the connection
-    usable, and stays an error (500, with its traceback in the log) to be fixed. Django closes a
+    Only a database that can't be reached counts: a deadlock or a statement timeout is a fault in
+    a query, and stays an error (500, with its traceback in the log) to be fixed. Django closes a
     connection that raised an error when the request ends, so the next request connects afresh:
     the site recovers by itself when the database is back.
     """
@@ -30,7 +30,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError) or not _connection_lost():
+        if not isinstance(exception, OperationalError | InterfaceError) or not _database_unavailable(exception):
             return None
         logger.error("database unavailable, answered 503 to %s", request.path, exc_info=exception)
         if request.path.startswith("/api/"):
@@ -43,7 +43,18 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-def _connection_lost() -> bool:
-    """Whether the default connection could not be opened, or no longer answers."""
+# SQLSTATE classes meaning the server is gone or can't serve: 08 connection exception, 53
+# insufficient resources, 57P01-57P03 shutting down or not accepting connections yet.
+UNAVAILABLE_SQLSTATES = ("08", "53", "57P01", "57P02", "57P03")
+
+
+def _database_unavailable(exception: Exception) -> bool:
+    """Whether this error means the database can't be reached, rather than a fault in a query."""
+    if isinstance(exception, InterfaceError):  # the connection was closed under us
+        return True
     database = connections[DEFAULT_DB_ALIAS]
-    return database.connection is None or not database.is_usable()
+    if database.vendor == "postgresql":
+        code = getattr(exception.__cause__, "pgcode", None)
+        # No code: the driver's own failure, a connection refused, dropped or never answered.
+        return code is None or code.startswith(UNAVAILABLE_SQLSTATES)
+    return database.connection is None  # SQLite: the database file could not be opened
