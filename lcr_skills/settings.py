@@ -164,6 +164,7 @@ EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT_SECONDS", "10")  # a mail server that never answers can't hold a worker
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "LCR Skills Match <noreply@localhost>")
 
 # --- Security -------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Celery tasks: thin wrappers that take ids, call one service, and retry only transient errors."""
 
+import smtplib
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -61,16 +63,22 @@ def rematch_task(self, standard_ids: list[int]) -> None:
     services.rematch_standards(standard_ids)
 
 
+# A mail server that is down, unreachable or slow, or that hangs up: worth trying again later. A
+# refusal (a bad address, failed sign-in) is not, and stays an error in the log.
+MAIL_TRANSIENT = (ConnectionError, TimeoutError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
+
+
 @shared_task(
     name="matching.introduction_send",
-    autoretry_for=(*TRANSIENT, OSError),  # OSError covers smtplib's errors and a mail server that is down
+    autoretry_for=(*TRANSIENT, *MAIL_TRANSIENT),
     retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=10,
+    retry_backoff_max=300,  # below the broker's visibility timeout (600 s), so a waiting retry is not sent twice
+    max_retries=15,
 )
-def introduction_send_task(suggestion_id: int) -> int:
-    """E-mail both parties of an approved suggestion; retried for about an hour while mail is down."""
-    return services.introduction_send(suggestion_id)
+def introduction_send_task(suggestion_id: int, party: str) -> int:
+    """E-mail one party of an approved suggestion; retried, waiting up to 5 minutes between tries,
+    for the best part of an hour while the mail server is down."""
+    return services.introduction_send(suggestion_id, party)
 
 
 @shared_task(name="matching.retrain", **RETRY)

@@ -9,7 +9,7 @@ two approved matches and no two approvals can overfill a cohort.
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
@@ -110,7 +110,9 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
             # The e-mail goes from a worker, which retries while the mail server is down. Robust: the
             # approval stands if the broker is down too (Django logs the error); both parties see
             # the introduction on their pages either way.
-            transaction.on_commit(lambda: introduction_send_task.delay(suggestion.pk), robust=True)
+            send = introduction_send_task.delay
+            for party in INTRODUCED_PARTIES:
+                transaction.on_commit(lambda party=party: send(suggestion.pk, party), robust=True)
     except IntegrityError:  # another decision got in first (the unique index is the last word)
         raise DecisionConflict(
             "This suggestion has already been decided.", Suggestion.objects.get(pk=suggestion_id)
@@ -234,25 +236,28 @@ def party_contacts(suggestion: Suggestion) -> dict[str, list[dict]]:
     return {"employer": people(employer_members), "provider": people(provider_members)}
 
 
-def introduction_send(suggestion_id: int) -> int:
-    """E-mail both parties that the hub has introduced them, with why; returns how many e-mails went."""
+INTRODUCED_PARTIES = ("employer", "provider")
+
+
+def introduction_send(suggestion_id: int, party: str) -> int:
+    """E-mail one party (employer or provider) that the hub has introduced it, with why and whom
+    to contact; returns how many e-mails went (0 when nobody there has an address). One party at a
+    time, so that a retry after a mail-server failure never sends the other's e-mail twice."""
     suggestion = Suggestion.objects.select_related("vacancy__employer", "course_offer__provider", "cohort").get(
         pk=suggestion_id
     )
     contacts = party_contacts(suggestion)
     vacancy, offer = suggestion.vacancy, suggestion.course_offer
-    why = summary(suggestion.explanation)
+    (other,) = set(INTRODUCED_PARTIES) - {party}
+    others = ", ".join(f"{p['name']} <{p['email']}>" for p in contacts[other]) or "see LCR Skills Match"
+    body = (
+        f"The Liverpool City Region apprenticeship hub has matched the vacancy “{vacancy.title}” "
+        f"({vacancy.employer.name}) with “{offer.title}” from {offer.provider.name}, "
+        f"cohort starting {suggestion.cohort.start_date:%d %B %Y}.\n\nWhy: {summary(suggestion.explanation)}.\n\n"
+        f"Contact: {others}\n\nPlease accept or decline the introduction in LCR Skills Match."
+    )
+    recipients = [p["email"] for p in contacts[party] if p["email"]]
+    if not recipients:
+        return 0
     subject = f"Introduction: {vacancy.employer.name} and {offer.provider.name}"
-    messages = []
-    for party, other in (("employer", "provider"), ("provider", "employer")):
-        others = ", ".join(f"{p['name']} <{p['email']}>" for p in contacts[other]) or "see LCR Skills Match"
-        body = (
-            f"The Liverpool City Region apprenticeship hub has matched the vacancy “{vacancy.title}” "
-            f"({vacancy.employer.name}) with “{offer.title}” from {offer.provider.name}, "
-            f"cohort starting {suggestion.cohort.start_date:%d %B %Y}.\n\nWhy: {why}.\n\n"
-            f"Contact: {others}\n\nPlease accept or decline the introduction in LCR Skills Match."
-        )
-        recipients = [p["email"] for p in contacts[party] if p["email"]]
-        if recipients:
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)

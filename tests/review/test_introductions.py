@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from matching.models import MatchRun, Suggestion, SuggestionEvent
+from matching.services import introduction_send
 from tests.market_factories import db_snapshot
 from tests.review.conftest import best
 
@@ -98,7 +99,7 @@ def test_no_email_goes_before_the_approval_is_committed(api, hannah, alices_matc
         )
 
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # one e-mail task per party
 
 
 def test_the_approval_stands_while_the_mail_server_is_down(
@@ -116,6 +117,13 @@ def test_the_approval_stands_while_the_mail_server_is_down(
     alices_match.refresh_from_db()
     assert alices_match.status == S.APPROVED
     assert "Connection refused" in caplog.text  # logged, and retried by a worker
+
+
+def test_each_party_is_e_mailed_by_its_own_task_so_a_retry_never_repeats_the_others(alice, priya, alices_match):
+    introduction_send(alices_match.pk, "employer")  # sent; the provider's failed and its task retries
+    introduction_send(alices_match.pk, "provider")
+
+    assert [message.to for message in mail.outbox] == [["alice@example.org"], ["priya@example.org"]]
 
 
 def test_a_rejection_emails_nobody(
