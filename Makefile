@@ -47,7 +47,7 @@ test: install-dev node_modules/.installed
 	fi; \
 	$(PY) -m pytest -m "not fuzz" $(PYTEST_ARGS); main=$$?; \
 	fuzzed=0; if [ -n "$$fuzz" ]; then \
-	  wait $$fuzz; fuzzed=$$?; \
+	  wait $$fuzz; fuzzed=$$?; trap - EXIT INT TERM; \
 	  echo; echo "== API fuzzing (test-artifacts/fuzz.log)"; tail -n 25 test-artifacts/fuzz.log; \
 	fi; \
 	exit $$(( main || fuzzed ))

@@ -4,11 +4,12 @@ The broker is a private redis-server started here (on a free loopback port, pers
 CI's does), with a private two-process Celery worker on it, so the shared Redis and CI's worker are
 never touched. Restarting it loses every message it held (the queued chunks and those the worker had
 reserved) and whatever is sent while it is down (the last chunk's `finalize`). The run must end
-anyway: the worker reconnects by itself, and what was lost is sent again by the stalled-run resume
-that beat sends every minute (played here by the test, every half second, with the worker's
-MATCH_RUN_STALL_SECONDS at a few seconds). Meanwhile the previous results must stay exactly as they
-were, and at the end the open suggestions and gaps must be those an in-process match computes from
-the same data, with the hub's decisions left alone.
+anyway: the worker reconnects by itself (or, when Celery's worker stops on the lost connection,
+as it sometimes does, its supervisor starts it again: `PrivateWorker.supervise`), and what was lost
+is sent again by the stalled-run resume that beat sends every minute (played here by the test,
+every half second, with the worker's MATCH_RUN_STALL_SECONDS at a few seconds). Meanwhile the
+previous results must stay exactly as they were, and at the end the open suggestions and gaps
+must be those an in-process match computes from the same data, with the hub's decisions left alone.
 """
 
 import contextlib
@@ -182,6 +183,8 @@ class PrivateWorker:
         production: Celery's worker can stop with "Unrecoverable error" when the broker's connection
         drops at a bad moment (an AttributeError inside kombu's Redis transport)."""
         if self.process is not None and self.process.poll() is not None:
+            with contextlib.suppress(ProcessLookupError):  # pool processes it may have left behind
+                os.killpg(self.process.pid, signal.SIGKILL)
             last_words = [line for line in log_tail(self.log, 400).splitlines() if "CRITICAL" in line][-1:]
             self.exits.append(f"exit {self.process.returncode} {' '.join(last_words)}")
             self.process = None
@@ -349,8 +352,12 @@ def wait_for_chunks_done(run_id: int, phase: str) -> tuple[int, int] | None:
     return None
 
 
-def redis_down_while_checking(services: Services, run_id: int, previous: str, phase: str) -> bool:
-    """Stop Redis, check the previous results stay as they were, start it again; False if the run ended.
+def redis_down_while_checking(services: Services, run_id: int, previous: str, phase: str) -> str:
+    """Stop Redis, check the previous results stay as they were, start it again.
+
+    Returns "ended" if the run ended meanwhile, "lost" if the outage lost some of its messages, or
+    "maybe" when Redis came back after LAST_CHUNKS_SECONDS with a chunk not done (queued and lost,
+    or merely slow).
 
     It stays down OUTAGE_SECONDS; in the "last" phase also until a second after the last chunk is done,
     so that the `finalize` that chunk sends is lost too (a send gives up after well under a second),
@@ -360,20 +367,22 @@ def redis_down_while_checking(services: Services, run_id: int, previous: str, ph
     services.redis.stop()
     stopped = time.monotonic()
     up_at = None if phase == "last" else stopped + OUTAGE_SECONDS
+    certain = True
     while up_at is None or time.monotonic() < up_at:
         status, seen = snapshot(run_id)
         if status in DONE:
             break
         assert seen == previous, f"the previous results changed while Redis was down (run {run_id} {status})"
-        if up_at is None and (
-            not MatchRunChunk.objects.filter(run_id=run_id, done=False).exists()
-            or time.monotonic() - stopped > LAST_CHUNKS_SECONDS  # one was still queued, and went with Redis
-        ):
+        if up_at is None and not MatchRunChunk.objects.filter(run_id=run_id, done=False).exists():
             up_at = max(stopped + OUTAGE_SECONDS, time.monotonic() + 1)
+        elif up_at is None and time.monotonic() - stopped > LAST_CHUNKS_SECONDS:
+            up_at, certain = time.monotonic(), False
         assert time.monotonic() - stopped < RUN_TIMEOUT, f"the last chunks of run {run_id} never finished"
         time.sleep(0.1)
     services.redis.start()
-    return status in LIVE
+    if status not in LIVE:
+        return "ended"
+    return "lost" if certain else "maybe"
 
 
 def play_beat_until_the_run_ends(run_id: int, previous: str, worker: PrivateWorker) -> MatchRun:
@@ -410,7 +419,8 @@ def test_redis_restarting_during_full_runs_loses_no_suggestion_and_duplicates_no
             runs_started += 1
             _, previous = snapshot(run.pk)
             moment = wait_for_chunks_done(run.pk, phase)
-            if moment and not redis_down_while_checking(private, run.pk, previous, phase):
+            outage = redis_down_while_checking(private, run.pk, previous, phase) if moment else "ended"
+            if outage == "ended":
                 moment = None  # its finalize was already running: nothing left to lose
             runs = [play_beat_until_the_run_ends(run.pk, previous, private.worker)]
             if runs[0].status == MatchRun.Status.FAILED:  # gave up after too many resumes: a retry must work
@@ -420,8 +430,11 @@ def test_redis_restarting_during_full_runs_loses_no_suggestion_and_duplicates_no
             assert decided_rows() == decided, "a decided suggestion was changed"
             assert snapshot(run.pk)[1] != previous, "the decisions should have changed some results"
             if moment:
+                resumed = runs[0].resumes or len(runs) > 1
+                if outage == "maybe" and not resumed:
+                    continue  # a slow chunk, not a lost one: nothing was lost; another run
                 # The restart did lose work: the run had to be resumed (or failed, and was retried).
-                assert runs[0].resumes or len(runs) > 1, f"the restart at {moment} (chunks done, of) lost nothing"
+                assert resumed, f"the restart at {moment} (chunks done, of) lost nothing"
                 break
         else:
             pytest.fail(f"three runs went past the {phase!r} moment before Redis was stopped")
