@@ -306,11 +306,13 @@ def test_route_answers_each_persona_as_designed(route: str, market: Market, clie
                 rule = rules.get(method)
                 expected = rule(persona, thing) if rule else p.NOT_ALLOWED
                 with transaction.atomic():
-                    written = rows_written()
+                    written, queued = rows_written(), len(connection.run_on_commit)
                     response = send(client, method, url, api=is_api)
                     got = outcome(response, api=is_api)
                     if got != OK and rows_written() != written:
                         wrong.append(f"{persona} {method} {url}: refused with {response.status_code} but wrote")
+                    if got != OK and len(connection.run_on_commit) != queued:  # an e-mail, a re-match
+                        wrong.append(f"{persona} {method} {url}: refused but queued work for after the commit")
                     transaction.set_rollback(True)
                 if response.status_code >= 500 and route != "healthz":  # 503 there names a part that is down
                     wrong.append(f"{persona} {method} {url}: server error {response.status_code}")
