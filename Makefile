@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
-# The API fuzzing (about 7 minutes) runs beside the rest; `make test FUZZ=0 PYTEST_ARGS=tests/web` leaves it out.
+# The API fuzzing (about 5 minutes) runs beside the rest; `make test FUZZ=0 PYTEST_ARGS=tests/web` leaves it out.
 FUZZ ?= 1
 
 .PHONY: run test install install-dev lint migrate bench clean

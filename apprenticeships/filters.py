@@ -12,20 +12,18 @@ class IntegerFilter(django_filters.NumberFilter):
     """A filter on an integer column: a whole number the database can compare, or a 400 (not a 500)."""
 
     field_class = forms.IntegerField
+    bounds = (DB_INT_MIN, DB_INT_MAX)
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("min_value", DB_INT_MIN)
-        kwargs.setdefault("max_value", DB_INT_MAX)
+        kwargs.setdefault("min_value", self.bounds[0])
+        kwargs.setdefault("max_value", self.bounds[1])
         super().__init__(*args, **kwargs)
 
 
 class IdFilter(IntegerFilter):
     """A filter on an id (a 64-bit column)."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("min_value", DB_BIGINT_MIN)
-        kwargs.setdefault("max_value", DB_BIGINT_MAX)
-        super().__init__(*args, **kwargs)
+    bounds = (DB_BIGINT_MIN, DB_BIGINT_MAX)
 
 
 class StandardFilter(django_filters.FilterSet):

@@ -63,9 +63,9 @@ def rematch_task(self, standard_ids: list[int]) -> None:
     services.rematch_standards(standard_ids)
 
 
-# A mail server that is down, unreachable or slow, or that hangs up: worth trying again later. A
-# refusal (a bad address, failed sign-in) is not, and stays an error in the log.
-MAIL_TRANSIENT = (ConnectionError, TimeoutError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
+# A mail server that is down, unreachable or slow (ConnectionError, in TRANSIENT), or that hangs up:
+# worth trying again later. A refusal (a bad address, failed sign-in) is not, and stays an error in the log.
+MAIL_TRANSIENT = (TimeoutError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
 
 
 @shared_task(
