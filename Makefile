@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 # The API fuzzing (about 5 minutes) runs beside the rest; `make test FUZZ=0 PYTEST_ARGS=tests/web` leaves it out.
 FUZZ ?= 1
 
@@ -34,7 +36,7 @@ migrate: install
 run: migrate
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The API fuzzing (a few minutes) runs in a second pytest process, with its own test database,
 # beside the rest, so the two use both cores; its report follows the main one.
