@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from apprenticeships.models import Provider, Role
 from apprenticeships.permissions import role_required
+from lcr_skills.text import csv_row
 from matching import charts, reports
 from matching.charts import Series
 from matching.models import RejectReason
@@ -42,8 +43,9 @@ def export(request: HttpRequest, name: str) -> HttpResponse:
 
 def write_csv(out: HttpResponse, report: Report, rows: list[dict]) -> None:
     writer = csv.writer(out)
-    writer.writerow([column.label for column in report.columns])
-    writer.writerows([csv_value(column, row.get(column.key)) for column in report.columns] for row in rows)
+    writer.writerow(csv_row(column.label for column in report.columns))
+    # Names and titles are typed by employers and providers: none may become a formula in the hub's spreadsheet.
+    writer.writerows(csv_row(csv_value(column, row.get(column.key)) for column in report.columns) for row in rows)
 
 
 def csv_value(column: Column, value: object) -> object:

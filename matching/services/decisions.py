@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apprenticeships.models import Cohort, Employer, Membership, Provider, Role, Vacancy
 from apprenticeships.permissions import user_organisation, user_role
+from lcr_skills.text import one_line
 from matching.ml.explain import summary
 from matching.models import RejectReason, Suggestion, SuggestionEvent
 from matching.services.runs import rematch_after_commit
@@ -259,5 +260,6 @@ def introduction_send(suggestion_id: int, party: str) -> int:
     recipients = [p["email"] for p in contacts[party] if p["email"]]
     if not recipients:
         return 0
-    subject = f"Introduction: {vacancy.employer.name} and {offer.provider.name}"
+    # One line whatever the names hold: a stored "\r\nBcc: …" would otherwise make every send fail (BadHeaderError).
+    subject = one_line(f"Introduction: {vacancy.employer.name} and {offer.provider.name}")
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
