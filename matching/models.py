@@ -99,6 +99,17 @@ class MatchRunChunk(TimeStamped):
         return f"Run {self.run_id} chunk {self.index}"
 
 
+class EndReason(models.TextChoices):
+    """Why an introduction ended before both parties agreed: its vacancy left the market
+    (the reasons `apprenticeships.signals.vacancy_left_market` is sent with)."""
+
+    WITHDRAWN = "withdrawn", "Vacancy withdrawn"
+    CLOSED = "closed", "Vacancy closed"
+    FILLED = "filled", "Vacancy filled"
+    CHANGED = "changed", "Vacancy changed, back to hub review"
+    REFERRED = "referred", "Vacancy referred back to the employer"
+
+
 class Suggestion(TimeStamped):
     """A suggested pairing of a vacancy with a provider's cohort, its score and why."""
 
@@ -109,6 +120,7 @@ class Suggestion(TimeStamped):
         ACCEPTED = "accepted", "Accepted by one party"
         AGREED = "agreed", "Agreed"
         DECLINED = "declined", "Declined"
+        ENDED = "ended", "Ended"  # the vacancy left the market before both parties agreed (`end_reason`)
 
     vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="suggestions")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="suggestions")
@@ -125,17 +137,34 @@ class Suggestion(TimeStamped):
     reject_reason = models.CharField(max_length=20, blank=True)
     employer_response = models.CharField(max_length=10, blank=True, help_text="accepted or declined")
     provider_response = models.CharField(max_length=10, blank=True, help_text="accepted or declined")
+    end_reason = models.CharField(
+        max_length=10, choices=EndReason.choices, blank=True, help_text="Why an introduction ended (status ended)."
+    )
 
     class Meta:
         ordering = ["vacancy_id", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["vacancy", "cohort"], name="one_suggestion_per_vacancy_and_cohort"),
             models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=1), name="suggestion_score_0_to_1"),
+            # An ended introduction always says why; nothing else has an end reason.
+            models.CheckConstraint(
+                condition=(models.Q(status="ended") & ~models.Q(end_reason=""))
+                | (~models.Q(status="ended") & models.Q(end_reason="")),
+                name="suggestion_end_reason_iff_ended",
+            ),
         ]
         indexes = [models.Index(fields=["status", "vacancy"])]
 
     def __str__(self) -> str:
         return f"Suggestion {self.pk}: vacancy {self.vacancy_id} ↔ cohort {self.cohort_id} ({self.score:.2f})"
+
+    @property
+    def status_text(self) -> str:
+        """The status in words, with why it ended (“Ended: vacancy withdrawn”)."""
+        if self.status == self.Status.ENDED and self.end_reason:
+            label = EndReason(self.end_reason).label
+            return f"Ended: {label[:1].lower()}{label[1:]}"
+        return self.get_status_display()
 
     @property
     def explanation(self) -> list[dict]:
@@ -178,6 +207,8 @@ class SuggestionEvent(models.Model):
         ACCEPT = "accept", "Accepted"
         DECLINE = "decline", "Declined"
         AGREE = "agree", "Agreed by both"
+        END = "end", "Ended: the vacancy left the market"
+        KEEP = "keep", "Kept: agreed before the vacancy left the market"
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=10, choices=Action.choices)

@@ -1,0 +1,21 @@
+"""What apprenticeships tells the apps built on it, without importing them.
+
+An app above this one (matching) connects its receivers in its AppConfig.ready(); this app only
+sends. Receivers run inside the sender's transaction: what they write commits or rolls back with
+the change, and an error in one undoes the change (the signals are sent with `send`, not
+`send_robust`).
+"""
+
+from django.dispatch import Signal
+
+# Sent when a vacancy leaves the market, or is sent further from it: withdrawn, closed, filled,
+# changed while live (back to hub review) or referred back to the employer. Sent inside the
+# transaction that changed it, with the vacancy's row locked (FOR NO KEY UPDATE), after its new
+# status is saved. Keyword arguments: `vacancy` (the Vacancy, new status), `reason` (one of
+# LEFT_MARKET_REASONS' values) and `by` (the User who changed it, or None).
+vacancy_left_market = Signal()
+
+# Vacancy lifecycle action -> the reason vacancy_left_market gives for it.
+LEFT_MARKET_REASONS = {"withdraw": "withdrawn", "close": "closed", "filled": "filled", "refer": "referred"}
+# ... and for a live vacancy's material change, which sends it back to hub review.
+CHANGED_WHILE_LIVE = "changed"
