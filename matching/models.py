@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from apprenticeships.models import Cohort, CourseOffer, Vacancy
+from lcr_skills.text import validate_multi_line
 from matching.ml.explain import explanation_rows
 
 
@@ -217,7 +218,7 @@ class SuggestionEvent(models.Model):
     from_status = models.CharField(max_length=10)
     to_status = models.CharField(max_length=10)
     reason = models.CharField(max_length=20, blank=True)
-    note = models.TextField(max_length=2000, blank=True)
+    note = models.TextField(max_length=2000, blank=True, validators=[validate_multi_line])
     seen = models.JSONField(help_text="The suggestion as it was seen: score, rank, version, model, explanation.")
     created_at = models.DateTimeField(auto_now_add=True)
 

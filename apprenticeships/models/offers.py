@@ -5,6 +5,7 @@ from apprenticeships.models.delivery import DeliveryModesMixin
 from apprenticeships.models.organisations import Provider
 from apprenticeships.models.places import LocalAuthority
 from apprenticeships.models.standards import Standard
+from lcr_skills.text import validate_multi_line, validate_single_line
 
 
 class CourseOffer(DeliveryModesMixin, TimeStampedModel):
@@ -16,8 +17,8 @@ class CourseOffer(DeliveryModesMixin, TimeStampedModel):
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offers")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="offers")
-    title = models.CharField(max_length=150)
-    description = models.TextField(max_length=5000, blank=True)
+    title = models.CharField(max_length=150, validators=[validate_single_line])
+    description = models.TextField(max_length=5000, blank=True, validators=[validate_multi_line])
     price = models.DecimalField(max_digits=8, decimal_places=2, help_text="GBP per apprentice.")
     national = models.BooleanField(default=False, help_text="Delivers anywhere in England.")
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -35,7 +36,7 @@ class OfferLocation(models.Model):
     """A place an offer is delivered from, and how far from it the provider will go."""
 
     offer = models.ForeignKey(CourseOffer, on_delete=models.CASCADE, related_name="locations")
-    postcode = models.CharField(max_length=8)
+    postcode = models.CharField(max_length=8, validators=[validate_single_line])
     radius_km = models.PositiveSmallIntegerField()
     latitude = models.FloatField()
     longitude = models.FloatField()

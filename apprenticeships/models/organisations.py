@@ -4,8 +4,13 @@ from django.db import models
 
 from apprenticeships.models.base import TimeStampedModel
 from apprenticeships.models.places import LocalAuthority
+from lcr_skills.text import validate_single_line
 
 ukprn_validator = RegexValidator(r"^1[0-9]{7}$", "A UKPRN is 8 digits starting with 1, for example 10001234.")
+# A sane ceiling for a declared annual pay bill: the largest UK pay bills are tens of billions of pounds (the
+# NHS in England, some 1.5 million staff across all its trusts, spends roughly £70bn a year on them), so
+# £100bn is above any one employer's, yet keeps a typing slip, or a £1tn pay bill, off the hub's levy dashboard.
+MAX_ANNUAL_PAY_BILL_GBP = 100_000_000_000
 
 
 class Role(models.TextChoices):
@@ -15,8 +20,8 @@ class Role(models.TextChoices):
 
 
 class Organisation(TimeStampedModel):
-    name = models.CharField(max_length=200)
-    postcode = models.CharField(max_length=8, help_text="Normalised, e.g. L1 8JQ.")
+    name = models.CharField(max_length=200, validators=[validate_single_line])
+    postcode = models.CharField(max_length=8, validators=[validate_single_line], help_text="Normalised, e.g. L1 8JQ.")
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
@@ -28,15 +33,22 @@ class Organisation(TimeStampedModel):
 
 
 class Employer(Organisation):
-    sector = models.CharField(max_length=100, blank=True)
+    sector = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     is_levy_payer = models.BooleanField(default=False)
     annual_pay_bill = models.DecimalField(
-        max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)], help_text="GBP a year."
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_ANNUAL_PAY_BILL_GBP)],
+        help_text="GBP a year.",
     )
 
     class Meta(Organisation.Meta):
         constraints = [
             models.CheckConstraint(condition=models.Q(annual_pay_bill__gte=0), name="employer_pay_bill_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(annual_pay_bill__lte=MAX_ANNUAL_PAY_BILL_GBP), name="employer_pay_bill_at_most_100bn"
+            ),
         ]
 
 

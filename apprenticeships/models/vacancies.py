@@ -6,6 +6,7 @@ from apprenticeships.models.delivery import DeliveryModesMixin
 from apprenticeships.models.organisations import Employer
 from apprenticeships.models.places import LocalAuthority
 from apprenticeships.models.standards import Standard
+from lcr_skills.text import validate_multi_line, validate_single_line
 
 
 class Vacancy(DeliveryModesMixin, TimeStampedModel):
@@ -20,20 +21,25 @@ class Vacancy(DeliveryModesMixin, TimeStampedModel):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="vacancies")
-    title = models.CharField(max_length=150)
-    description = models.TextField(max_length=5000)
+    title = models.CharField(max_length=150, validators=[validate_single_line])
+    description = models.TextField(max_length=5000, validators=[validate_multi_line])
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="vacancies")
     positions = models.PositiveSmallIntegerField(default=1)
     weekly_wage = models.DecimalField(max_digits=7, decimal_places=2)
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
-    postcode = models.CharField(max_length=8)
+    postcode = models.CharField(max_length=8, validators=[validate_single_line])
     outcode = models.CharField(max_length=4)
     latitude = models.FloatField()
     longitude = models.FloatField()
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="vacancies")
     start_date = models.DateField()
     closing_date = models.DateField()
-    notes = models.TextField(max_length=2000, blank=True, help_text="For providers only; never shown publicly.")
+    notes = models.TextField(
+        max_length=2000,
+        blank=True,
+        validators=[validate_multi_line],
+        help_text="For providers only; never shown publicly.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     live_at = models.DateTimeField(null=True, blank=True)
@@ -61,7 +67,7 @@ class VacancyTransition(models.Model):
     from_status = models.CharField(max_length=10, choices=Vacancy.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Vacancy.Status.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    comment = models.TextField(max_length=2000, blank=True)
+    comment = models.TextField(max_length=2000, blank=True, validators=[validate_multi_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
