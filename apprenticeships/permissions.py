@@ -93,6 +93,7 @@ ACCESS: dict[str, dict[str, frozenset]] = {
     },
     "matcher-models": {"list": HUB, "train": HUB, "activate": HUB},
     "gaps": {"list": HUB_OR_EMPLOYER},
+    "funding-estimate": {"post": HUB_OR_EMPLOYER},
     "reports": {"list": HUB, "retrieve": HUB},
 }
 

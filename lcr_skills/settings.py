@@ -6,7 +6,6 @@ ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
 """
 
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -270,16 +269,12 @@ LOGGING = {
 # --- Domain policy (rates and thresholds that policy may change) ------------------------------
 # The six local authorities of Liverpool City Region (GSS codes, ONS).
 CITY_REGION_AUTHORITY_CODES = ["E06000006", "E08000011", "E08000012", "E08000013", "E08000014", "E08000015"]
-# Apprenticeship levy: 0.5% of pay bill less a £15,000 allowance, topped up 10% (HMRC / DfE).
-LEVY_RATE = Decimal("0.005")
-LEVY_ALLOWANCE_GBP = Decimal("15000")
-LEVY_TOP_UP_RATE = Decimal("0.10")
-LEVY_FUNDS_EXPIRY_MONTHS = 24
-LEVY_TRANSFER_MAX_SHARE = Decimal("0.50")
-# Non-levy employers co-invest 5% of the price (DfE funding rules).
-CO_INVESTMENT_RATE = Decimal("0.05")
-# National Minimum Wage apprentice rate from April 2025 (GOV.UK), GBP per hour.
-APPRENTICE_MINIMUM_HOURLY_RATE = Decimal(envstr("APPRENTICE_MINIMUM_HOURLY_RATE", "7.55"))
+# Funding rates (the Growth and Skills Levy, top-up, expiry, co-investment, age limits, the apprentice
+# minimum wage, minimum duration, incentives) are dated rule sets with their GOV.UK sources in
+# apprenticeships/data/funding_rules.json, read by apprenticeships.funding; see docs/funding.md.
+# The hub's own policy: refuse course-offer prices above the standard's funding band (the funding rules
+# allow them, the employer paying the excess in full).
+REFUSE_PRICE_ABOVE_FUNDING_BAND = envbool("REFUSE_PRICE_ABOVE_FUNDING_BAND", "1")
 # Hub staff review a submitted vacancy within one working day (GOV.UK Recruit an apprentice's service level).
 VACANCY_REVIEW_WORKING_DAYS = envint("VACANCY_REVIEW_WORKING_DAYS", "1")
 # Matching (DESIGN.md, "The matcher"): suggestions per vacancy, and the cohort start window around

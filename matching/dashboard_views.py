@@ -5,12 +5,12 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from apprenticeships.funding.rules import RuleSet, rules_on
 from apprenticeships.models import Provider, Role
 from apprenticeships.permissions import role_required
 from lcr_skills.text import csv_row
@@ -326,18 +326,25 @@ SECTIONS: list[tuple[str, str, Callable[[dict], list[dict]]]] = [
 ]
 
 
+def levy_rules_context(rules: RuleSet) -> dict:
+    """The rule book's levy figures in force today, for the dashboard's explanation."""
+    return {
+        "rule_set": rules.name,
+        "source": rules.source,
+        "rate": rules.levy_rate * 100,
+        "allowance": int(rules.levy_allowance),
+        "top_up": int(rules.top_up_rate * 100),
+        "expiry_months": rules.expiry_months,
+        "transfer_share": int(rules.transfer_share * 100),
+    }
+
+
 def dashboard_context(figures: dict[str, list[dict]]) -> dict:
     return {
         "sections": {key: {"id": key, "title": title, "panels": build(figures)} for key, title, build in SECTIONS},
         "levy_totals": levy_totals(figures["levy"]),
         "flow_weeks": reports.FLOW_WEEKS,
         "horizon": reports.LEVY_AT_RISK_HORIZON_MONTHS,
-        "levy": {
-            "rate": settings.LEVY_RATE * 100,
-            "allowance": int(settings.LEVY_ALLOWANCE_GBP),
-            "top_up": int(settings.LEVY_TOP_UP_RATE * 100),
-            "expiry_months": settings.LEVY_FUNDS_EXPIRY_MONTHS,
-            "transfer_share": int(settings.LEVY_TRANSFER_MAX_SHARE * 100),
-        },
+        "levy": levy_rules_context(rules_on(timezone.localdate())),
         "reports": REPORTS.values(),
     }

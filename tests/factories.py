@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 
 from apprenticeships import services
 from apprenticeships.models import Employer, Provider, Role
+from apprenticeships.services.funding import pay_bill_declare
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -22,6 +23,12 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     def located(obj: Employer, create: bool, extracted: object, **kwargs) -> None:
         if create:
             services.organisation_update(obj, postcode=obj.postcode)
+
+    @factory.post_generation
+    def declared_on(obj: Employer, create: bool, extracted: object, **kwargs) -> None:
+        """The pay bill is declared today unless `declared_on=date(...)` says when."""
+        if create:
+            pay_bill_declare(employer=obj, annual_pay_bill=obj.annual_pay_bill, declared_on=extracted or None)
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):

@@ -1,10 +1,12 @@
-"""How a vacancy's training is paid for, against the worked examples of the funding rules."""
+"""How a vacancy's training is paid for and an employer's levy account, from the dated rule book."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import override_settings
+from django.utils import timezone
 
+from apprenticeships.models import PayBillDeclaration
 from apprenticeships.services.levy import annual_levy, levy_position
 from tests.factories import EmployerFactory
 from tests.market_factories import CHEAP_STANDARD, VacancyFactory, standard
@@ -12,15 +14,26 @@ from tests.market_factories import CHEAP_STANDARD, VacancyFactory, standard
 pytestmark = pytest.mark.django_db
 
 
-def test_a_five_million_pay_bill_pays_ten_thousand_levy_and_gets_eleven_thousand_with_the_top_up():
-    employer = EmployerFactory(is_levy_payer=True, annual_pay_bill=5_000_000)
+def months_ago(months: int) -> date:
+    """The first day of the month `months` before this one (always after August 2026 for months ≤ 3 from now on)."""
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def test_a_five_million_pay_bill_pays_ten_thousand_levy_a_year_with_no_top_up_from_august_2026():
+    employer = EmployerFactory(is_levy_payer=True, annual_pay_bill=5_000_000, declared_on=months_ago(3))
 
     position = levy_position(employer)
 
     assert annual_levy(5_000_000) == Decimal("10000.00")
-    assert position.annual_levy == Decimal("10000.00")
-    assert position.top_up == Decimal("1000.00")
-    assert position.annual_funds == Decimal("11000.00")
+    assert (position.annual_levy, position.top_up, position.annual_funds) == (
+        Decimal("10000.00"),
+        0,
+        Decimal("10000.00"),
+    )
+    assert position.expiry_months == 12
+    assert position.account.balance == Decimal("3333.32")  # four months of £833.33, none spent or expired
 
 
 @pytest.mark.parametrize(
@@ -30,11 +43,14 @@ def test_the_allowance_means_a_pay_bill_up_to_three_million_pays_no_levy(pay_bil
     assert annual_levy(Decimal(pay_bill)) == Decimal(levy)
 
 
-@override_settings(LEVY_RATE=Decimal("0.01"), LEVY_ALLOWANCE_GBP=Decimal("0"), LEVY_TOP_UP_RATE=Decimal("0"))
-def test_the_rates_come_from_settings():
-    employer = EmployerFactory(is_levy_payer=True, annual_pay_bill=1_000_000)
+def test_a_changed_pay_bill_is_a_new_declaration_and_the_past_stands(api, hannah, employer_a):
+    response = api(hannah).patch(
+        f"/api/v1/employers/{employer_a.id}/", {"annual_pay_bill": "6200000.00"}, format="json"
+    )
 
-    assert levy_position(employer).annual_funds == Decimal("10000.00")
+    assert response.status_code == 200
+    declared = list(PayBillDeclaration.objects.filter(employer=employer_a).values_list("annual_pay_bill", flat=True))
+    assert declared == [Decimal("5000000.00"), Decimal("6200000.00")]
 
 
 def vacancy_funding(api, user, vacancy) -> dict:
@@ -43,7 +59,7 @@ def vacancy_funding(api, user, vacancy) -> dict:
     return response.json()["funding"]
 
 
-def test_a_non_levy_employer_co_invests_five_percent_of_the_estimated_cost(api, bob):
+def test_a_non_levy_employer_co_invests_five_percent_for_apprentices_of_25_and_over(api, bob):
     vacancy = VacancyFactory(employer=bob.membership.employer, positions=2)  # 2 × £18,000 band
 
     funding = vacancy_funding(api, bob, vacancy)
@@ -52,44 +68,43 @@ def test_a_non_levy_employer_co_invests_five_percent_of_the_estimated_cost(api, 
     assert funding["estimated_cost"] == 36000
     assert funding["employer_pays"] == 1800
     assert funding["government_pays"] == 34200
-    assert funding["shortfall"] == 0
+    by_age = {row["age_group"]: row["employer_pays"] for row in funding["by_age_group"]}
+    assert by_age == {"16-18": "0.00", "19-21": "0.00", "22-24": "0.00", "25+": "1800.00"}
     assert "£1,800.00" in funding["summary"]
 
 
-def test_a_levy_payer_with_enough_funds_pays_from_its_levy(api, alice):
-    cheap = standard(CHEAP_STANDARD)  # £2,500 band; employer A has £11,000 a year
-    vacancy = VacancyFactory(employer=alice.membership.employer, standard=cheap, positions=4)
+def test_a_levy_payer_with_enough_funds_pays_from_its_levy(api, alice, employer_a):
+    PayBillDeclaration.objects.filter(employer=employer_a).update(declared_on=months_ago(3))
+    vacancy = VacancyFactory(employer=employer_a, standard=standard(CHEAP_STANDARD))  # £2,500 band
 
     funding = vacancy_funding(api, alice, vacancy)
 
     assert funding["method"] == "levy"
-    assert (funding["estimated_cost"], funding["levy_used"], funding["shortfall"]) == (10000, 10000, 0)
+    assert (funding["estimated_cost"], funding["levy_used"], funding["shortfall"]) == (2500, 2500, 0)
     assert funding["employer_pays"] == 0
 
 
-def test_a_levy_payer_short_of_funds_needs_a_transfer_for_the_shortfall(api, alice):
-    vacancy = VacancyFactory(employer=alice.membership.employer)  # £18,000 band; £11,000 of funds
+def test_a_levy_payer_short_of_funds_needs_a_transfer_or_co_invests_25_percent_of_the_rest(api, alice, employer_a):
+    # 3 × £18,000 paid as £1,800 a month for 24 months; only £833.33 a month comes in.
+    vacancy = VacancyFactory(employer=employer_a, positions=3)
 
     funding = vacancy_funding(api, alice, vacancy)
 
     assert funding["method"] == "levy_transfer"
-    assert (funding["estimated_cost"], funding["levy_used"], funding["shortfall"]) == (18000, 11000, 7000)
+    assert 0 < funding["levy_used"] < 54000
+    assert funding["shortfall"] == pytest.approx(54000 - funding["levy_used"])
+    assert funding["employer_pays"] == pytest.approx(round(funding["shortfall"] * 0.25, 2))
     assert "levy transfer" in funding["summary"]
 
 
-def test_vacancies_already_submitted_use_up_the_levy_for_the_next_one(api, alice):
-    cheap = standard(CHEAP_STANDARD)
-    employer = alice.membership.employer
-    VacancyFactory(employer=employer, standard=cheap, positions=4, status="live")  # commits £10,000
-    live = VacancyFactory(employer=employer, standard=cheap, positions=4, status="live")
-    draft = VacancyFactory(employer=employer, standard=cheap, positions=1)
+def test_vacancies_already_submitted_use_up_the_levy_for_the_next_one(api, alice, employer_a):
+    first = VacancyFactory(employer=employer_a, status="live", positions=3)
+    draft = VacancyFactory(employer=employer_a, positions=3)
 
-    # The live one's own cost isn't counted against itself: £11,000 − £10,000 of the other leaves £1,000.
-    assert vacancy_funding(api, alice, live)["shortfall"] == 9000
-    assert vacancy_funding(api, alice, draft)["method"] == "levy_transfer"
-    # The list (annotated in one query) agrees with the detail.
+    assert vacancy_funding(api, alice, first)["levy_used"] > vacancy_funding(api, alice, draft)["levy_used"]
+    # The list agrees with the detail.
     listed = {item["id"]: item["funding"] for item in api(alice).get("/api/v1/vacancies/").json()["results"]}
-    assert listed[live.id] == vacancy_funding(api, alice, live)
+    assert listed[first.id] == vacancy_funding(api, alice, first)
     assert listed[draft.id] == vacancy_funding(api, alice, draft)
 
 
@@ -104,32 +119,34 @@ def test_the_public_never_sees_funding(api, alice):
 # --- GET /api/v1/employers/<id>/levy/ ------------------------------------------------------
 
 
-def test_an_employer_sees_its_own_levy_position(api, alice, employer_a):
-    VacancyFactory(employer=employer_a, status="submitted")  # commits £18,000
+def test_an_employer_sees_its_own_levy_account(api, alice, employer_a):
+    PayBillDeclaration.objects.filter(employer=employer_a).update(declared_on=months_ago(3))
+    vacancy = VacancyFactory(employer=employer_a, status="submitted")  # £18,000 over 24 months
 
     response = api(alice).get(f"/api/v1/employers/{employer_a.id}/levy/")
 
     assert response.status_code == 200
-    assert response.json() == {
-        "employer": employer_a.id,
-        "is_levy_payer": True,
+    body = response.json()
+    assert {k: body[k] for k in ("annual_pay_bill", "annual_levy", "top_up", "annual_funds")} == {
         "annual_pay_bill": 5000000.0,
         "annual_levy": 10000.0,
-        "top_up": 1000.0,
-        "annual_funds": 11000.0,
-        "monthly_funds": 916.67,
-        "committed": 18000.0,
-        "available": 0.0,
-        "funds_expire_after_months": 24,
-        "transfer_allowance": 5500.0,
+        "top_up": 0.0,
+        "annual_funds": 10000.0,
     }
+    assert body["funds_expire_after_months"] == 12
+    assert [m["top_up"] for m in body["funds_in"]] == [0.0] * 4
+    assert {m["funds_in"] for m in body["funds_in"]} == {833.33}
+    assert len(body["projection"]) == 24
+    [committed] = body["committed_by_vacancy"]
+    assert (committed["vacancy"], committed["cost"]) == (vacancy.id, 18000.0)
+    assert body["committed"] == committed["still_to_pay"]
 
 
 def test_the_hub_sees_any_employers_levy_position(api, hannah, employer_a, employer_b):
     levy_payer = api(hannah).get(f"/api/v1/employers/{employer_a.id}/levy/")
     small = api(hannah).get(f"/api/v1/employers/{employer_b.id}/levy/")
 
-    assert (levy_payer.status_code, levy_payer.json()["annual_funds"]) == (200, 11000.0)
+    assert (levy_payer.status_code, levy_payer.json()["annual_funds"]) == (200, 10000.0)
     assert (small.status_code, small.json()["is_levy_payer"], small.json()["annual_funds"]) == (200, False, 0.0)
 
 

@@ -6,10 +6,10 @@ Each rule has a case just inside (saved) and just outside (400 naming the field,
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apprenticeships.funding.rules import minimum_hourly_wage
 from apprenticeships.models import Standard, Vacancy, VacancyTransition
 from tests.factories import EmployerFactory
 from tests.market_factories import (
@@ -31,7 +31,8 @@ def detail(vacancy: Vacancy) -> str:
 
 
 def minimum_wage(hours: int) -> Decimal:
-    return (settings.APPRENTICE_MINIMUM_HOURLY_RATE * hours).quantize(Decimal("0.01"))
+    """The apprentice minimum wage on the payload's start date (60 days ahead) × the hours."""
+    return (minimum_hourly_wage(days_ahead(60)) * hours).quantize(Decimal("0.01"))
 
 
 def post_refused(client, field: str, **overrides: object) -> str:
@@ -120,7 +121,7 @@ def test_it_refuses_a_penny_below_the_minimum_wage_and_names_the_minimum(api, al
     )
 
     assert f"£{minimum_wage(30)}" in message
-    assert f"£{settings.APPRENTICE_MINIMUM_HOURLY_RATE}" in message
+    assert f"£{minimum_hourly_wage(days_ahead(60))}" in message
 
 
 @pytest.mark.parametrize(

@@ -180,6 +180,36 @@ class PlaceSerializer(serializers.Serializer):
     )
 
 
+class LevyMonthSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    levy = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    top_up = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    funds_in = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    expires = serializers.DateField(allow_null=True, help_text="The month this month's funds expire.")
+    expired = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    balance = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+
+
+class LevyCommitmentSerializer(serializers.Serializer):
+    vacancy = serializers.IntegerField()
+    title = serializers.CharField()
+    start_date = serializers.DateField()
+    duration_months = serializers.IntegerField()
+    cost = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    levy_funds_used = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    not_covered = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    still_to_pay = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+
+
+class LevyProjectionSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    funds_in = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    expired = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    balance = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+
+
 class LevyPositionSerializer(serializers.Serializer):
     employer = serializers.IntegerField()
     is_levy_payer = serializers.BooleanField()
@@ -197,4 +227,15 @@ class LevyPositionSerializer(serializers.Serializer):
     )
     available = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
     funds_expire_after_months = serializers.IntegerField()
-    transfer_allowance = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
+    transfer_allowance = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=False, help_text="Half the last 12 months' funds."
+    )
+    rule_set = serializers.CharField(help_text="The funding rules in force today.")
+    as_of = serializers.DateField()
+    balance = serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, help_text="Funds in the account now."
+    )
+    expiring_next_3_months = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    funds_in = LevyMonthSerializer(many=True, help_text="Funds in by month (the top-up only where it applies).")
+    committed_by_vacancy = LevyCommitmentSerializer(many=True)
+    projection = LevyProjectionSerializer(many=True, help_text="This month and the next 23.")

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from apprenticeships import selectors
 from apprenticeships.api.serializers import LocalAuthoritySerializer
 from apprenticeships.filters import IntegerFilter
+from apprenticeships.funding.rules import AGE_GROUPS, minimum_hourly_wage
 from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacancy, VacancyTransition
 from apprenticeships.permissions import user_organisation, visible_vacancies
 from apprenticeships.places import place_lookup
@@ -38,7 +39,12 @@ class FundingSerializer(serializers.Serializer):
     government_pays = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
     levy_used = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
     shortfall = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    co_investment_rate = serializers.DecimalField(max_digits=4, decimal_places=2, coerce_to_string=False)
     summary = serializers.CharField()
+    by_age_group = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="For each age group the vacancy is open to: the funding estimate, as POST /api/v1/funding/estimate/.",
+    )
 
 
 class VacancySerializer(serializers.ModelSerializer):
@@ -50,6 +56,26 @@ class VacancySerializer(serializers.ModelSerializer):
     hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
     postcode = serializers.CharField(max_length=10)
     delivery_modes = serializers.ListField(child=serializers.ChoiceField(choices=DeliveryMode.choices), min_length=1)
+    age_groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=AGE_GROUPS),
+        min_length=1,
+        max_length=len(AGE_GROUPS),
+        required=False,
+        help_text="Apprentice age groups the vacancy is open to; all of them when omitted.",
+    )
+    duration_months = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=120,
+        help_text="Planned duration in months; null for the standard's typical duration.",
+    )
+    planned_duration_months = serializers.IntegerField(read_only=True)
+    foundation_apprenticeship = serializers.BooleanField(source="standard.is_foundation", read_only=True)
+    annual_wage = serializers.DecimalField(max_digits=9, decimal_places=2, coerce_to_string=False, read_only=True)
+    minimum_hourly_wage = serializers.SerializerMethodField(
+        help_text="The apprentice minimum wage an hour in force on the start date (the rule book)."
+    )
     local_authority = LocalAuthoritySerializer(read_only=True)
     funding = serializers.SerializerMethodField()
     history = TransitionSerializer(source="transitions", many=True, read_only=True)
@@ -66,7 +92,13 @@ class VacancySerializer(serializers.ModelSerializer):
             "level",
             "positions",
             "weekly_wage",
+            "annual_wage",
+            "minimum_hourly_wage",
             "hours_per_week",
+            "age_groups",
+            "duration_months",
+            "planned_duration_months",
+            "foundation_apprenticeship",
             "postcode",
             "start_date",
             "closing_date",
@@ -83,14 +115,18 @@ class VacancySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["employer", "status", "submitted_at", "live_at"]
 
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False))
+    def get_minimum_hourly_wage(self, vacancy: Vacancy) -> Decimal:
+        return minimum_hourly_wage(vacancy.start_date)
+
     @extend_schema_field(FundingSerializer)
     def get_funding(self, vacancy: Vacancy) -> dict:
-        committed = None  # not annotated (a single vacancy): levy_position looks it up
-        if hasattr(vacancy, "employer_committed"):
-            # The list's annotation is NULL when nothing is committed; that is zero, not "look it up" (a query a row).
-            committed = vacancy.employer_committed or Decimal(0)
-        position = levy.levy_position(vacancy.employer, committed=committed)
-        return levy.vacancy_funding(vacancy, position).as_dict()
+        # Every employer on the page's account at once: two queries per response, however many are listed.
+        positions = self.context.setdefault("levy_positions", {})
+        if vacancy.employer_id not in positions:
+            page = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else [vacancy]
+            positions.update(levy.levy_positions({v.employer for v in page} | {vacancy.employer}))
+        return levy.vacancy_funding(vacancy, positions[vacancy.employer_id]).as_dict()
 
 
 class CommentSerializer(serializers.Serializer):

@@ -1,8 +1,9 @@
 from apprenticeships.models.delivery import DeliveryMode
+from apprenticeships.models.funding import PayBillDeclaration
 from apprenticeships.models.offers import Cohort, CourseOffer, OfferLocation
 from apprenticeships.models.organisations import Employer, Membership, Provider, Role
 from apprenticeships.models.places import LocalAuthority, Lsoa, PostcodeDistrict
-from apprenticeships.models.standards import Standard
+from apprenticeships.models.standards import Standard, StandardsCatalogue
 from apprenticeships.models.vacancies import Vacancy, VacancyTransition
 
 __all__ = [
@@ -14,10 +15,12 @@ __all__ = [
     "Lsoa",
     "Membership",
     "OfferLocation",
+    "PayBillDeclaration",
     "PostcodeDistrict",
     "Provider",
     "Role",
     "Standard",
+    "StandardsCatalogue",
     "Vacancy",
     "VacancyTransition",
 ]

@@ -21,6 +21,9 @@ class Standard(TimeStampedModel):
     typical_job_titles = models.TextField(blank=True, help_text="Separated by |")
     overview = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    is_foundation = models.BooleanField(
+        default=False, help_text="A foundation apprenticeship (level 2, for young people, from August 2025)."
+    )
 
     class Meta:
         ordering = ["lars_code"]
@@ -32,9 +35,30 @@ class Standard(TimeStampedModel):
         return f"{self.title} (level {self.level}, LARS {self.lars_code})"
 
     @property
+    def is_level_7(self) -> bool:
+        return self.level == 7
+
+    @property
     def keyword_list(self) -> list[str]:
         return [k for k in self.keywords.split("|") if k]
 
     @property
     def job_title_list(self) -> list[str]:
         return [t for t in self.typical_job_titles.split("|") if t]
+
+
+class StandardsCatalogue(TimeStampedModel):
+    """One load of the standards catalogue: which export, of what date, and what it changed."""
+
+    source = models.CharField(max_length=255, help_text="The file loaded, or the shipped snapshot.")
+    published_on = models.DateField(null=True, blank=True, help_text="The date of the catalogue export.")
+    standards = models.PositiveIntegerField(default=0)
+    retired = models.PositiveIntegerField(default=0)
+    foundation = models.PositiveIntegerField(default=0)
+    level_7 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.published_on or 'undated'})"

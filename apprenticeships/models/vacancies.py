@@ -1,12 +1,17 @@
 from django.conf import settings
 from django.db import models
 
+from apprenticeships.funding.rules import AGE_GROUPS
 from apprenticeships.models.base import TimeStampedModel
 from apprenticeships.models.delivery import DeliveryModesMixin
 from apprenticeships.models.organisations import Employer
 from apprenticeships.models.places import LocalAuthority
 from apprenticeships.models.standards import Standard
 from lcr_skills.text import validate_multi_line, validate_single_line
+
+
+def default_age_groups() -> list[str]:
+    return list(AGE_GROUPS)
 
 
 class Vacancy(DeliveryModesMixin, TimeStampedModel):
@@ -25,6 +30,12 @@ class Vacancy(DeliveryModesMixin, TimeStampedModel):
     description = models.TextField(max_length=5000, validators=[validate_multi_line])
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="vacancies")
     positions = models.PositiveSmallIntegerField(default=1)
+    age_groups = models.JSONField(
+        default=default_age_groups, help_text='Apprentice age groups it is open to: "16-18", "19-21", "22-24", "25+".'
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Planned duration; empty means the standard's typical duration."
+    )
     weekly_wage = models.DecimalField(max_digits=7, decimal_places=2)
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
     postcode = models.CharField(max_length=8, validators=[validate_single_line])
@@ -58,6 +69,14 @@ class Vacancy(DeliveryModesMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.employer})"
+
+    @property
+    def planned_duration_months(self) -> int:
+        return self.duration_months or self.standard.typical_duration_months
+
+    @property
+    def annual_wage(self):  # noqa: ANN201 - a Decimal
+        return self.weekly_wage * 52
 
 
 class VacancyTransition(models.Model):

@@ -1,26 +1,48 @@
-"""How training is paid for: levy funds, co-investment, levy transfers.
+"""How training is paid for: an employer's Growth and Skills Levy account and each vacancy's funding.
 
-Rates come from settings (LEVY_RATE, LEVY_ALLOWANCE_GBP, LEVY_TOP_UP_RATE, CO_INVESTMENT_RATE,
-LEVY_FUNDS_EXPIRY_MONTHS). Until a vacancy is matched to an offer, its training is costed at the
-standard's maximum funding band for each position.
+Every rate comes from the dated rule book (apprenticeships/data/funding_rules.json, through
+apprenticeships.funding); the account is kept month by month from the employer's declared pay
+bills (apprenticeships.services.funding). Until a vacancy is matched to an offer, its training
+is costed at the standard's maximum funding band for each position.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import F, OuterRef, Subquery, Sum
+from django.utils import timezone
 
+from apprenticeships.funding.account import (
+    AT_RISK_MONTHS,
+    Account,
+    Commitment,
+    Coverage,
+    Declaration,
+    levy_account,
+    money,
+)
+from apprenticeships.funding.account import annual_levy as levy_for_rules
+from apprenticeships.funding.estimate import Estimate, estimate
+from apprenticeships.funding.rules import AGE_GROUP_AGES, rules_on
 from apprenticeships.models import Employer, Vacancy
+from apprenticeships.services.funding import (
+    COMMITTING_STATUSES,
+    commitments_by_employer,
+    declarations_by_employer,
+    employer_commitments,
+    employer_declarations,
+    programme_of,
+    vacancy_commitment,
+)
 
-PENNY = Decimal("0.01")
-# Vacancies whose training the employer is planning to pay for.
-COMMITTING_STATUSES = [Vacancy.Status.SUBMITTED, Vacancy.Status.LIVE, Vacancy.Status.FILLED]
+__all__ = ["COMMITTING_STATUSES", "annual_levy", "levy_position", "levy_positions", "vacancy_funding"]
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(PENNY, rounding=ROUND_HALF_UP)
+def annual_levy(pay_bill: Decimal | int, *, on: date | None = None) -> Decimal:
+    """The Growth and Skills Levy for a year: 0.5% of the pay bill less the £15,000 allowance, never below zero."""
+    return levy_for_rules(Decimal(pay_bill), rules_on(on or timezone.localdate()))
 
 
 @dataclass(frozen=True)
@@ -28,15 +50,19 @@ class LevyPosition:
     employer_id: int
     is_levy_payer: bool
     annual_pay_bill: Decimal
-    annual_levy: Decimal  # what the employer pays in a year, before the government top-up
-    top_up: Decimal
-    annual_funds: Decimal  # levy plus top-up: what enters the employer's account in a year
-    committed: Decimal  # estimated training cost of its submitted, live and filled vacancies
-    available: Decimal
-    expiry_months: int
-    transfer_allowance: Decimal  # most it may give to other employers as levy transfers
+    annual_levy: Decimal  # what the employer pays in a year
+    top_up: Decimal  # the government's top-up on a year's funds entering now (none from August 2026)
+    annual_funds: Decimal  # levy plus top-up: what enters the employer's account in a year from now
+    committed: Decimal  # payments still to come for its submitted, live and filled vacancies
+    available: Decimal  # in the account now, less what is committed
+    expiry_months: int  # how long funds entering now last
+    transfer_allowance: Decimal  # most it may give to other employers: half the last 12 months' funds
+    account: Account = field(repr=False, compare=False)
+    declarations: tuple[Declaration, ...] = field(default=(), repr=False, compare=False)
+    commitments: tuple[Commitment, ...] = field(default=(), repr=False, compare=False)
 
     def as_dict(self) -> dict:
+        rules = rules_on(self.account.today)
         return {
             "employer": self.employer_id,
             "is_levy_payer": self.is_levy_payer,
@@ -44,53 +70,111 @@ class LevyPosition:
             "annual_levy": self.annual_levy,
             "top_up": self.top_up,
             "annual_funds": self.annual_funds,
-            "monthly_funds": _money(self.annual_funds / 12),
+            "monthly_funds": money(self.annual_funds / 12),
             "committed": self.committed,
             "available": self.available,
             "funds_expire_after_months": self.expiry_months,
             "transfer_allowance": self.transfer_allowance,
+            "rule_set": rules.name,
+            "as_of": self.account.today,
+            "balance": self.account.balance,
+            "expiring_next_3_months": self.account.expiring_within(AT_RISK_MONTHS),
+            "funds_in": [
+                {
+                    "month": m.month,
+                    "levy": m.levy,
+                    "top_up": m.top_up,
+                    "funds_in": m.funds_in,
+                    "expires": m.expires,
+                    "expired": m.expired,
+                    "paid": m.paid,
+                    "balance": m.balance,
+                }
+                for m in self.account.past_and_present()
+                if m.funds_in or m.expired or m.paid
+            ],
+            "committed_by_vacancy": [
+                {
+                    "vacancy": c.commitment.key,
+                    "title": c.commitment.label,
+                    "start_date": c.commitment.start,
+                    "duration_months": c.commitment.months,
+                    "cost": c.cost,
+                    "levy_funds_used": money(c.levy_used),
+                    "not_covered": money(c.uncovered),
+                    "still_to_pay": money(c.remaining),
+                }
+                for c in self.account.coverage.values()
+            ],
+            "projection": [
+                {
+                    "month": m.month,
+                    "funds_in": m.funds_in,
+                    "paid": m.paid,
+                    "expired": m.expired,
+                    "balance": m.balance,
+                }
+                for m in self.account.projection()
+            ],
         }
 
 
-def annual_levy(pay_bill: Decimal) -> Decimal:
-    """0.5% of the pay bill less the £15,000 allowance, never below zero."""
-    return _money(max(Decimal(0), pay_bill * settings.LEVY_RATE - settings.LEVY_ALLOWANCE_GBP))
+def levy_positions(employers: Iterable[Employer], *, today: date | None = None) -> dict[int, LevyPosition]:
+    """Several employers' accounts, in two queries whatever their number."""
+    employers = {e.pk: e for e in employers}
+    declarations = declarations_by_employer(employers)
+    commitments = commitments_by_employer(employers)
+    return {
+        pk: levy_position(
+            e,
+            today=today,
+            loaded=(tuple(declarations.get(pk, ())) if e.is_levy_payer else (), tuple(commitments.get(pk, ()))),
+        )
+        for pk, e in employers.items()
+    }
 
 
-def levy_position(employer: Employer, *, committed: Decimal | None = None) -> LevyPosition:
-    """The employer's levy funds for a year and what its vacancies already call on."""
-    if committed is None:
-        committed = committed_by_employer([employer.pk]).get(employer.pk, Decimal(0))
-    committed = Decimal(committed or 0)
-    levy = annual_levy(employer.annual_pay_bill) if employer.is_levy_payer else Decimal(0)
-    top_up = _money(levy * settings.LEVY_TOP_UP_RATE)
-    funds = levy + top_up
+def levy_position(
+    employer: Employer,
+    *,
+    committed: object = None,
+    today: date | None = None,
+    loaded: tuple[tuple[Declaration, ...], tuple[Commitment, ...]] | None = None,
+) -> LevyPosition:
+    """The employer's account today: a year's funds, what its vacancies commit, what is left and what may expire.
+
+    `committed` is accepted for callers that used to pass a precomputed total; the account computes it.
+    """
+    today = today or timezone.localdate()
+    if loaded is None:
+        loaded = (tuple(employer_declarations(employer)) if employer.is_levy_payer else (),)
+        loaded += (tuple(employer_commitments(employer)),)
+    declarations, commitments = loaded
+    account = levy_account(
+        today=today, is_levy_payer=employer.is_levy_payer, declarations=declarations, commitments=commitments
+    )
+    rules = rules_on(today)
+    levy = levy_for_rules(Decimal(employer.annual_pay_bill), rules) if employer.is_levy_payer else Decimal("0.00")
+    top_up = money(levy * rules.top_up_rate)
     return LevyPosition(
         employer_id=employer.pk,
         is_levy_payer=employer.is_levy_payer,
-        annual_pay_bill=employer.annual_pay_bill,
+        annual_pay_bill=Decimal(employer.annual_pay_bill),
         annual_levy=levy,
         top_up=top_up,
-        annual_funds=funds,
-        committed=_money(committed),
-        available=_money(max(Decimal(0), funds - committed)),
-        expiry_months=settings.LEVY_FUNDS_EXPIRY_MONTHS,
-        transfer_allowance=_money(funds * settings.LEVY_TRANSFER_MAX_SHARE),
+        annual_funds=levy + top_up,
+        committed=account.committed,
+        available=account.available,
+        expiry_months=rules.expiry_months,
+        transfer_allowance=money(account.funds_in_last_year() * rules.transfer_share),
+        account=account,
+        declarations=declarations,
+        commitments=commitments,
     )
-
-
-def committed_by_employer(employer_ids: Iterable[int]) -> dict[int, Decimal]:
-    """Estimated training cost of each employer's committing vacancies, in one query."""
-    rows = (
-        Vacancy.objects.filter(employer_id__in=list(employer_ids), status__in=COMMITTING_STATUSES)
-        .values("employer_id")
-        .annotate(total=Sum(F("standard__max_funding") * F("positions")))
-    )
-    return {row["employer_id"]: Decimal(row["total"] or 0) for row in rows}
 
 
 def committed_subquery() -> Subquery:
-    """Per vacancy row: its employer's committed training cost, for annotating a list in one query."""
+    """Per vacancy row: its employer's committed training cost at band prices (kept for list annotations)."""
     totals = (
         Vacancy.objects.filter(employer=OuterRef("employer"), status__in=COMMITTING_STATUSES)
         .order_by()
@@ -101,33 +185,31 @@ def committed_subquery() -> Subquery:
     return Subquery(totals)
 
 
-def estimated_training_cost(vacancy: Vacancy) -> Decimal:
-    return Decimal(vacancy.standard.max_funding) * vacancy.positions
-
-
 @dataclass(frozen=True)
 class Funding:
     method: str  # "levy", "co_investment" or "levy_transfer"
     estimated_cost: Decimal
-    employer_pays: Decimal
+    employer_pays: Decimal  # the most, over the age groups the vacancy is open to
     government_pays: Decimal
     levy_used: Decimal
     shortfall: Decimal
+    co_investment_rate: Decimal
+    by_age_group: tuple[tuple[str, Estimate], ...] = ()
 
     @property
     def summary(self) -> str:
         cost = f"£{self.estimated_cost:,.0f}"
+        share = f"{(self.co_investment_rate * 100).normalize():f}%"
         if self.method == "co_investment":
-            share = f"{settings.CO_INVESTMENT_RATE:.0%}"
             return (
-                f"Co-investment: you pay £{self.employer_pays:,.2f} ({share}) of an estimated {cost}; "
-                f"the government pays £{self.government_pays:,.2f}."
+                f"Co-investment: you pay up to £{self.employer_pays:,.2f} ({share} for the oldest apprentices "
+                f"you are open to) of an estimated {cost}; the government pays the rest."
             )
         if self.method == "levy":
             return f"Paid from your levy funds: an estimated {cost}."
         return (
             f"Needs a levy transfer: your levy funds cover £{self.levy_used:,.2f} of an estimated {cost}, "
-            f"leaving £{self.shortfall:,.2f} to find."
+            f"leaving £{self.shortfall:,.2f} to find from a transfer, or you co-invest {share} of it."
         )
 
     def as_dict(self) -> dict:
@@ -138,20 +220,60 @@ class Funding:
             "government_pays": self.government_pays,
             "levy_used": self.levy_used,
             "shortfall": self.shortfall,
+            "co_investment_rate": self.co_investment_rate,
             "summary": self.summary,
+            "by_age_group": [{"age_group": group, **estimate.as_dict()} for group, estimate in self.by_age_group],
         }
 
 
+def _coverage(vacancy: Vacancy, position: LevyPosition) -> Coverage:
+    """This vacancy's share of the account: as committed, or as if it were added after everything committed."""
+    covered = position.account.coverage.get(vacancy.pk)
+    if covered is not None:
+        return covered
+    planned = replace(vacancy_commitment(vacancy), key="planned", order=1)
+    account = levy_account(
+        today=position.account.today,
+        is_levy_payer=position.is_levy_payer,
+        declarations=position.declarations,
+        commitments=[*position.commitments, planned],
+    )
+    return account.coverage["planned"]
+
+
 def vacancy_funding(vacancy: Vacancy, position: LevyPosition) -> Funding:
-    """How this vacancy's training would be paid for, given the employer's levy position."""
-    cost = _money(estimated_training_cost(vacancy))
+    """How this vacancy's training would be paid for, given the employer's account, for each age group."""
+    cost = money(Decimal(vacancy.standard.max_funding) * vacancy.positions)
+    rules = rules_on(vacancy.start_date)
+    by_age = tuple(
+        (
+            group,
+            estimate(
+                programme_of(vacancy.standard),
+                start_date=vacancy.start_date,
+                apprentice_age=AGE_GROUP_AGES[group],
+                today=position.account.today,
+                is_levy_payer=position.is_levy_payer,
+                duration_months=vacancy.planned_duration_months,
+                hours_per_week=vacancy.hours_per_week,
+                declarations=position.declarations,
+                commitments=[c for c in position.commitments if c.key != vacancy.pk],
+                positions=vacancy.positions,
+            ),
+        )
+        for group in (vacancy.age_groups or list(AGE_GROUP_AGES))
+        if group in AGE_GROUP_AGES
+    )
     zero = Decimal("0.00")
     if not position.is_levy_payer:
-        employer_pays = _money(cost * settings.CO_INVESTMENT_RATE)
-        return Funding("co_investment", cost, employer_pays, cost - employer_pays, zero, zero)
-    # Funds left for this vacancy once the employer's other committing vacancies are paid for.
-    own_share = cost if vacancy.pk is not None and vacancy.status in COMMITTING_STATUSES else Decimal(0)
-    funds = max(Decimal(0), position.annual_funds - (position.committed - own_share))
-    if cost <= funds:
-        return Funding("levy", cost, zero, zero, cost, zero)
-    return Funding("levy_transfer", cost, zero, zero, _money(funds), _money(cost - funds))
+        employer_pays = max((e.employer_pays for _, e in by_age), default=zero)
+        rate = rules.non_levy_co_investment
+        return Funding("co_investment", cost, employer_pays, cost - employer_pays, zero, zero, rate, by_age)
+    covered = _coverage(vacancy, position)
+    levy_used = money(min(covered.levy_used, cost))
+    rate = rules.levy_payer_co_investment
+    shortfall = money(cost - levy_used)
+    if not shortfall:
+        return Funding("levy", cost, zero, zero, cost, zero, rate, by_age)
+    employer_pays = money(shortfall * rate)
+    return Funding("levy_transfer", cost, employer_pays, shortfall - employer_pays, levy_used, shortfall, rate, by_age)

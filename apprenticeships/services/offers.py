@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -40,7 +41,8 @@ def offer_rules_check(values: dict, *, instance: CourseOffer | None = None, toda
     if price is not None and standard is not None:
         if price < 0:
             error("price", "The price can't be negative.")
-        elif price > standard.max_funding:
+        elif price > standard.max_funding and settings.REFUSE_PRICE_ABOVE_FUNDING_BAND:
+            # The funding rules allow it (the employer pays the excess); the hub's policy setting refuses it.
             error(
                 "price",
                 f"The price £{price:,.2f} is above the maximum funding band for {standard.title} "

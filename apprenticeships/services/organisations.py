@@ -8,6 +8,7 @@ from django.db import transaction
 from apprenticeships.models import Employer, Membership, Provider, Role
 from apprenticeships.permissions import HUB_GROUP
 from apprenticeships.places import place_lookup
+from apprenticeships.services.funding import pay_bill_declare
 
 
 def employer_create(
@@ -15,7 +16,7 @@ def employer_create(
 ) -> Employer:
     """Create an employer organisation located by its postcode."""
     place = place_lookup(postcode)
-    return Employer.objects.create(
+    employer = Employer.objects.create(
         name=name,
         postcode=place.postcode,
         local_authority=place.local_authority,
@@ -23,6 +24,8 @@ def employer_create(
         is_levy_payer=is_levy_payer,
         annual_pay_bill=annual_pay_bill,
     )
+    pay_bill_declare(employer=employer, annual_pay_bill=annual_pay_bill)
+    return employer
 
 
 def provider_create(
@@ -50,9 +53,15 @@ def organisation_update(organisation: Employer | Provider, **fields: object) -> 
     if "postcode" in fields:
         place = place_lookup(str(fields["postcode"]))
         fields.update(postcode=place.postcode, local_authority=place.local_authority)
+    new_pay_bill = fields.get("annual_pay_bill")
+    # A changed pay bill is a new declaration from today: the funds it has already accrued stand.
+    declare = isinstance(organisation, Employer) and new_pay_bill is not None
+    declare = declare and Decimal(new_pay_bill) != Decimal(organisation.annual_pay_bill)
     for name, value in fields.items():
         setattr(organisation, name, value)
     organisation.save(update_fields=[*fields, "updated_at"])
+    if declare:
+        pay_bill_declare(employer=organisation, annual_pay_bill=Decimal(new_pay_bill))
     return organisation
 
 

@@ -8,12 +8,12 @@ change under a row lock, so two people acting at once can't both win.
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apprenticeships.funding.rules import AGE_GROUPS, minimum_duration_months, minimum_hourly_wage
 from apprenticeships.models import DeliveryMode, Employer, Standard, Vacancy, VacancyTransition
 from apprenticeships.models.delivery import modes_to_mask
 from apprenticeships.places import place_lookup
@@ -23,7 +23,18 @@ S = Vacancy.Status
 MIN_HOURS, MAX_HOURS = 16, 48  # a week; GOV.UK Recruit an apprentice
 CLOSING_NOTICE_DAYS = 7  # the closing date must be at least this far ahead when submitted
 MATERIAL_FIELDS = frozenset(
-    {"title", "description", "standard", "weekly_wage", "hours_per_week", "postcode", "start_date", "delivery_modes"}
+    {
+        "title",
+        "description",
+        "standard",
+        "weekly_wage",
+        "hours_per_week",
+        "postcode",
+        "start_date",
+        "delivery_modes",
+        "age_groups",
+        "duration_months",
+    }
 )
 EDITABLE_FIELDS = MATERIAL_FIELDS | {"positions", "closing_date", "notes"}
 
@@ -46,8 +57,10 @@ class VacancyConflict(Exception):
         self.vacancy = vacancy
 
 
-def minimum_weekly_wage(hours_per_week: Decimal) -> Decimal:
-    return (settings.APPRENTICE_MINIMUM_HOURLY_RATE * Decimal(hours_per_week)).quantize(Decimal("0.01"))
+def minimum_weekly_wage(hours_per_week: Decimal, start_date: date | None = None) -> Decimal:
+    """The apprentice minimum wage in force on the start date (today if none yet) × the hours."""
+    rate = minimum_hourly_wage(start_date or timezone.localdate())
+    return (rate * Decimal(hours_per_week)).quantize(Decimal("0.01"))
 
 
 def vacancy_rules_check(values: dict, *, instance: Vacancy | None = None, today: date | None = None) -> dict:
@@ -71,12 +84,26 @@ def vacancy_rules_check(values: dict, *, instance: Vacancy | None = None, today:
         error("hours_per_week", f"Hours per week must be between {MIN_HOURS} and {MAX_HOURS}.")
     wage = merged.get("weekly_wage")
     if wage is not None and hours is not None and MIN_HOURS <= hours <= MAX_HOURS:
-        minimum = minimum_weekly_wage(hours)
+        on = merged.get("start_date") or today
+        minimum = minimum_weekly_wage(hours, on)
         if wage < minimum:
             error(
                 "weekly_wage",
                 f"The weekly wage must be at least £{minimum} (the apprentice minimum wage of "
-                f"£{settings.APPRENTICE_MINIMUM_HOURLY_RATE} an hour × {hours:g} hours).",
+                f"£{minimum_hourly_wage(on)} an hour on the start date × {hours:g} hours).",
+            )
+    groups = merged.get("age_groups")
+    if groups is not None and (not groups or set(groups) - set(AGE_GROUPS)):
+        error("age_groups", f"Choose at least one age group from {', '.join(AGE_GROUPS)}.")
+    duration = merged.get("duration_months") or (standard.typical_duration_months if standard else None)
+    if duration is not None and hours is not None and MIN_HOURS <= hours <= MAX_HOURS:
+        shortest = minimum_duration_months(merged.get("start_date") or today, hours)
+        if duration < shortest:
+            planned = "The planned duration" if merged.get("duration_months") else "The standard's typical duration"
+            error(
+                "duration_months",
+                f"{planned} of {duration} months is too short: an apprenticeship starting then must last at least "
+                f"{shortest} months at {hours:g} hours a week.",
             )
     if merged.get("positions") is not None and merged["positions"] < 1:
         error("positions", "There must be at least 1 position.")

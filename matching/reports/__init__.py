@@ -27,8 +27,6 @@ from matching.reports.equity import equity_by_authority, equity_by_decile, match
 from matching.reports.flow import FLOW_WEEKS, flow_start, flow_weekly
 from matching.reports.levy import (
     LEVY_AT_RISK_HORIZON_MONTHS,
-    annual_funds,
-    funds_at_risk,
     levy_by_authority,
     levy_payers,
     levy_transfers_needed,
@@ -229,7 +227,6 @@ __all__ = [
     "REPORTS",
     "Column",
     "Report",
-    "annual_funds",
     "city_region_authorities",
     "coverage_by_authority",
     "coverage_by_route",
@@ -240,7 +237,6 @@ __all__ = [
     "equity_by_decile",
     "flow_start",
     "flow_weekly",
-    "funds_at_risk",
     "gaps_by_reason",
     "levy_by_authority",
     "levy_payers",
