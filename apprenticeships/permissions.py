@@ -171,8 +171,8 @@ def visible_offers(user: User | AnonymousUser) -> QuerySet[CourseOffer]:
 
 
 # What employers and providers may see of matching: the suggestions hub staff have approved,
-# and what became of them. Never ones still under review or rejected.
-VISIBLE_TO_PARTIES = ["approved", "accepted", "agreed", "declined"]
+# and what became of them (ended: the vacancy left the market). Never ones still under review or rejected.
+VISIBLE_TO_PARTIES = ["approved", "accepted", "agreed", "declined", "ended"]
 
 
 def visible_suggestions(user: User | AnonymousUser) -> "QuerySet[Suggestion]":

@@ -108,6 +108,7 @@ MATCH_GROUPS = {
     "waiting_for_them": "Waiting for the other organisation",
     "agreed": "Agreed",
     "declined": "Declined",
+    "ended": "Ended: the vacancy was withdrawn, closed, filled or changed",
 }
 
 
@@ -122,6 +123,8 @@ def matches_by_state(suggestions: QuerySet[Suggestion], *, party: str) -> dict[s
             groups["agreed"].append(suggestion)
         elif suggestion.status == Suggestion.Status.DECLINED:
             groups["declined"].append(suggestion)
+        elif suggestion.status == Suggestion.Status.ENDED:
+            groups["ended"].append(suggestion)
         elif getattr(suggestion, f"{party}_response"):
             groups["waiting_for_them"].append(suggestion)
         else:

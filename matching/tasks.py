@@ -68,17 +68,31 @@ def rematch_task(self, standard_ids: list[int]) -> None:
 MAIL_TRANSIENT = (TimeoutError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
 
 
-@shared_task(
-    name="matching.introduction_send",
-    autoretry_for=(*TRANSIENT, *MAIL_TRANSIENT),
-    retry_backoff=True,
-    retry_backoff_max=300,  # below the broker's visibility timeout (600 s), so a waiting retry is not sent twice
-    max_retries=15,
-)
+MAIL_RETRY = {
+    "autoretry_for": (*TRANSIENT, *MAIL_TRANSIENT),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,  # below the broker's visibility timeout (600 s), so a waiting retry is not sent twice
+    "max_retries": 15,
+}
+
+
+@shared_task(name="matching.introduction_send", **MAIL_RETRY)
 def introduction_send_task(suggestion_id: int, party: str) -> int:
     """E-mail one party of an approved suggestion; retried, waiting up to 5 minutes between tries,
     for the best part of an hour while the mail server is down."""
     return services.introduction_send(suggestion_id, party)
+
+
+@shared_task(name="matching.introduction_ended_send", **MAIL_RETRY)
+def introduction_ended_send_task(suggestion_id: int, party: str) -> int:
+    """E-mail one party that an introduction ended because its vacancy left the market; retried as above."""
+    return services.introduction_ended_send(suggestion_id, party)
+
+
+@shared_task(name="matching.agreed_match_kept_send", **MAIL_RETRY)
+def agreed_match_kept_send_task(suggestion_id: int, reason: str) -> int:
+    """E-mail hub staff that an agreed match's vacancy left the market; retried as above."""
+    return services.agreed_match_kept_send(suggestion_id, reason)
 
 
 @shared_task(name="matching.retrain", **RETRY)

@@ -2,7 +2,13 @@
 
 draft → submitted (employer) → live (hub QA approves) or back to draft with a comment (hub
 refers) → filled / closed / withdrawn. Every transition is recorded. Each one is a conditional
-change under a row lock, so two people acting at once can't both win.
+change under a row lock, so two people acting at once can't both win. A vacancy that leaves the
+market (or is sent further from it) says so through `apprenticeships.signals.vacancy_left_market`,
+inside the same transaction: matching ends the introductions not yet agreed.
+
+The row lock is FOR NO KEY UPDATE: it excludes every other change to the vacancy (decisions on its
+matches take the same lock first) but not a matching run inserting suggestions that refer to it,
+which would otherwise wait for this transaction while it waits for the run's suggestion rows.
 """
 
 from datetime import date, timedelta
@@ -11,12 +17,14 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from apprenticeships.funding.rules import AGE_GROUPS, minimum_duration_months, minimum_hourly_wage
 from apprenticeships.models import DeliveryMode, Employer, Standard, Vacancy, VacancyTransition
 from apprenticeships.models.delivery import modes_to_mask
 from apprenticeships.places import place_lookup
+from apprenticeships.signals import CHANGED_WHILE_LIVE, LEFT_MARKET_REASONS, vacancy_left_market
 from matching.services import rematch_after_commit
 
 S = Vacancy.Status
@@ -175,7 +183,7 @@ def vacancy_create(*, employer: Employer, by: User | None, **values: object) -> 
 @transaction.atomic
 def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Vacancy:
     """Change a draft freely; a live vacancy's material change sends it back to hub QA."""
-    locked = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    locked = Vacancy.objects.select_for_update(no_key=True).get(pk=vacancy.pk)
     if locked.status not in (S.DRAFT, S.LIVE):
         raise VacancyConflict(f"A {locked.get_status_display().lower()} vacancy can't be changed.", locked)
     located = vacancy_rules_check(values, instance=locked)
@@ -187,6 +195,7 @@ def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Va
         locked.status, locked.submitted_at = S.SUBMITTED, timezone.now()
         locked.save()
         _record(locked, S.LIVE, by=by, comment=f"Changed while live ({', '.join(material)}): back to hub review.")
+        vacancy_left_market.send(sender=Vacancy, vacancy=locked, reason=CHANGED_WHILE_LIVE, by=by)
     else:
         locked.save()
     if was_live:
@@ -198,7 +207,7 @@ def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Va
 def vacancy_transition(vacancy: Vacancy, action: str, *, by: User | None, comment: str = "") -> Vacancy:
     """Move a vacancy along its lifecycle (submit, approve, refer, close, withdraw, filled)."""
     sources, target = TRANSITIONS[action]
-    locked = Vacancy.objects.select_for_update().select_related("standard").get(pk=vacancy.pk)
+    locked = Vacancy.objects.select_for_update(no_key=True).select_related("standard").get(pk=vacancy.pk)
     if locked.status not in sources:
         raise VacancyConflict(f"Can't {action} a vacancy that is {locked.get_status_display().lower()}.", locked)
     comment = comment.strip()
@@ -214,6 +223,8 @@ def vacancy_transition(vacancy: Vacancy, action: str, *, by: User | None, commen
         locked.live_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "live_at", "updated_at"])
     _record(locked, from_status, by=by, comment=comment)
+    if action in LEFT_MARKET_REASONS:
+        vacancy_left_market.send(sender=Vacancy, vacancy=locked, reason=LEFT_MARKET_REASONS[action], by=by)
     if S.LIVE in (from_status, target):  # it joins or leaves the market
         rematch_after_commit([locked.standard_id])
     return locked
@@ -240,6 +251,12 @@ def vacancy_submit_check(vacancy: Vacancy, *, today: date | None = None) -> None
 
 def vacancy_delete(vacancy: Vacancy) -> None:
     """Delete a draft; anything that has been submitted is kept (withdraw it instead)."""
-    deleted, _ = Vacancy.objects.filter(pk=vacancy.pk, status=S.DRAFT).delete()
+    try:
+        deleted, _ = Vacancy.objects.filter(pk=vacancy.pk, status=S.DRAFT).delete()
+    except ProtectedError:  # a draft that was live once: the audit trail of its matches is kept
+        raise VacancyConflict(
+            "This vacancy has a history of matches the hub keeps, so it can't be deleted; withdraw it instead.",
+            vacancy,
+        ) from None
     if not deleted:
         raise VacancyConflict("Only a draft can be deleted; withdraw a submitted or live vacancy instead.", vacancy)

@@ -91,6 +91,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "reject_reason",
             "employer_response",
             "provider_response",
+            "end_reason",
             "decided_at",
             "contacts",
             "created_at",

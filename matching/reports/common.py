@@ -6,10 +6,10 @@ from apprenticeships.models import LocalAuthority, Standard
 from matching.models import Suggestion
 
 S = Suggestion.Status
-# Suggestions the hub approved, whatever the parties did next.
-HUB_APPROVED = [S.APPROVED, S.ACCEPTED, S.AGREED, S.DECLINED]
+# Suggestions the hub approved, whatever the parties (or the vacancy) did next.
+HUB_APPROVED = [S.APPROVED, S.ACCEPTED, S.AGREED, S.DECLINED, S.ENDED]
 # Suggestions that no longer offer the vacancy a provider.
-CLOSED_SUGGESTIONS = [S.REJECTED, S.DECLINED]
+CLOSED_SUGGESTIONS = [S.REJECTED, S.DECLINED, S.ENDED]
 OUTSIDE = "Outside the city region"
 # IMD 2019 ranks England's 317 local authority districts; 1 = most deprived.
 IMD_AUTHORITIES = 317

@@ -2,8 +2,14 @@
 
 Every change locks the suggestion's row, checks the status and the version the person saw, and
 writes one audit entry, inside one transaction; a partial unique index allows one decision per
-suggestion whatever happens. Approving also locks the vacancy and the cohort, so no vacancy gets
-two approved matches and no two approvals can overfill a cohort.
+suggestion whatever happens. Approving and answering lock the vacancy's row first (the order the
+vacancy's own lifecycle takes them in: vacancy, then its suggestions, then the cohort), so no
+vacancy gets two approved matches, no two approvals can overfill a cohort, and no match is agreed
+on a vacancy that has just left the market.
+
+When a vacancy leaves the market (`apprenticeships.signals.vacancy_left_market`), its introductions
+not yet agreed end (`introductions_end`): their places come back, both parties are e-mailed, and
+the hub is e-mailed about any agreed match, which stays agreed.
 """
 
 from django.conf import settings
@@ -11,18 +17,19 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apprenticeships.models import Cohort, Employer, Membership, Provider, Role, Vacancy
-from apprenticeships.permissions import user_organisation, user_role
+from apprenticeships.permissions import HUB_GROUP, user_organisation, user_role
 from lcr_skills.text import one_line
 from matching.ml.explain import summary
-from matching.models import RejectReason, Suggestion, SuggestionEvent
+from matching.models import EndReason, RejectReason, Suggestion, SuggestionEvent
 from matching.services.runs import rematch_after_commit
 
 S = Suggestion.Status
 # Suggestions that hold places in their cohort until both parties agree (then places drop).
+# Ended, declined and rejected ones hold none.
 HOLDING_PLACES = [S.APPROVED, S.ACCEPTED]
 
 
@@ -69,6 +76,18 @@ def _record(
     )
 
 
+def _vacancy_locked(suggestion_id: int) -> Vacancy:
+    """The suggestion's vacancy, locked before the suggestion (as the vacancy's lifecycle does): one order, no deadlock.
+
+    FOR NO KEY UPDATE, as the lifecycle takes it: a matching run inserting suggestions for the
+    vacancy needs only a key-share lock on it, and must not wait for a decision that waits for it.
+    """
+    vacancy_id = Suggestion.objects.filter(pk=suggestion_id).values_list("vacancy_id", flat=True).first()
+    if vacancy_id is None:
+        raise Suggestion.DoesNotExist(f"No suggestion {suggestion_id}")
+    return Vacancy.objects.select_for_update(no_key=True).get(pk=vacancy_id)
+
+
 def _locked(suggestion_id: int) -> Suggestion:
     return (
         Suggestion.objects.select_for_update(of=("self",))
@@ -83,11 +102,16 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
 
     try:
         with transaction.atomic():
+            # The vacancy's row first: approvals of two of its suggestions (different cohorts) lock
+            # different suggestion and cohort rows, and would both find no approved match yet.
+            vacancy = _vacancy_locked(suggestion_id)
             suggestion = _locked(suggestion_id)
             _check_open(suggestion, version)
-            # The vacancy's row too: approvals of two of its suggestions (different cohorts) lock
-            # different suggestion and cohort rows, and would both find no approved match yet.
-            vacancy = Vacancy.objects.select_for_update().get(pk=suggestion.vacancy_id)
+            if vacancy.status != Vacancy.Status.LIVE:
+                raise DecisionConflict(
+                    f"The vacancy is {vacancy.get_status_display().lower()}: only a live vacancy can be introduced.",
+                    suggestion,
+                )
             if vacancy.suggestions.filter(status__in=[S.APPROVED, S.ACCEPTED, S.AGREED]).exists():
                 raise DecisionConflict("This vacancy already has an approved match.", suggestion)
             cohort = Cohort.objects.select_for_update().get(pk=suggestion.cohort_id)
@@ -177,12 +201,20 @@ def party_of(user: User, suggestion: Suggestion) -> str | None:
 @transaction.atomic
 def suggestion_respond(suggestion_id: int, *, by: User, accept: bool, reason: str = "") -> Suggestion:
     """An employer or provider accepts or declines an introduction; both accepting agrees it."""
+    vacancy = _vacancy_locked(suggestion_id)
     suggestion = _locked(suggestion_id)
     party = party_of(by, suggestion)
     if party is None:
         raise PermissionError("Only the employer or the provider of this match can answer it.")
+    if suggestion.status == S.ENDED:
+        why = EndReason(suggestion.end_reason).label.lower()
+        raise DecisionConflict(f"This match has ended ({why}); it can't be answered now.", suggestion)
     if suggestion.status not in (S.APPROVED, S.ACCEPTED):
         raise DecisionConflict(f"This match is {suggestion.status}; it can't be answered now.", suggestion)
+    if accept and vacancy.status != Vacancy.Status.LIVE:  # it has just left the market: never agree on that
+        raise DecisionConflict(
+            f"The vacancy is {vacancy.get_status_display().lower()}; this match can't be agreed.", suggestion
+        )
     field = f"{party}_response"
     if getattr(suggestion, field):
         raise DecisionConflict(f"Your organisation has already {getattr(suggestion, field)} this match.", suggestion)
@@ -263,3 +295,118 @@ def introduction_send(suggestion_id: int, party: str) -> int:
     # One line whatever the names hold: a stored "\r\nBcc: …" would otherwise make every send fail (BadHeaderError).
     subject = one_line(f"Introduction: {vacancy.employer.name} and {offer.provider.name}")
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+
+
+# --- When the vacancy leaves the market --------------------------------------------------------
+
+
+def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[Suggestion]:
+    """The vacancy left the market: end its introductions not yet agreed (their places come back),
+    drop its suggestions still under review, and note agreed ones, which stay agreed; returns those ended.
+
+    Runs inside the transaction that changed the vacancy, which holds its row. Both parties of each
+    ended introduction, and the hub for each agreed match, are e-mailed once it commits.
+    """
+    from matching.tasks import agreed_match_kept_send_task, introduction_ended_send_task
+
+    reason = EndReason(reason)
+    ended: list[Suggestion] = []
+    with transaction.atomic():
+        rows = list(
+            Suggestion.objects.select_for_update()
+            .filter(vacancy_id=vacancy_id, status__in=[S.SUGGESTED, *HOLDING_PLACES, S.AGREED])
+            .order_by("id")  # the order a matching run locks them in
+        )
+        # Still under review: no longer the hub's to decide. A re-match would delete them after the
+        # commit; deleting them now takes them off the review queue at once, broker or not.
+        Suggestion.objects.filter(pk__in=[s.pk for s in rows if s.status == S.SUGGESTED]).delete()
+        for suggestion in rows:
+            if suggestion.status in HOLDING_PLACES:
+                from_status, seen = suggestion.status, _seen(suggestion)
+                suggestion.status, suggestion.end_reason, suggestion.version = S.ENDED, reason, F("version") + 1
+                suggestion.save(update_fields=["status", "end_reason", "version", "updated_at"])
+                suggestion.refresh_from_db(fields=["version"])
+                _record(
+                    suggestion, SuggestionEvent.Action.END, by=by, seen=seen, from_status=from_status, reason=reason
+                )
+                ended.append(suggestion)
+                for party in INTRODUCED_PARTIES:
+                    transaction.on_commit(
+                        lambda pk=suggestion.pk, party=party: introduction_ended_send_task.delay(pk, party),
+                        robust=True,
+                    )
+            elif suggestion.status == S.AGREED:
+                _record(
+                    suggestion,
+                    SuggestionEvent.Action.KEEP,
+                    by=by,
+                    seen=_seen(suggestion),
+                    from_status=S.AGREED,
+                    reason=reason,
+                )
+                transaction.on_commit(
+                    lambda pk=suggestion.pk: agreed_match_kept_send_task.delay(pk, reason.value), robust=True
+                )
+    return ended
+
+
+# What happened to the vacancy, in an e-mail's words.
+_WHAT_HAPPENED = {
+    EndReason.WITHDRAWN: "has been withdrawn",
+    EndReason.CLOSED: "has been closed",
+    EndReason.FILLED: "has been filled",
+    EndReason.CHANGED: "was changed and has gone back to the hub for review",
+    EndReason.REFERRED: "has been referred back to the employer",
+}
+
+
+def _ending_words(suggestion: Suggestion, reason: str) -> str:
+    vacancy, offer = suggestion.vacancy, suggestion.course_offer
+    return (
+        f"The vacancy “{vacancy.title}” ({vacancy.employer.name}), matched with “{offer.title}” from "
+        f"{offer.provider.name} (cohort starting {suggestion.cohort.start_date:%d %B %Y}), "
+        f"{_WHAT_HAPPENED[EndReason(reason)]}."
+    )
+
+
+def introduction_ended_send(suggestion_id: int, party: str) -> int:
+    """E-mail one party (employer or provider) that an introduction ended because its vacancy left the
+    market; returns how many e-mails went (0 when nobody there has an address)."""
+    suggestion = Suggestion.objects.select_related("vacancy__employer", "course_offer__provider", "cohort").get(
+        pk=suggestion_id
+    )
+    recipients = [p["email"] for p in party_contacts(suggestion)[party] if p["email"]]
+    if not recipients:
+        return 0
+    body = (
+        f"{_ending_words(suggestion, suggestion.end_reason)}\n\nThe apprenticeship hub's introduction has "
+        f"therefore ended: it can no longer be accepted, and the {suggestion.vacancy.positions} place(s) it "
+        "held on the cohort are free again. There is nothing you need to do.\n\n"
+        "You can see the match, marked as ended, in LCR Skills Match."
+    )
+    subject = "Introduction ended: " + EndReason(suggestion.end_reason).label.lower()
+    return send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+
+
+def hub_contacts() -> list[str]:
+    """The e-mail addresses of hub staff with active accounts."""
+    staff = User.objects.filter(Q(is_superuser=True) | Q(groups__name=HUB_GROUP), is_active=True).exclude(email="")
+    return sorted(set(staff.values_list("email", flat=True)))
+
+
+def agreed_match_kept_send(suggestion_id: int, reason: str) -> int:
+    """E-mail hub staff that an agreed match's vacancy left the market (the match stays agreed)."""
+    suggestion = Suggestion.objects.select_related("vacancy__employer", "course_offer__provider", "cohort").get(
+        pk=suggestion_id
+    )
+    recipients = hub_contacts()
+    if not recipients:
+        return 0
+    body = (
+        f"{_ending_words(suggestion, reason)}\n\nBoth parties had already agreed this match, so it stays "
+        f"agreed and keeps its {suggestion.vacancy.positions} place(s) on the cohort. Check with "
+        f"{suggestion.vacancy.employer.name} and {suggestion.course_offer.provider.name} whether the "
+        f"apprenticeship is still going ahead.\n\nSuggestion {suggestion.pk} in LCR Skills Match has the history."
+    )
+    subject = "Agreed match: " + EndReason(reason).label.lower()
+    return send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)

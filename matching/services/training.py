@@ -12,8 +12,8 @@ from matching.models import ScoringModel, Suggestion
 from matching.services.runs import matcher_active
 
 S = Suggestion.Status
-# An approved suggestion stays a positive example whatever the parties did next.
-POSITIVE = [S.APPROVED, S.ACCEPTED, S.AGREED, S.DECLINED]
+# An approved suggestion stays a positive example whatever the parties did next (or its vacancy did).
+POSITIVE = [S.APPROVED, S.ACCEPTED, S.AGREED, S.DECLINED, S.ENDED]
 
 
 class NotEnoughDecisions(Exception):

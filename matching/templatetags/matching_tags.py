@@ -4,7 +4,7 @@ import math
 
 from django import template
 
-from matching.models import RejectReason, ScoringModel, Suggestion, SuggestionEvent
+from matching.models import EndReason, RejectReason, ScoringModel, Suggestion, SuggestionEvent
 
 register = template.Library()
 
@@ -28,6 +28,7 @@ STATUS_COLOURS = {
     Suggestion.Status.AGREED: "green",
     Suggestion.Status.REJECTED: "red",
     Suggestion.Status.DECLINED: "orange",
+    Suggestion.Status.ENDED: "grey",
     ScoringModel.Status.ACTIVE: "green",
     ScoringModel.Status.CANDIDATE: "grey",
     ScoringModel.Status.RETIRED: "grey",
@@ -35,7 +36,8 @@ STATUS_COLOURS = {
 
 STATUS_LABELS = dict(Suggestion.Status.choices)
 ACTION_LABELS = dict(SuggestionEvent.Action.choices)
-REASON_LABELS = dict(RejectReason.choices)
+# A hub rejection's reason, or why an introduction ended (the audit trail's reason column holds either).
+REASON_LABELS = {**dict(RejectReason.choices), **dict(EndReason.choices)}
 
 
 @register.filter

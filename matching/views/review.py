@@ -20,7 +20,12 @@ from matching.ml.explain import summary
 from matching.models import RejectReason, Suggestion
 
 QUEUE_PAGE_SIZE = 25
-INTRODUCED = (Suggestion.Status.APPROVED, Suggestion.Status.ACCEPTED, Suggestion.Status.AGREED)
+INTRODUCED = (
+    Suggestion.Status.APPROVED,
+    Suggestion.Status.ACCEPTED,
+    Suggestion.Status.AGREED,
+    Suggestion.Status.ENDED,
+)
 
 
 def _back_to(request: HttpRequest) -> str:
