@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from apprenticeships import views
 from apprenticeships.forms import SignInForm
 from apprenticeships.views import employer, hub, provider, public
+from apprenticeships.views.funds import funds as employer_funds
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("vacancies/<int:pk>/", public.vacancy_public, name="vacancy-public"),
     # Employers
     path("employer/vacancies/", employer.vacancy_list, name="employer-vacancies"),
+    path("employer/funds/", employer_funds, name="employer-funds"),
     path("employer/vacancies/new/", employer.vacancy_new, name="employer-vacancy-new"),
     path("employer/vacancies/<int:pk>/", employer.vacancy_detail, name="employer-vacancy"),
     path("employer/vacancies/<int:pk>/edit/", employer.vacancy_edit, name="employer-vacancy-edit"),
