@@ -91,6 +91,10 @@ class MatchRunChunk(TimeStamped):
     result = models.BinaryField(null=True)
     done = models.BooleanField(default=False)
     computed_by = models.CharField(max_length=100, blank=True, help_text="host:pid of the process that computed it.")
+    # A lease: the process computing it now, and when it last said so (every fifth of
+    # MATCH_CHUNK_LEASE_SECONDS). A chunk whose heartbeat stops was lost with its worker.
+    claimed_by = models.CharField(max_length=100, blank=True, help_text="host:pid of the process computing it now.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When that process last said so.")
 
     class Meta:
         ordering = ["index"]
