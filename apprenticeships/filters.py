@@ -1,7 +1,10 @@
 import django_filters
 from django import forms
+from rest_framework import filters, serializers
+from rest_framework.request import Request
 
 from apprenticeships.models import Standard
+from lcr_skills.text import text_problem
 
 # Signed ranges of PostgreSQL's `integer` (every integer field) and `bigint` (every id: BigAutoField).
 DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
@@ -34,3 +37,13 @@ class StandardFilter(django_filters.FilterSet):
     class Meta:
         model = Standard
         fields = ["level", "route", "status"]
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's `?search=`, held to the single-line text rule: a control character is a 400 naming `search`."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        problem = text_problem(request.query_params.get(self.search_param, ""))
+        if problem:
+            raise serializers.ValidationError({self.search_param: [problem]})
+        return super().get_search_terms(request)

@@ -17,9 +17,10 @@ from apprenticeships.models import CourseOffer, DeliveryMode, LocalAuthority, St
 from apprenticeships.places import place_lookup
 from apprenticeships.selectors import PUBLIC_SORTS
 from apprenticeships.services.offer_import import MAX_BYTES
-from apprenticeships.services.offers import offer_rules_check
+from apprenticeships.services.offers import MAX_COHORTS, MAX_LOCATIONS, offer_rules_check
 from apprenticeships.services.vacancies import vacancy_rules_check
 from lcr_skills.lockout import LOCKED_OUT, lockout_message
+from lcr_skills.text import validate_multi_line, validate_single_line
 
 
 class SignInForm(AuthenticationForm):
@@ -152,6 +153,7 @@ class VacancyForm(GovukFormMixin, forms.Form):
 
     title = forms.CharField(
         max_length=150,
+        validators=[validate_single_line],
         label="Vacancy title",
         help_text="The job title applicants will see, for example Junior software developer",
         error_messages={
@@ -161,6 +163,7 @@ class VacancyForm(GovukFormMixin, forms.Form):
     )
     description = forms.CharField(
         max_length=5000,
+        validators=[validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 6}),
         label="What the apprentice will do",
         help_text="Describe the job, the team and what the apprentice will learn. Up to 5,000 characters.",
@@ -206,6 +209,7 @@ class VacancyForm(GovukFormMixin, forms.Form):
     )
     postcode = forms.CharField(
         max_length=10,
+        validators=[validate_single_line],
         label="Workplace postcode",
         help_text="Where the apprentice will work, for example L1 8JQ. Applicants only see the first half.",
         error_messages={
@@ -222,6 +226,7 @@ class VacancyForm(GovukFormMixin, forms.Form):
     notes = forms.CharField(
         max_length=2000,
         required=False,
+        validators=[validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Notes for training providers (optional)",
         help_text="Only the hub and training providers see these, never applicants.",
@@ -253,7 +258,7 @@ class VacancyForm(GovukFormMixin, forms.Form):
 
 
 class LocationForm(GovukFormMixin, forms.Form):
-    postcode = forms.CharField(max_length=10, required=False, label="Postcode")
+    postcode = forms.CharField(max_length=10, required=False, validators=[validate_single_line], label="Postcode")
     radius_km = forms.IntegerField(
         required=False,
         label="Distance you will travel, in km",
@@ -279,8 +284,21 @@ class CohortForm(GovukFormMixin, forms.Form):
         return data.get("start_date") is None and data.get("places") is None
 
 
-LocationFormSet = forms.formset_factory(LocationForm, extra=3, max_num=50, absolute_max=50)
-CohortFormSet = forms.formset_factory(CohortForm, extra=3, max_num=50, absolute_max=50)
+class LocationRows(forms.BaseFormSet):
+    default_error_messages = {"too_many_forms": f"Add at most {MAX_LOCATIONS} delivery locations"}
+
+
+class CohortRows(forms.BaseFormSet):
+    default_error_messages = {"too_many_forms": f"Add at most {MAX_COHORTS} cohorts"}
+
+
+# More rows than the cap are refused without building them (absolute_max), as the API and the CSV import do.
+LocationFormSet = forms.formset_factory(
+    LocationForm, formset=LocationRows, extra=3, max_num=MAX_LOCATIONS, absolute_max=MAX_LOCATIONS
+)
+CohortFormSet = forms.formset_factory(
+    CohortForm, formset=CohortRows, extra=3, max_num=MAX_COHORTS, absolute_max=MAX_COHORTS
+)
 ROW_MESSAGE = re.compile(r"^(?:Location|Cohort) (\d+): (.*)$", re.DOTALL)
 
 
@@ -289,6 +307,7 @@ class CourseOfferForm(GovukFormMixin, forms.Form):
 
     title = forms.CharField(
         max_length=150,
+        validators=[validate_single_line],
         label="Course title",
         error_messages={
             "required": "Enter a course title",
@@ -298,6 +317,7 @@ class CourseOfferForm(GovukFormMixin, forms.Form):
     description = forms.CharField(
         max_length=5000,
         required=False,
+        validators=[validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Course description (optional)",
         help_text="What the course covers and how it is taught",
@@ -419,6 +439,7 @@ class CsvUploadForm(GovukFormMixin, forms.Form):
 class ReferForm(GovukFormMixin, forms.Form):
     comment = forms.CharField(
         max_length=2000,
+        validators=[validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 4}),
         label="What does the employer need to change?",
         help_text="The employer sees this comment. The vacancy goes back to them as a draft.",
@@ -450,10 +471,12 @@ SORT_LABELS = {
 class PublicSearchForm(GovukFormMixin, forms.Form):
     """Search of live vacancies; `search_kwargs()` are the arguments for selectors.public_vacancies."""
 
-    q = forms.CharField(max_length=100, required=False, label="Job, skill or keyword")
+    q = forms.CharField(
+        max_length=100, required=False, validators=[validate_single_line], label="Job, skill or keyword"
+    )
     level = forms.ChoiceField(choices=LEVELS, required=False, label="Level")
     local_authority = forms.ChoiceField(required=False, label="Area")
-    postcode = forms.CharField(max_length=10, required=False, label="Your postcode")
+    postcode = forms.CharField(max_length=10, required=False, validators=[validate_single_line], label="Your postcode")
     within_km = forms.ChoiceField(choices=DISTANCES, required=False, label="Distance")
     sort = forms.ChoiceField(
         choices=[(key, SORT_LABELS.get(key, key)) for key in PUBLIC_SORTS], required=False, label="Sort by"

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL in the address or a query parameter gets 400 before a view can send it to the database.
+    "lcr_skills.input_limits.NullCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # A view that loses the database answers 503 with Retry-After rather than a 500 (lcr_skills/middleware.py).
@@ -187,6 +189,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", "2621440")
 # Course offer CSV uploads: at most this many bytes and data rows, each refused with a clear message.
 OFFER_IMPORT_MAX_BYTES = envint("OFFER_IMPORT_MAX_BYTES", "1048576")  # 1 MiB
 OFFER_IMPORT_MAX_ROWS = envint("OFFER_IMPORT_MAX_ROWS", "1000")
+# Uploaded files, all of a request's together: the course offer CSV is the only upload, so its limit.
+# Kept in memory, and refused by Content-Length or as soon as the stream passes it (lcr_skills/input_limits.py).
+FILE_UPLOAD_MAX_BYTES = OFFER_IMPORT_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["lcr_skills.input_limits.SizeLimitedUploadHandler"]
+# JSON request bodies nest at most this deep (the API's own bodies need 3; Python's parser fails near 1,000).
+REQUEST_JSON_MAX_DEPTH = envint("REQUEST_JSON_MAX_DEPTH", "32")
 # Content-Security-Policy: scripts and styles only from this site's own files, never inline
 # (the templates have no inline script or style); nothing may frame the site.
 CONTENT_SECURITY_POLICY = {
@@ -217,8 +225,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        # DRF's, but search words follow the service's text rule (lcr_skills/text.py): a 400, not a database error.
+        "apprenticeships.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
+    ],
+    # JSON deeper than REQUEST_JSON_MAX_DEPTH is refused before it is parsed (lcr_skills/input_limits.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "lcr_skills.input_limits.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apprenticeships.api.exceptions.exception_handler",

@@ -54,15 +54,21 @@ def text_problem(value: str, *, multi_line: bool = False) -> str | None:
     return f"Remove the {_describe(char)}: {why}."
 
 
+# Every Django form field and DRF serializer field for text already refuses a NUL ("Null characters are
+# not allowed.", ProhibitNullCharactersValidator): the validators below leave NUL to it, so that a NUL
+# gets one message, not two. What reads text without such a field (a CSV cell, a search) calls
+# `text_problem`, which reports NUL too.
+
+
 def validate_single_line(value: object) -> None:
     """Validator for single-line fields (names, titles, postcodes): no control or bidi characters."""
-    if isinstance(value, str) and (problem := text_problem(value)):
+    if isinstance(value, str) and (problem := text_problem(value.replace("\x00", ""))):
         raise ValidationError(problem, code="control_character")
 
 
 def validate_multi_line(value: object) -> None:
     """Validator for multi-line fields (descriptions, notes, reasons): line breaks and tabs, nothing else hidden."""
-    if isinstance(value, str) and (problem := text_problem(value, multi_line=True)):
+    if isinstance(value, str) and (problem := text_problem(value.replace("\x00", ""), multi_line=True)):
         raise ValidationError(problem, code="control_character")
 
 

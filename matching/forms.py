@@ -4,6 +4,7 @@ from django import forms
 
 from apprenticeships.forms import GovukFormMixin
 from apprenticeships.models import LocalAuthority, Standard
+from lcr_skills.text import validate_multi_line, validate_single_line
 from matching.models import RejectReason
 
 LEVELS = [(level, f"Level {level}") for level in range(2, 8)]
@@ -17,6 +18,7 @@ class ReviewFilterForm(GovukFormMixin, forms.Form):
     standard = forms.CharField(
         required=False,
         max_length=100,
+        validators=[validate_single_line],
         label="Standard",
         help_text="Title, LARS code or reference, like ST0116",
     )
@@ -29,7 +31,7 @@ class ReviewFilterForm(GovukFormMixin, forms.Form):
         label="Level",
         error_messages={"invalid_choice": "Choose a level from the list"},
     )
-    provider = forms.CharField(required=False, max_length=100, label="Provider name")
+    provider = forms.CharField(required=False, max_length=100, validators=[validate_single_line], label="Provider name")
     min_score = forms.DecimalField(
         required=False,
         min_value=0,
@@ -81,6 +83,7 @@ class RejectForm(ApproveForm):
     note = forms.CharField(
         required=False,
         max_length=2000,
+        validators=[validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Note",
         help_text="Needed when the reason is “Other”. Staff see it in the suggestion's history.",
@@ -117,6 +120,7 @@ class BulkDecisionForm(GovukFormMixin, forms.Form):
     note = forms.CharField(
         required=False,
         max_length=2000,
+        validators=[validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Note (needed when the reason is “Other”)",
         error_messages={"max_length": "Note must be 2,000 characters or fewer"},
@@ -156,6 +160,7 @@ class DeclineForm(GovukFormMixin, forms.Form):
 
     reason = forms.CharField(
         max_length=2000,
+        validators=[validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Why are you declining?",
         help_text="The apprenticeship hub and the other organisation see this.",

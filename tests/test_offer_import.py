@@ -256,14 +256,33 @@ def test_a_file_of_exactly_max_bytes_is_accepted(api, priya, monkeypatch):
     assert upload(api(priya), data).status_code == 201
 
 
-def test_a_file_over_max_bytes_is_refused(api, priya):
+def test_a_file_over_max_bytes_is_refused_as_too_large(api, priya):
     data = csv_bytes([good_row()])
     data += b" " * (offer_import.MAX_BYTES + 1 - len(data))
+    before = snapshot()
 
-    errors = refused(api(priya), data)
+    response = upload(api(priya), data)
 
-    assert [(row, column) for row, column, _ in errors] == [(0, "file")]
-    assert "larger than" in errors[0][2]
+    # Refused by the upload handler as it streams in (tests/security/test_body_limits.py), before the import reads it.
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The file is larger than 1,024 KB, the most you can upload."}
+    assert snapshot() == before
+
+
+def test_the_import_itself_refuses_a_file_over_its_own_limit(priya, monkeypatch):
+    data = csv_bytes([good_row()])
+    monkeypatch.setattr(offer_import, "MAX_BYTES", len(data) - 1)
+
+    with pytest.raises(offer_import.ImportRejected) as rejected:
+        offer_import.offers_import(provider=priya.membership.provider, data=data)
+
+    assert [error.as_dict() for error in rejected.value.errors] == [
+        {
+            "row": 0,
+            "column": "file",
+            "message": f"The file is larger than {(len(data) - 1) // 1024:,} KB, the most you can upload.",
+        }
+    ]
 
 
 @pytest.mark.parametrize(("persona", "status"), [("alice", 403), ("hannah", 403), ("anonymous", 401)])

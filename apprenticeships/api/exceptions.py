@@ -8,13 +8,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from apprenticeships.services.offers import OfferInUse
 from apprenticeships.services.vacancies import VacancyConflict
-from lcr_skills.errors import too_large_message
+from lcr_skills.errors import request_too_large_message
 from matching.services.decisions import DecisionConflict
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
-        return Response({"detail": too_large_message()}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return Response({"detail": request_too_large_message(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)

@@ -20,17 +20,33 @@ from apprenticeships.permissions import is_hub, owns, user_organisation, visible
 from apprenticeships.places import place_lookup
 from apprenticeships.selectors import offers_within
 from apprenticeships.services import offer_import, offers
+from lcr_skills.text import validate_single_line
+
+
+class CappedListSerializer(serializers.ListSerializer):
+    """A list refused as a whole, before any item is checked, when it has more than `max_length` items."""
+
+    def to_internal_value(self, data: object) -> list:
+        if isinstance(data, list) and self.max_length is not None and len(data) > self.max_length:
+            raise serializers.ValidationError([self.error_messages["max_length"]], code="max_length")
+        return super().to_internal_value(data)
 
 
 class LocationSerializer(serializers.Serializer):
-    postcode = serializers.CharField(max_length=10)
+    postcode = serializers.CharField(max_length=10, validators=[validate_single_line])
     radius_km = serializers.IntegerField(min_value=1, max_value=offers.MAX_RADIUS_KM)
+
+    class Meta:
+        list_serializer_class = CappedListSerializer
 
 
 class CohortSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, help_text="Give an existing cohort's id to keep it.")
     start_date = serializers.DateField()
     places = serializers.IntegerField(min_value=1, max_value=offers.MAX_PLACES)
+
+    class Meta:
+        list_serializer_class = CappedListSerializer
 
 
 class CourseOfferSerializer(serializers.ModelSerializer):
@@ -40,8 +56,18 @@ class CourseOfferSerializer(serializers.ModelSerializer):
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     price = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, coerce_to_string=False)
     delivery_modes = serializers.ListField(child=serializers.ChoiceField(choices=DeliveryMode.choices), min_length=1)
-    locations = LocationSerializer(many=True, required=False)
-    cohorts = CohortSerializer(many=True, required=False)
+    locations = LocationSerializer(
+        many=True,
+        required=False,
+        max_length=offers.MAX_LOCATIONS,
+        error_messages={"max_length": f"Add at most {offers.MAX_LOCATIONS} delivery locations."},
+    )
+    cohorts = CohortSerializer(
+        many=True,
+        required=False,
+        max_length=offers.MAX_COHORTS,
+        error_messages={"max_length": f"Add at most {offers.MAX_COHORTS} cohorts."},
+    )
 
     class Meta:
         model = CourseOffer

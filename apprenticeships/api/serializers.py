@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from apprenticeships.models import Employer, LocalAuthority, Provider, Role, Standard
+from apprenticeships.models.organisations import MAX_ANNUAL_PAY_BILL_GBP
 from apprenticeships.permissions import is_hub, user_organisation, user_role
 from apprenticeships.places import place_lookup
 
@@ -23,7 +24,14 @@ class LocalAuthoritySerializer(serializers.ModelSerializer):
 
 class EmployerSerializer(serializers.ModelSerializer):
     local_authority = LocalAuthoritySerializer(read_only=True)
-    annual_pay_bill = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, coerce_to_string=False)
+    annual_pay_bill = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        max_value=MAX_ANNUAL_PAY_BILL_GBP,
+        coerce_to_string=False,
+        error_messages={"max_value": f"Enter an annual pay bill of at most £{MAX_ANNUAL_PAY_BILL_GBP:,}."},
+    )
 
     class Meta:
         model = Employer

@@ -19,6 +19,7 @@ from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacan
 from apprenticeships.permissions import user_organisation, visible_vacancies
 from apprenticeships.places import place_lookup
 from apprenticeships.services import levy, vacancies
+from lcr_skills.text import validate_multi_line, validate_single_line
 
 MONEY = {"max_digits": 7, "decimal_places": 2, "coerce_to_string": False}
 
@@ -54,7 +55,7 @@ class VacancySerializer(serializers.ModelSerializer):
     positions = serializers.IntegerField(min_value=1, max_value=100)
     weekly_wage = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
     hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
-    postcode = serializers.CharField(max_length=10)
+    postcode = serializers.CharField(max_length=10, validators=[validate_single_line])
     delivery_modes = serializers.ListField(child=serializers.ChoiceField(choices=DeliveryMode.choices), min_length=1)
     age_groups = serializers.ListField(
         child=serializers.ChoiceField(choices=AGE_GROUPS),
@@ -130,7 +131,9 @@ class VacancySerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default="", validators=[validate_multi_line]
+    )
 
 
 class VacancyFilter(django_filters.FilterSet):
@@ -265,10 +268,12 @@ class PublicVacancySerializer(serializers.ModelSerializer):
 
 
 class PublicSearchSerializer(serializers.Serializer):
-    search = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100, validators=[validate_single_line])
     level = serializers.IntegerField(required=False, min_value=2, max_value=7)
-    local_authority = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    postcode = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    local_authority = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, validators=[validate_single_line]
+    )
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=10, validators=[validate_single_line])
     within_km = serializers.FloatField(required=False, min_value=1, max_value=500)
     ordering = serializers.ChoiceField(choices=list(selectors.PUBLIC_SORTS), required=False, default="closing_date")
 

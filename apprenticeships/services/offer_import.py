@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from apprenticeships.models import CourseOffer, DeliveryMode, Provider, Standard
 from apprenticeships.services.offers import offer_create, offer_rules_check
+from lcr_skills.input_limits import upload_too_large_message
+from lcr_skills.text import csv_row, text_problem
 
 MAX_ROWS = settings.OFFER_IMPORT_MAX_ROWS
 MAX_BYTES = settings.OFFER_IMPORT_MAX_BYTES
@@ -30,6 +32,7 @@ COLUMNS: dict[str, str] = {
     "status": "open or closed (optional, default open)",
 }
 REQUIRED = ["standard", "title", "price", "delivery_modes"]
+MULTI_LINE = {"description"}  # every other column is one line of plain text (lcr_skills/text.py)
 TEMPLATE_ROWS = [
     [
         "2",
@@ -69,8 +72,8 @@ def template_csv(*, today: date | None = None) -> str:
     cohorts = f"{today + timedelta(weeks=10)}:12;{today + timedelta(weeks=23)}:8"
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows([cell.format(cohorts=cohorts) for cell in row] for row in TEMPLATE_ROWS)
+    writer.writerow(csv_row(COLUMNS))
+    writer.writerows(csv_row(cell.format(cohorts=cohorts) for cell in row) for row in TEMPLATE_ROWS)
     return out.getvalue()
 
 
@@ -139,12 +142,15 @@ def _parse_row(raw: dict[str, str], standards: dict[int, Standard]) -> tuple[dic
     if status not in CourseOffer.Status.values:
         errors["status"] = f"“{cell['status']}” should be open or closed."
     values["status"] = status
+    for column, text in cell.items():  # a NUL can't be saved, a line break doesn't belong in a title: say so first
+        if problem := text_problem(text, multi_line=column in MULTI_LINE):
+            errors[column] = problem
     return values, errors
 
 
 def _read(data: bytes) -> list[dict[str, str]]:
     if len(data) > MAX_BYTES:
-        raise ImportRejected([RowError(0, "file", f"The file is larger than {MAX_BYTES // 1024} KB.")])
+        raise ImportRejected([RowError(0, "file", upload_too_large_message(MAX_BYTES))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -16,6 +16,11 @@ from matching.services import rematch_after_commit
 
 MAX_RADIUS_KM = 200
 MAX_PLACES = 500
+# At most this many delivery locations and cohorts on one offer: far more than a provider lists (a few campuses,
+# a cohort a month for four years), and each location is a postcode look-up when the offer is saved (20,000 took
+# half a minute). Checked before any row is looked at.
+MAX_LOCATIONS = 20
+MAX_COHORTS = 50
 OFFER_FIELDS = frozenset(
     {"standard", "title", "description", "price", "delivery_modes", "national", "locations", "cohorts", "status"}
 )
@@ -55,7 +60,14 @@ def offer_rules_check(values: dict, *, instance: CourseOffer | None = None, toda
         error("delivery_modes", f"Choose from {', '.join(DeliveryMode.values)}.")
 
     located = []
-    for number, location in enumerate(values.get("locations") or [], start=1):
+    locations, cohorts = values.get("locations") or [], values.get("cohorts") or []
+    if len(locations) > MAX_LOCATIONS:
+        error("locations", f"Add at most {MAX_LOCATIONS} delivery locations, not {len(locations):,}.")
+        locations = []  # too many to look at one by one
+    if len(cohorts) > MAX_COHORTS:
+        error("cohorts", f"Add at most {MAX_COHORTS} cohorts, not {len(cohorts):,}.")
+        cohorts = []
+    for number, location in enumerate(locations, start=1):
         radius = location.get("radius_km")
         if radius is None or not 1 <= radius <= MAX_RADIUS_KM:
             error("locations", f"Location {number}: the radius must be between 1 and {MAX_RADIUS_KM} km.")
@@ -84,7 +96,7 @@ def offer_rules_check(values: dict, *, instance: CourseOffer | None = None, toda
 
     existing = {cohort.id: cohort for cohort in instance.cohorts.all()} if instance else {}
     seen_dates: set[date] = set()
-    for number, cohort in enumerate(values.get("cohorts") or [], start=1):
+    for number, cohort in enumerate(cohorts, start=1):
         start, places, cohort_id = cohort.get("start_date"), cohort.get("places"), cohort.get("id")
         if cohort_id is not None and cohort_id not in existing:
             error("cohorts", f"Cohort {number}: this offer has no cohort {cohort_id}.")
@@ -99,7 +111,7 @@ def offer_rules_check(values: dict, *, instance: CourseOffer | None = None, toda
         if start in seen_dates:
             error("cohorts", f"Cohort {number}: another cohort already starts on {start:%d %B %Y}.")
         seen_dates.add(start)
-    if instance is not None and "cohorts" in values:
+    if instance is not None and "cohorts" in values and len(values["cohorts"]) <= MAX_COHORTS:
         kept = {cohort.get("id") for cohort in values["cohorts"]}
         decided = instance.cohorts.exclude(id__in=kept).filter(suggestions__events__isnull=False).distinct()
         for cohort in decided.order_by("start_date"):  # the audit trail keeps its decisions

@@ -8,6 +8,7 @@ from apprenticeships import selectors
 from apprenticeships.filters import StandardFilter
 from apprenticeships.models import Role, Standard
 from apprenticeships.permissions import user_organisation, user_role
+from lcr_skills.text import one_line, text_problem
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,7 +28,9 @@ def about_data(request: HttpRequest) -> HttpResponse:
 def standard_list(request: HttpRequest) -> HttpResponse:
     filterset = StandardFilter(request.GET, queryset=Standard.objects.all())
     standards = filterset.qs
-    if query := request.GET.get("q", "").strip()[:100]:
+    query = request.GET.get("q", "").strip()[:100]
+    query_error = text_problem(query)  # search words are one line of text: said, and not searched for
+    if query and not query_error:
         standards = standards.filter(title__icontains=query) | standards.filter(keywords__icontains=query)
     page = Paginator(standards.order_by("title"), 25).get_page(request.GET.get("page"))
     routes = Standard.objects.order_by("route").values_list("route", flat=True).distinct()
@@ -38,7 +41,8 @@ def standard_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             # Page numbers with "…" gaps for the GOV.UK pagination component.
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-            "query": query,
+            "query": one_line(query) if query_error else query,
+            "query_error": query_error,
             "routes": routes,
             "filters": filterset,
         },

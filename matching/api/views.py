@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from apprenticeships.filters import IdFilter, IntegerFilter
 from apprenticeships.permissions import is_hub, visible_gaps, visible_suggestions
+from lcr_skills.text import validate_multi_line
 from matching import services
 from matching.ml.candidates import GapReason
 from matching.ml.explain import summary
@@ -177,7 +178,9 @@ class ApproveSerializer(serializers.Serializer):
 
 class RejectSerializer(ApproveSerializer):
     reason = serializers.ChoiceField(choices=RejectReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default="", validators=[validate_multi_line]
+    )
 
     def validate(self, attrs: dict) -> dict:
         if attrs["reason"] == RejectReason.OTHER and not attrs["note"].strip():
@@ -186,7 +189,11 @@ class RejectSerializer(ApproveSerializer):
 
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="Why your organisation declines the introduction.")
+    reason = serializers.CharField(
+        max_length=2000,
+        validators=[validate_multi_line],
+        help_text="Why your organisation declines the introduction.",
+    )
 
 
 class EventSerializer(serializers.ModelSerializer):

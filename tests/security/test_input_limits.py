@@ -5,10 +5,12 @@ import json
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from apprenticeships.models import Vacancy
+from apprenticeships.models import Employer, Vacancy
+from apprenticeships.models.organisations import MAX_ANNUAL_PAY_BILL_GBP
 from apprenticeships.services import offer_import
 from tests.market_factories import VacancyFactory
 from tests.test_offer_import import csv_bytes, good_row
@@ -75,3 +77,31 @@ def test_markup_typed_by_an_employer_is_shown_escaped_on_the_public_page(employe
     page = Client().get(reverse("vacancy-public", args=[vacancy.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# --- Pay bills -------------------------------------------------------------------------------
+
+
+def test_a_pay_bill_of_about_a_trillion_pounds_is_refused(api, alice, employer_a) -> None:
+    response = api(alice).patch(
+        f"/api/v1/employers/{employer_a.pk}/", {"annual_pay_bill": "999999999999.99"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"annual_pay_bill": ["Enter an annual pay bill of at most £100,000,000,000."]}
+    employer_a.refresh_from_db()
+    assert employer_a.annual_pay_bill == 5_000_000
+
+
+def test_a_pay_bill_of_a_hundred_billion_pounds_is_the_most_allowed(api, alice, employer_a) -> None:
+    response = api(alice).patch(
+        f"/api/v1/employers/{employer_a.pk}/", {"annual_pay_bill": "100000000000.00"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["annual_pay_bill"] == 100_000_000_000
+
+
+def test_the_database_itself_refuses_a_pay_bill_over_the_ceiling(employer_a) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Employer.objects.filter(pk=employer_a.pk).update(annual_pay_bill=MAX_ANNUAL_PAY_BILL_GBP + 1)
