@@ -3,6 +3,8 @@
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
@@ -56,6 +58,8 @@ def squared_km_from(latitude: float, longitude: float, *, prefix: str = "") -> C
     return ExpressionWrapper(x * x + y * y, output_field=FloatField())
 
 
+# Where the public search looks for its text: fields a public vacancy shows (tests/security/test_ordering_leaks.py).
+PUBLIC_SEARCH_FIELDS = ("title", "description", "standard__title")
 PUBLIC_SORTS = {
     "closing_date": ["closing_date", "id"],
     "distance": ["distance_sq", "closing_date", "id"],
@@ -80,9 +84,7 @@ def public_vacancies(
         "employer", "standard", "local_authority"
     )
     if text:
-        vacancies = vacancies.filter(
-            Q(title__icontains=text) | Q(description__icontains=text) | Q(standard__title__icontains=text)
-        )
+        vacancies = vacancies.filter(reduce(or_, (Q(**{f"{name}__icontains": text}) for name in PUBLIC_SEARCH_FIELDS)))
     if level:
         vacancies = vacancies.filter(standard__level=level)
     if local_authority:

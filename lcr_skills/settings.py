@@ -227,7 +227,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         # DRF's, but search words follow the service's text rule (lcr_skills/text.py): a 400, not a database error.
         "apprenticeships.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        # DRF's, but a field the caller may not read is refused (apprenticeships/api/ordering.py).
+        "apprenticeships.api.ordering.RoleOrderingFilter",
     ],
     # JSON deeper than REQUEST_JSON_MAX_DEPTH is refused before it is parsed (lcr_skills/input_limits.py).
     "DEFAULT_PARSER_CLASSES": [

@@ -150,6 +150,11 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
     filterset_class = CourseOfferFilter
     search_fields = ["title", "description", "standard__title", "provider__name"]
     ordering_fields = ["created_at", "price", "title"]
+    # Prices are shown only to their provider and hub staff, and sorting a list mixing other providers'
+    # offers with one's own would rank them (apprenticeships/api/ordering.py).
+    hub_only_ordering = {
+        "price": "You can only sort by price as hub staff: a course's price is shown only to its provider and the hub."
+    }
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[CourseOffer]:

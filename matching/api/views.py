@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apprenticeships.api.serializers import LocalAuthoritySerializer
 from apprenticeships.filters import IdFilter, IntegerFilter
 from apprenticeships.permissions import is_hub, visible_gaps, visible_suggestions
 from lcr_skills.text import validate_multi_line
@@ -68,6 +69,11 @@ class SuggestionSerializer(serializers.ModelSerializer):
     provider_name = serializers.CharField(source="course_offer.provider.name", read_only=True)
     course_title = serializers.CharField(source="course_offer.title", read_only=True)
     cohort_start_date = serializers.DateField(source="cohort.start_date", read_only=True)
+    # What the list filters by, shown too: nobody filters by what they can't read (issue 12).
+    standard = serializers.IntegerField(source="vacancy.standard.lars_code", read_only=True)
+    level = serializers.IntegerField(source="vacancy.standard.level", read_only=True)
+    route = serializers.CharField(source="vacancy.standard.route", read_only=True)
+    local_authority = LocalAuthoritySerializer(source="vacancy.local_authority", read_only=True)
 
     class Meta:
         model = Suggestion
@@ -89,6 +95,10 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "provider_name",
             "course_title",
             "cohort_start_date",
+            "standard",
+            "level",
+            "route",
+            "local_authority",
             "reject_reason",
             "employer_response",
             "provider_response",
@@ -227,7 +237,13 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         members = services.active_members()
         return in_review_order(
             visible_suggestions(self.request.user)
-            .select_related("vacancy__employer", "vacancy__local_authority", "course_offer__provider", "cohort")
+            .select_related(
+                "vacancy__employer",
+                "vacancy__local_authority",
+                "vacancy__standard",
+                "course_offer__provider",
+                "cohort",
+            )
             .prefetch_related(  # each introduced suggestion lists both parties' contacts
                 Prefetch("vacancy__employer__members", queryset=members, to_attr="contact_members"),
                 Prefetch("course_offer__provider__members", queryset=members, to_attr="contact_members"),
