@@ -65,7 +65,14 @@ def test_an_employer_creates_a_draft_vacancy_for_its_own_organisation(api, alice
     assert body["weekly_wage"] == 300.0
     assert sorted(body["delivery_modes"]) == ["day_release", "online"]
     assert body["history"] == [
-        {"from_status": "", "to_status": "draft", "by": "alice", "at": body["history"][0]["at"], "comment": "Created"}
+        {
+            "from_status": "",
+            "to_status": "draft",
+            "by": "alice",
+            "by_role": "Employer",
+            "at": body["history"][0]["at"],
+            "comment": "Created",
+        }
     ]
     vacancy = Vacancy.objects.get(pk=body["id"])
     assert (vacancy.employer, vacancy.status, vacancy.outcode) == (employer_a, "draft", "L1")

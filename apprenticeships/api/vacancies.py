@@ -15,6 +15,7 @@ from apprenticeships import selectors
 from apprenticeships.api.serializers import LocalAuthoritySerializer
 from apprenticeships.filters import IntegerFilter
 from apprenticeships.funding.rules import AGE_GROUPS, minimum_hourly_wage
+from apprenticeships.history import actor_shown, history_steps
 from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacancy, VacancyTransition
 from apprenticeships.permissions import user_organisation, visible_vacancies
 from apprenticeships.places import place_lookup
@@ -25,12 +26,23 @@ MONEY = {"max_digits": 7, "decimal_places": 2, "coerce_to_string": False}
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.username", default=None)
+    by = serializers.SerializerMethodField(
+        help_text="Who did it (login name), shown to hub staff and to that person's own organisation; else null."
+    )
+    by_role = serializers.SerializerMethodField(help_text="“Hub staff”, “Employer” or “Training provider”.")
     at = serializers.DateTimeField(source="created_at")
 
     class Meta:
         model = VacancyTransition
-        fields = ["from_status", "to_status", "by", "at", "comment"]
+        fields = ["from_status", "to_status", "by", "by_role", "at", "comment"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_by(self, step: VacancyTransition) -> str | None:
+        return actor_shown(actor=step.by, reader=self.context["request"].user).username
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_by_role(self, step: VacancyTransition) -> str | None:
+        return actor_shown(actor=step.by, reader=self.context["request"].user).role
 
 
 class FundingSerializer(serializers.Serializer):
@@ -161,7 +173,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
         return (
             visible_vacancies(self.request.user)
             .select_related("employer", "standard", "local_authority")
-            .prefetch_related(Prefetch("transitions", VacancyTransition.objects.select_related("by")))
+            .prefetch_related(Prefetch("transitions", history_steps()))
             .annotate(employer_committed=levy.committed_subquery())
         )
 

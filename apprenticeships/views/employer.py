@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from apprenticeships import selectors
 from apprenticeships.forms import VacancyForm
-from apprenticeships.models import Role, Vacancy, VacancyTransition
+from apprenticeships.history import history_steps
+from apprenticeships.models import Role, Vacancy
 from apprenticeships.permissions import ACCESS, role_required, user_organisation, visible_vacancies
 from apprenticeships.services import levy
 from apprenticeships.services.vacancies import (
@@ -75,7 +76,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_page(request: HttpRequest, vacancy: Vacancy, problems: dict | None = None) -> HttpResponse:
     """The vacancy in full; `problems` are the rules a refused action broke, by field."""
-    history = list(VacancyTransition.objects.filter(vacancy=vacancy).select_related("by"))
+    history = list(history_steps().filter(vacancy=vacancy))
     context = {
         "vacancy": vacancy,
         "funding": levy.vacancy_funding(vacancy, levy.levy_position(vacancy.employer)),

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from apprenticeships import selectors
 from apprenticeships.forms import ReferForm
-from apprenticeships.models import Role, Vacancy, VacancyTransition
+from apprenticeships.history import history_steps
+from apprenticeships.models import Role, Vacancy
 from apprenticeships.permissions import role_required, visible_vacancies
 from apprenticeships.services import levy
 from apprenticeships.services.vacancies import TRANSITIONS, VacancyConflict, vacancy_transition
@@ -33,7 +34,7 @@ def _review_page(request: HttpRequest, vacancy: Vacancy, form: ReferForm) -> Htt
     context = {
         "vacancy": vacancy,
         "funding": levy.vacancy_funding(vacancy, levy.levy_position(vacancy.employer)),
-        "history": list(VacancyTransition.objects.filter(vacancy=vacancy).select_related("by")),
+        "history": list(history_steps().filter(vacancy=vacancy)),
         "deadline": selectors.review_deadline(vacancy.submitted_at) if vacancy.submitted_at else None,
         "waiting": vacancy.status in TRANSITIONS["approve"][0],
         "form": form,

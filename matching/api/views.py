@@ -11,7 +11,8 @@ from rest_framework.response import Response
 
 from apprenticeships.api.serializers import LocalAuthoritySerializer
 from apprenticeships.filters import IdFilter, IntegerFilter
-from apprenticeships.permissions import is_hub, visible_gaps, visible_suggestions
+from apprenticeships.history import actor_shown
+from apprenticeships.permissions import visible_gaps, visible_suggestions
 from lcr_skills.text import validate_multi_line
 from matching import services
 from matching.ml.candidates import GapReason
@@ -207,18 +208,35 @@ class DeclineSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    by = serializers.SerializerMethodField()
+    by = serializers.SerializerMethodField(
+        help_text="Who acted (login name), shown to hub staff and to that person's own organisation; else null."
+    )
+    by_role = serializers.SerializerMethodField(
+        help_text="“Hub staff”, “Employer”, “Training provider” or “The service”."
+    )
 
     class Meta:
         model = SuggestionEvent
-        fields = ["action", "by", "actor_role", "from_status", "to_status", "reason", "note", "seen", "created_at"]
+        fields = [
+            "action",
+            "by",
+            "by_role",
+            "actor_role",
+            "from_status",
+            "to_status",
+            "reason",
+            "note",
+            "seen",
+            "created_at",
+        ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_by(self, event: SuggestionEvent) -> str | None:
-        # Hub staff see who acted; the parties see the role only.
-        if is_hub(self.context["request"].user):
-            return event.actor.username if event.actor else None
-        return None
+        return actor_shown(actor=event.actor, role=event.actor_role, reader=self.context["request"].user).username
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_by_role(self, event: SuggestionEvent) -> str | None:
+        return actor_shown(actor=event.actor, role=event.actor_role, reader=self.context["request"].user).role
 
 
 class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -313,7 +331,7 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request: Request, pk: str | None = None) -> Response:
         """Every decision and change of state, oldest first, with the suggestion as it was seen."""
-        events = self.get_object().events.select_related("actor")
+        events = self.get_object().events.select_related("actor__membership")
         return Response(EventSerializer(events, many=True, context=self.get_serializer_context()).data)
 
 
