@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from apprenticeships.models.base import TimeStampedModel
-from apprenticeships.models.organisations import Employer
+from apprenticeships.models.organisations import MAX_ANNUAL_PAY_BILL_GBP, Employer
 
 
 class PayBillDeclaration(TimeStampedModel):
@@ -14,7 +14,11 @@ class PayBillDeclaration(TimeStampedModel):
     """
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="pay_bill_declarations")
-    annual_pay_bill = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    annual_pay_bill = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_ANNUAL_PAY_BILL_GBP)],
+    )
     declared_on = models.DateField()
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -29,6 +33,11 @@ class PayBillDeclaration(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(annual_pay_bill__gte=0), name="pay_bill_declaration_not_negative"
+            ),
+            # As the employer's own figure (apprenticeships/models/organisations.py), which follows the latest.
+            models.CheckConstraint(
+                condition=models.Q(annual_pay_bill__lte=MAX_ANNUAL_PAY_BILL_GBP),
+                name="pay_bill_declaration_at_most_100bn",
             ),
         ]
 

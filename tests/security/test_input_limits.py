@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from apprenticeships.models import Employer, Vacancy
+from apprenticeships.models import Employer, PayBillDeclaration, Vacancy
 from apprenticeships.models.organisations import MAX_ANNUAL_PAY_BILL_GBP
 from apprenticeships.services import offer_import
 from tests.market_factories import VacancyFactory
@@ -105,3 +106,7 @@ def test_a_pay_bill_of_a_hundred_billion_pounds_is_the_most_allowed(api, alice, 
 def test_the_database_itself_refuses_a_pay_bill_over_the_ceiling(employer_a) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Employer.objects.filter(pk=employer_a.pk).update(annual_pay_bill=MAX_ANNUAL_PAY_BILL_GBP + 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PayBillDeclaration.objects.create(
+            employer=employer_a, annual_pay_bill=MAX_ANNUAL_PAY_BILL_GBP + 1, declared_on=timezone.localdate()
+        )
