@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from apprenticeships.funding.rules import AGE_GROUPS
 from apprenticeships.models import CourseOffer, DeliveryMode, LocalAuthority, Standard, Vacancy
 from apprenticeships.places import place_lookup
 from apprenticeships.selectors import PUBLIC_SORTS
@@ -207,6 +208,27 @@ class VacancyForm(GovukFormMixin, forms.Form):
             "max_decimal_places": "Hours per week can have at most one decimal place, like 37.5",
         },
     )
+    age_groups = forms.MultipleChoiceField(
+        choices=[(group, group.replace("-", " to ").replace("25+", "25 and over")) for group in AGE_GROUPS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Which apprentices is it open to?",
+        help_text="Their age when they start. Funding depends on it. Leave all unticked for every age.",
+        error_messages={"invalid_choice": "Choose age groups from the list"},
+    )
+    duration_months = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=120,
+        label="Planned duration (optional)",
+        help_text="In months. Leave it empty for the standard's typical duration. Under 30 hours a week the "
+        "minimum is longer.",
+        error_messages={
+            "invalid": "Planned duration must be a whole number of months, like 18",
+            "min_value": "Planned duration must be at least 1 month",
+            "max_value": "Planned duration must be 120 months or fewer",
+        },
+    )
     postcode = forms.CharField(
         max_length=10,
         validators=[validate_single_line],
@@ -246,7 +268,10 @@ class VacancyForm(GovukFormMixin, forms.Form):
     def values(self) -> dict:
         """The cleaned values to save: everything for a new vacancy, only what changed for an edit."""
         names = self.changed_data if self.instance is not None else list(self.fields)
-        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+        values = {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+        if "age_groups" in values and not values["age_groups"]:
+            values["age_groups"] = list(AGE_GROUPS)  # none ticked: open to every age
+        return values
 
     def clean(self) -> dict:
         cleaned = super().clean()
