@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on answers to a signed-in user or an API call with credentials (lcr_skills/no_store.py).
+    "lcr_skills.no_store.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A NUL in the address or a query parameter gets 400 before a view can send it to the database.
     "lcr_skills.input_limits.NullCharacterMiddleware",

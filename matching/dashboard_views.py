@@ -36,6 +36,7 @@ def export(request: HttpRequest, name: str) -> HttpResponse:
     filename = f"lcr-skills-match-{name}-{timezone.localdate():%Y-%m-%d}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"  # an export is kept where the hub saves it, not in a cache
     response.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read the file as UTF-8
     write_csv(response, report, reports.report_rows(report))
     return response

@@ -213,4 +213,5 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
         """The CSV template, with one example row."""
         response = HttpResponse(offer_import.template_csv(), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="course-offers-template.csv"'
+        response["Cache-Control"] = "no-store"  # every download, personal or not, is kept out of caches
         return response

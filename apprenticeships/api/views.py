@@ -191,7 +191,8 @@ class UserViewSet(
         """Everything held about this person, as a JSON download (UK GDPR right of access)."""
         user = self.get_object()
         disposition = f'attachment; filename="personal-data-user-{user.pk}.json"'
-        return Response(personal_data_export(user=user), headers={"Content-Disposition": disposition})
+        headers = {"Content-Disposition": disposition, "Cache-Control": "no-store"}  # personal data: never cached
+        return Response(personal_data_export(user=user), headers=headers)
 
     @extend_schema(request=None, responses=s.UserSerializer)
     @action(detail=True, methods=["post"])

@@ -88,4 +88,5 @@ def offer_upload(request: HttpRequest) -> HttpResponse:
 def offer_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="course-offers-template.csv"'
+    response["Cache-Control"] = "no-store"  # every download, personal or not, is kept out of caches
     return response
