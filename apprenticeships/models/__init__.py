@@ -1,4 +1,5 @@
 from apprenticeships.models.delivery import DeliveryMode
+from apprenticeships.models.forms import FormSubmission
 from apprenticeships.models.funding import PayBillDeclaration
 from apprenticeships.models.offers import Cohort, CourseOffer, OfferLocation
 from apprenticeships.models.organisations import Employer, Membership, Provider, Role
@@ -11,6 +12,7 @@ __all__ = [
     "CourseOffer",
     "DeliveryMode",
     "Employer",
+    "FormSubmission",
     "LocalAuthority",
     "Lsoa",
     "Membership",

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apprenticeships import selectors
@@ -21,6 +22,7 @@ from apprenticeships.services.vacancies import (
     vacancy_transition,
     vacancy_update,
 )
+from apprenticeships.views.once import FormOnce, SentTwice
 
 # Buttons for the lifecycle actions, in the order they appear.
 BUTTONS = {
@@ -55,10 +57,17 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.EMPLOYER)
 def vacancy_new(request: HttpRequest) -> HttpResponse:
+    once = FormOnce(request, "vacancy-new")  # the same form sent twice saves one draft
+    if (earlier := once.earlier()) is not None:
+        return earlier
     form = VacancyForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            vacancy = vacancy_create(employer=user_organisation(request.user), by=request.user, **form.values())
+            with once.claim() as claim:
+                vacancy = vacancy_create(employer=user_organisation(request.user), by=request.user, **form.values())
+                claim.done(reverse("employer-vacancy", args=[vacancy.pk]))
+        except SentTwice:
+            return once.earlier(fallback=reverse("employer-vacancies"))
         except ValidationError as invalid:
             form.add_rule_errors(invalid)
         else:
@@ -66,7 +75,7 @@ def vacancy_new(request: HttpRequest) -> HttpResponse:
                 request, f"“{vacancy.title}” has been saved as a draft. Check it, then submit it for review."
             )
             return redirect("employer-vacancy", pk=vacancy.pk)
-    return render(request, "apprenticeships/employer/vacancy_form.html", {"form": form})
+    return render(request, "apprenticeships/employer/vacancy_form.html", {"form": form, "once": once.token()})
 
 
 @role_required(Role.EMPLOYER)

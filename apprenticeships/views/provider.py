@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from apprenticeships import selectors
 from apprenticeships.forms import CourseOfferForm, CsvUploadForm
@@ -12,6 +13,7 @@ from apprenticeships.models import CourseOffer, Role
 from apprenticeships.permissions import role_required, user_organisation, visible_offers
 from apprenticeships.services.offer_import import COLUMNS, MAX_ROWS, ImportRejected, offers_import, template_csv
 from apprenticeships.services.offers import OfferInUse, offer_create, offer_delete, offer_update
+from apprenticeships.views.once import FormOnce, SentTwice
 
 
 def _own_offers(request: HttpRequest) -> QuerySet[CourseOffer]:
@@ -27,16 +29,23 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PROVIDER)
 def offer_new(request: HttpRequest) -> HttpResponse:
+    once = FormOnce(request, "offer-new")  # the same form sent twice adds one offer
+    if (earlier := once.earlier()) is not None:
+        return earlier
     form = CourseOfferForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            offer = offer_create(provider=user_organisation(request.user), **form.values())
+            with once.claim() as claim:
+                offer = offer_create(provider=user_organisation(request.user), **form.values())
+                claim.done(reverse("provider-offers"))
+        except SentTwice:
+            return once.earlier(fallback=reverse("provider-offers"))
         except ValidationError as invalid:
             form.add_rule_errors(invalid)
         else:
             messages.success(request, f"“{offer.title}” has been added to your course offers.")
             return redirect("provider-offers")
-    return render(request, "apprenticeships/provider/offer_form.html", {"form": form})
+    return render(request, "apprenticeships/provider/offer_form.html", {"form": form, "once": once.token()})
 
 
 @role_required(Role.PROVIDER)
