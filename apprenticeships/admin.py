@@ -1,12 +1,16 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from knox.models import AuthToken
 
 from apprenticeships.models import Employer, LocalAuthority, Lsoa, Membership, PostcodeDistrict, Provider, Standard
 from apprenticeships.permissions import is_hub
+from apprenticeships.services.accounts import user_tokens_revoke, username_check
 from apprenticeships.services.personal_data import personal_data_erase, personal_data_export
 
 
@@ -33,12 +37,60 @@ class HubAdmin(HubOnly, admin.ModelAdmin):
     pass
 
 
+class ReservedUsernameMixin:
+    """A new or changed username may not be one the service reserves (accounts.username_check)."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if self.instance.pk is None or username != self.instance.username:
+            try:
+                username_check(username)
+            except ValidationError as error:
+                raise forms.ValidationError(error.message_dict["username"]) from None
+        return username
+
+
+class HubUserCreationForm(ReservedUsernameMixin, AdminUserCreationForm):
+    pass
+
+
+class HubUserChangeForm(ReservedUsernameMixin, UserChangeForm):
+    pass
+
+
+# Who may give the power to see and change everything: superusers only.
+SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class HubUserAdmin(HubOnly, UserAdmin):
+    """Hub staff manage accounts; only superusers make hub staff or superusers, or touch a superuser's account."""
+
     actions = ["export_personal_data", "erase_personal_data"]
+    form = HubUserChangeForm
+    add_form = HubUserCreationForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else readonly + SUPERUSER_ONLY_FIELDS
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False  # nor their password: the admin's password form asks this too
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            user_tokens_revoke(user=obj)  # a new password revokes them too (accounts.TokensRevokedOnPasswordChange)
 
     @admin.action(description="Download their personal data (JSON)")
     def export_personal_data(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
@@ -55,6 +107,27 @@ class HubUserAdmin(HubOnly, UserAdmin):
                 self.message_user(request, error.messages[0], messages.ERROR)
             else:
                 self.message_user(request, f"Erased the personal data of user {user.pk}.", messages.SUCCESS)
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(HubAdmin):
+    """Whose tokens exist and when they expire; delete one to revoke it. Never a token: only its hash is
+    stored, and neither that nor the lookup prefix knox keeps is shown."""
+
+    list_display = ["user", "created", "expiry"]
+    fields = ["user", "created", "expiry"]
+    readonly_fields = fields
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a token is made by signing in to the API, and shown to its owner only
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class ReferenceDataAdmin(HubAdmin):

@@ -131,11 +131,11 @@ def demo_seed() -> list[DemoLogin]:
         )
         providers.append(provider)
     _demo_market(employers, providers, rng)
-    _demo_user("hub", Role.HUB, None)
+    _demo_user("demo-hub", Role.HUB, None)  # "hub" is reserved (services/accounts.py)
     _demo_user("employer", Role.EMPLOYER, employers[0])
     _demo_user("provider", Role.PROVIDER, providers[0])
     return [
-        DemoLogin("Hub staff", "hub", "LCR apprenticeship hub"),
+        DemoLogin("Hub staff", "demo-hub", "LCR apprenticeship hub"),
         DemoLogin("Employer", "employer", employers[0].name),
         DemoLogin("Training provider", "provider", providers[0].name),
     ]

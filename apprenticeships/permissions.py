@@ -38,7 +38,7 @@ ANYONE = SIGNED_IN | {ANONYMOUS}
 
 # endpoint -> action (viewset action, or HTTP method for plain views) -> roles allowed.
 ACCESS: dict[str, dict[str, frozenset]] = {
-    "auth-token": {"post": ANYONE},
+    "auth-token": {"post": ANYONE, "delete": SIGNED_IN},
     "me": {"get": SIGNED_IN},
     "standards": {"list": ANYONE, "retrieve": ANYONE},
     "places": {"get": ANYONE},

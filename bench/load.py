@@ -90,7 +90,7 @@ def django_setup() -> None:
 def build_market(n_vacancies: int, n_offers: int) -> str:
     """A fresh market and one full run; returns a hub user's API token."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from apprenticeships.models import Role
     from apprenticeships.services import user_create
@@ -112,8 +112,8 @@ def build_market(n_vacancies: int, n_offers: int) -> str:
     user = get_user_model().objects.filter(username=HUB_USERNAME).first() or user_create(
         username=HUB_USERNAME, password=secrets.token_urlsafe(16), role=Role.HUB
     )
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+    _, token = AuthToken.objects.create(user=user)
+    return token
 
 
 def match_loop(seconds: float) -> None:

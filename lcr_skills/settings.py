@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from lcr_skills.env import envbool, envint, envlist, envstr
+from lcr_skills.env import envbool, envint, envlist, envrate, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens, stored hashed, that expire (REST_KNOX below)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -121,6 +121,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Refuses nothing: Django tells it of every password change, whatever the path, and it revokes
+    # that user's API tokens (apprenticeships/services/accounts.py says why here).
+    {"NAME": "apprenticeships.services.accounts.TokensRevokedOnPasswordChange"},
 ]
 # django-axes first: it refuses a locked-out username+address before any password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -130,14 +133,46 @@ AUTHENTICATION_BACKENDS = [
 # Sign-in lockout (web and API token): this many failures for one username from one address
 # locks that pair out for the cool-off time (NCSC password guidance: throttle, don't lock forever).
 AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", "5")
+# ... and this many for one username from any addresses locks the username out everywhere, so that
+# rotating addresses buys no more guesses (lcr_skills/sign_in.py applies the two limits).
+SIGN_IN_USERNAME_FAILURE_LIMIT = envint("SIGN_IN_USERNAME_FAILURE_LIMIT", "20")
+if not 0 < AXES_FAILURE_LIMIT <= SIGN_IN_USERNAME_FAILURE_LIMIT:
+    raise ImproperlyConfigured("SIGN_IN_USERNAME_FAILURE_LIMIT must be at least SIGN_IN_FAILURE_LIMIT (at least 1)")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGN_IN_LOCKOUT_MINUTES", "15"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "lcr_skills.sign_in.SignInLockoutHandler"
+# The client's address: the connection's, or as the trusted proxies in front report it. Never
+# X-Forwarded-For unless proxies are trusted: any client can write that header. The API's throttles
+# use the same (REST_FRAMEWORK["NUM_PROXIES"], apprenticeships/api/throttles.py).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "lcr_skills.sign_in.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lcr_skills.lockout.lockout_response"
 AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Sessions end after this long without a request, and SESSION_MAX_HOURS after signing in whatever
+# happens (OWASP ASVS 3.3); lcr_skills/sessions.py moves a session's end on as it is used.
+SESSION_IDLE_TIMEOUT_MINUTES = envint("SESSION_IDLE_TIMEOUT_MINUTES", "30")
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", "12")
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+SESSION_ENGINE = "lcr_skills.sessions"
+# A password reset link works for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_MINUTES", "60") * 60
+# API tokens (django-rest-knox): each use moves the expiry to API_TOKEN_IDLE_HOURS ahead, never
+# beyond API_TOKEN_MAX_DAYS after the token was made; then the script asks for a new one.
+API_TOKEN_IDLE_HOURS = envint("API_TOKEN_IDLE_HOURS", "10")
+API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", "30")
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_IDLE_HOURS),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=API_TOKEN_MAX_DAYS),
+    "MIN_REFRESH_INTERVAL": 60,  # seconds: a busy script writes its token's expiry once a minute at most
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -218,7 +253,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous API call is told 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every endpoint says who may use it.
@@ -240,7 +275,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apprenticeships.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
+    # Asking for a token: per client address, and per username whatever the address.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": envrate("API_TOKEN_RATE", "10/minute"),
+        "token-username": envrate("API_TOKEN_USERNAME_RATE", "10/minute"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

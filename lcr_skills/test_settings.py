@@ -6,7 +6,11 @@ from lcr_skills.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000/minute"}}  # noqa: F405
+# Tests ask for many tokens; tests/security/test_throttling.py puts the real rates back.
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"token": "1000/minute", "token-username": "1000/minute"},
+}
 # Serve static files straight from the source folders, as in development, without collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

@@ -3,6 +3,7 @@
 * Alice works for employer A; Bob works for employer B. Neither may see the other's things.
 * Priya works for provider A; Quentin works for provider B.
 * Hannah is hub staff and may see everything.
+* Sam is a superuser: hub staff who may also make hub staff and superusers.
 * Anonymous is a resident with no account.
 """
 
@@ -124,6 +125,14 @@ def quentin(provider_b):
 @pytest.fixture
 def hannah():
     return make_hub_user("hannah")
+
+
+@pytest.fixture
+def superuser():
+    sam = make_hub_user("sam")
+    sam.is_superuser = True
+    sam.save(update_fields=["is_superuser"])
+    return sam
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 from django.urls import resolve
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from apprenticeships.api import urls as api_urls
 from apprenticeships.models import Employer, Provider
@@ -122,7 +122,7 @@ def database_state() -> tuple:
         list(Employer.objects.order_by("pk").values_list("pk", "name", "postcode", "updated_at")),
         list(Provider.objects.order_by("pk").values_list("pk", "name", "ukprn", "postcode", "updated_at")),
         list(User.objects.order_by("pk").values_list("pk", "username", "email", "password", "is_active")),
-        Token.objects.count(),
+        AuthToken.objects.count(),
     )
 
 

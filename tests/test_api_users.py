@@ -52,8 +52,8 @@ def test_hub_staff_onboard_a_provider_user(api, hannah, provider_a) -> None:
     assert User.objects.get(username="erin").membership.provider == provider_a
 
 
-def test_hub_staff_onboard_another_hub_colleague_without_an_organisation(api, hannah) -> None:
-    response = api(hannah).post("/api/v1/users/", new_user(role="hub"))
+def test_a_superuser_onboards_a_hub_colleague_without_an_organisation(api, superuser) -> None:
+    response = api(superuser).post("/api/v1/users/", new_user(role="hub"))
     assert response.status_code == 201
     assert (response.json()["role"], response.json()["organisation"]) == ("hub", None)
     erin = User.objects.get(username="erin")

@@ -1,8 +1,10 @@
 """Signing in: API tokens for scripts, a session for people using the site."""
 
+import datetime
+
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD
@@ -14,15 +16,24 @@ def token_for(username: str, password: str) -> APIClient:
     return APIClient().post("/api/v1/auth/token/", {"username": username, "password": password})
 
 
-def test_a_user_exchanges_username_and_password_for_a_token(alice) -> None:
+def test_a_user_exchanges_username_and_password_for_a_token_that_expires(alice) -> None:
     response = token_for("alice", PASSWORD)
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=alice).key}
+    body = response.json()
+    assert set(body) == {"token", "expiry"}
+    stored = AuthToken.objects.get(user=alice)
+    assert datetime.datetime.fromisoformat(body["expiry"]) == stored.expiry
+    assert stored.digest != body["token"]  # only a hash is kept
 
 
-def test_asking_again_gives_the_same_token(alice) -> None:
-    assert token_for("alice", PASSWORD).json() == token_for("alice", PASSWORD).json()
-    assert Token.objects.filter(user=alice).count() == 1
+def test_asking_again_gives_another_token_and_both_work(alice) -> None:
+    first, second = (token_for("alice", PASSWORD).json()["token"] for _ in range(2))
+    assert first != second
+    assert AuthToken.objects.filter(user=alice).count() == 2
+    for token in (first, second):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert client.get("/api/v1/me/").status_code == 200
 
 
 def test_the_token_signs_api_requests_in(alice, employer_a) -> None:
@@ -48,14 +59,14 @@ def test_a_wrong_password_gets_no_token(alice) -> None:
     response = token_for("alice", "not-her-password")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_an_unknown_user_gets_no_token() -> None:
     response = token_for("mallory", PASSWORD)
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_a_switched_off_account_gets_no_token(alice) -> None:
@@ -64,7 +75,7 @@ def test_a_switched_off_account_gets_no_token(alice) -> None:
     response = token_for("alice", PASSWORD)
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_a_switched_off_accounts_old_token_stops_working(alice) -> None:

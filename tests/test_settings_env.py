@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from lcr_skills.env import envbool, envint, envlist, envstr
+from lcr_skills.env import envbool, envint, envlist, envrate, envstr
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Everything settings.py reads that a developer's shell (or CI) might have set.
@@ -34,7 +34,16 @@ SETTINGS_VARIABLES = (
     "LOG_FORMAT",
     "LOG_LEVEL",
     "SIGN_IN_FAILURE_LIMIT",
+    "SIGN_IN_USERNAME_FAILURE_LIMIT",
     "SIGN_IN_LOCKOUT_MINUTES",
+    "TRUSTED_PROXY_COUNT",
+    "API_TOKEN_RATE",
+    "API_TOKEN_USERNAME_RATE",
+    "API_TOKEN_IDLE_HOURS",
+    "API_TOKEN_MAX_DAYS",
+    "SESSION_IDLE_TIMEOUT_MINUTES",
+    "SESSION_MAX_HOURS",
+    "PASSWORD_RESET_TIMEOUT_MINUTES",
 )
 
 
@@ -120,6 +129,19 @@ def test_envlist_of_nothing_is_an_empty_list(monkeypatch: pytest.MonkeyPatch) ->
 def test_envstr_trims_surrounding_space(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LCR_TEXT", "  redis://cache:6379/0 \n")
     assert envstr("LCR_TEXT", "") == "redis://cache:6379/0"
+
+
+@pytest.mark.parametrize("raw", ["10/minute", " 5/s ", "100/hour", "1000/day", "3/min"])
+def test_envrate_reads_a_throttle_rate(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("LCR_RATE", raw)
+    assert envrate("LCR_RATE", "1/minute") == raw.strip()
+
+
+@pytest.mark.parametrize("raw", ["10", "ten/minute", "0/minute", "10/fortnight", "10 / minute", ""])
+def test_envrate_refuses_what_the_throttles_could_not_read(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("LCR_RATE", raw)
+    with pytest.raises(ImproperlyConfigured, match="LCR_RATE must be a number of requests per"):
+        envrate("LCR_RATE", "1/minute")
 
 
 # --- the settings module, loaded in a fresh process -----------------------------------------------
@@ -251,3 +273,66 @@ def test_a_junk_lockout_limit_stops_start_up_naming_it() -> None:
     result = run_python("manage.py", "check", SIGN_IN_FAILURE_LIMIT="five")
     assert result.returncode != 0
     assert "SIGN_IN_FAILURE_LIMIT must be a whole number" in result.stderr
+
+
+def sign_in_settings_from_env(**env: str) -> dict:
+    """Who a client is and how long a sign-in lasts, as a fresh process sees them with this environment."""
+    script = (
+        "import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'lcr_skills.settings'\n"
+        "from django.conf import settings\n"
+        "knox = settings.REST_KNOX\n"
+        "print(json.dumps({'NUM_PROXIES': settings.REST_FRAMEWORK['NUM_PROXIES'],"
+        " 'TRUSTED_PROXY_COUNT': settings.TRUSTED_PROXY_COUNT,"
+        " 'RATES': settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'],"
+        " 'USERNAME_FAILURE_LIMIT': settings.SIGN_IN_USERNAME_FAILURE_LIMIT,"
+        " 'SESSION_COOKIE_AGE': settings.SESSION_COOKIE_AGE, 'SESSION_MAX_HOURS': settings.SESSION_MAX_HOURS,"
+        " 'TOKEN_IDLE_SECONDS': knox['TOKEN_TTL'].total_seconds(),"
+        " 'TOKEN_MAX_SECONDS': knox['AUTO_REFRESH_MAX_TTL'].total_seconds(),"
+        " 'PASSWORD_RESET_TIMEOUT': settings.PASSWORD_RESET_TIMEOUT}))"
+    )
+    result = run_python("-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_by_default_no_proxy_is_trusted_and_sign_ins_are_short_lived() -> None:
+    assert sign_in_settings_from_env() == {
+        "NUM_PROXIES": 0,
+        "TRUSTED_PROXY_COUNT": 0,
+        "RATES": {"token": "10/minute", "token-username": "10/minute"},
+        "USERNAME_FAILURE_LIMIT": 20,
+        "SESSION_COOKIE_AGE": 30 * 60,
+        "SESSION_MAX_HOURS": 12,
+        "TOKEN_IDLE_SECONDS": 10 * 3600,
+        "TOKEN_MAX_SECONDS": 30 * 86400,
+        "PASSWORD_RESET_TIMEOUT": 3600,
+    }
+
+
+def test_proxies_rates_and_time_outs_are_set_from_the_environment() -> None:
+    loaded = sign_in_settings_from_env(
+        TRUSTED_PROXY_COUNT="2",
+        API_TOKEN_RATE="30/hour",
+        API_TOKEN_USERNAME_RATE="5/minute",
+        SESSION_IDLE_TIMEOUT_MINUTES="15",
+        API_TOKEN_IDLE_HOURS="1",
+        API_TOKEN_MAX_DAYS="7",
+    )
+    assert (loaded["NUM_PROXIES"], loaded["TRUSTED_PROXY_COUNT"]) == (2, 2)
+    assert loaded["RATES"] == {"token": "30/hour", "token-username": "5/minute"}
+    assert loaded["SESSION_COOKIE_AGE"] == 15 * 60
+    assert (loaded["TOKEN_IDLE_SECONDS"], loaded["TOKEN_MAX_SECONDS"]) == (3600, 7 * 86400)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more"),
+        ({"API_TOKEN_RATE": "lots"}, "API_TOKEN_RATE must be a number of requests per"),
+        ({"SIGN_IN_USERNAME_FAILURE_LIMIT": "3"}, "SIGN_IN_USERNAME_FAILURE_LIMIT must be at least"),
+    ],
+)
+def test_an_impossible_sign_in_setting_stops_start_up_naming_it(env: dict[str, str], message: str) -> None:
+    result = run_python("manage.py", "check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr

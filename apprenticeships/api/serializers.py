@@ -143,6 +143,15 @@ class UserUpdateSerializer(serializers.ModelSerializer):
         return value
 
 
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text="Send as `Authorization: Token <token>`. Shown only now: it is stored hashed."
+    )
+    expiry = serializers.DateTimeField(
+        help_text="When it stops working unless used sooner; each use extends it, up to a maximum age."
+    )
+
+
 class OrganisationRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()

@@ -2,20 +2,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apprenticeships import services
 from apprenticeships.api import serializers as s
+from apprenticeships.api.throttles import AddressRateThrottle, UsernameRateThrottle
 from apprenticeships.filters import StandardFilter
 from apprenticeships.models import Standard
 from apprenticeships.permissions import (
-    RolePermission,
     user_organisation,
     user_role,
     visible_employers,
@@ -24,6 +22,7 @@ from apprenticeships.permissions import (
 )
 from apprenticeships.places import place_lookup
 from apprenticeships.services import levy
+from apprenticeships.services.accounts import api_token_create, api_token_revoke
 from apprenticeships.services.personal_data import personal_data_erase, personal_data_export
 from lcr_skills.lockout import lockout_message
 
@@ -33,24 +32,33 @@ class SignInLockedOut(exceptions.APIException):
     default_code = "locked_out"
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token."""
+class TokenView(APIView):
+    """Exchange a username and password for an API token (POST); revoke the token in use (DELETE)."""
 
     access_name = "auth-token"
-    permission_classes = [RolePermission]
-    throttle_classes = [ScopedRateThrottle]
+    # Per address and per username, so that neither many addresses nor many usernames get more tries.
+    throttle_classes = [AddressRateThrottle, UsernameRateThrottle]
     throttle_scope = "token"
 
-    def post(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+    @extend_schema(request=AuthTokenSerializer, responses={200: s.TokenSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         valid = serializer.is_valid()
         # django-axes flags the request it was given (this DRF request), so its middleware can't see it: answer here.
         if getattr(request, "axes_locked_out", False):
             raise SignInLockedOut(lockout_message())
         if not valid:
             raise exceptions.ValidationError(serializer.errors)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token, key = api_token_create(user=serializer.validated_data["user"])
+        return Response(s.TokenSerializer({"token": key, "expiry": token.expiry}).data)
+
+    @extend_schema(request=None, responses={204: None, 400: OpenApiResponse(description="Not signed with a token")})
+    def delete(self, request: Request) -> Response:
+        if request.auth is None:  # signed in with a session: there is no token to revoke
+            detail = "This request was not signed with a token, so there is none to revoke."
+            return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+        api_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
@@ -173,10 +181,10 @@ class UserViewSet(
         return s.UserUpdateSerializer if self.action == "partial_update" else s.UserSerializer
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
-        serializer.instance = services.user_create(**serializer.validated_data)
+        serializer.instance = services.user_create(**serializer.validated_data, by=self.request.user)
 
     def perform_update(self, serializer: serializers.Serializer) -> None:
-        services.user_update(serializer.instance, **serializer.validated_data)
+        services.user_update(serializer.instance, **serializer.validated_data, by=self.request.user)
 
     @extend_schema(responses=s.UserSerializer)
     def partial_update(self, request: Request, *args, **kwargs) -> Response:

@@ -3,11 +3,13 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from apprenticeships.models import Employer, Membership, Provider, Role
 from apprenticeships.permissions import HUB_GROUP
 from apprenticeships.places import place_lookup
+from apprenticeships.services.accounts import user_tokens_revoke, username_check
 from apprenticeships.services.funding import pay_bill_declare
 
 
@@ -67,9 +69,22 @@ def organisation_update(organisation: Employer | Provider, **fields: object) -> 
 
 @transaction.atomic
 def user_create(
-    *, username: str, password: str, email: str = "", role: str, organisation: Employer | Provider | None = None
+    *,
+    username: str,
+    password: str,
+    email: str = "",
+    role: str,
+    organisation: Employer | Provider | None = None,
+    by: User | None = None,
 ) -> User:
-    """Onboard a user: hub staff join the hub group; others belong to exactly one organisation."""
+    """Onboard a user: hub staff join the hub group; others belong to exactly one organisation.
+
+    `by` is the person onboarding them (None for a management command): only a superuser may
+    create hub staff, who can see and change everything.
+    """
+    username_check(username)
+    if role == Role.HUB and by is not None and not by.is_superuser:
+        raise ValidationError({"role": ["Only a superuser can create hub staff."]}, code="superuser_only")
     if role == Role.HUB and organisation is not None:
         raise ValueError("Hub staff don't belong to an organisation")
     if role == Role.EMPLOYER and not isinstance(organisation, Employer):
@@ -92,9 +107,20 @@ def user_create(
 
 
 def user_update(
-    user: User, *, email: str | None = None, password: str | None = None, is_active: bool | None = None
+    user: User,
+    *,
+    email: str | None = None,
+    password: str | None = None,
+    is_active: bool | None = None,
+    by: User | None = None,
 ) -> User:
-    """Change a user's e-mail, password or whether they may sign in."""
+    """Change a user's e-mail, password or whether they may sign in (a superuser's: only a superuser).
+
+    A new password revokes the user's API tokens (accounts.TokensRevokedOnPasswordChange sees
+    every password change); switching the account off revokes them here.
+    """
+    if user.is_superuser and by is not None and not by.is_superuser:
+        raise PermissionDenied("Only a superuser can change a superuser's account.")
     if email is not None:
         user.email = email
     if is_active is not None:
@@ -102,4 +128,6 @@ def user_update(
     if password is not None:
         user.set_password(password)
     user.save()
+    if is_active is False:
+        user_tokens_revoke(user=user)
     return user

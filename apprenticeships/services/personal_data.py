@@ -6,6 +6,7 @@ still show what was decided, but no longer by whom.
 """
 
 import logging
+import secrets
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -14,10 +15,10 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from apprenticeships.models import VacancyTransition
 from apprenticeships.permissions import user_organisation, user_role
+from apprenticeships.services.accounts import user_tokens_revoke
 from matching.models import MatchRun, SuggestionEvent
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ def personal_data_erase(*, user: User, by: User) -> User:
     if user.pk == by.pk:
         raise ValidationError("You can't erase your own account: ask another member of hub staff.")
     user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_superuser and not by.is_superuser:
+        raise ValidationError("Only a superuser can erase a superuser's account.")
     old_username = user.username
 
     # The audit entries refuse save(); a queryset update is the one sanctioned change: forget the person.
@@ -102,12 +105,12 @@ def personal_data_erase(*, user: User, by: User) -> User:
     VacancyTransition.objects.filter(by=user).update(by=None)
     MatchRun.objects.filter(created_by=user).update(created_by=None)
 
-    Token.objects.filter(user=user).delete()
+    user_tokens_revoke(user=user)
     _sessions_delete(user)
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=old_username).delete()
 
-    user.username = f"{ERASED_PREFIX}{user.pk}"
+    user.username = _erased_username(user)
     user.first_name = user.last_name = user.email = ""
     user.is_active = user.is_staff = user.is_superuser = False
     user.last_login = None
@@ -117,6 +120,15 @@ def personal_data_erase(*, user: User, by: User) -> User:
     user.user_permissions.clear()
     logger.info("Erased the personal data of user %s at the request of user %s", user.pk, by.pk)
     return user
+
+
+def _erased_username(user: User) -> str:
+    # New accounts can't take an erased-… name (accounts.username_check), but one made before that
+    # rule could hold this one already: then add a random part rather than fail on the unique name.
+    username = f"{ERASED_PREFIX}{user.pk}"
+    while User.objects.filter(username=username).exclude(pk=user.pk).exists():
+        username = f"{ERASED_PREFIX}{user.pk}-{secrets.token_hex(4)}"
+    return username
 
 
 def _sessions_delete(user: User) -> None:

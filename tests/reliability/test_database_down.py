@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import OperationalError
 from django.test import Client, RequestFactory
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from lcr_skills.middleware import DatabaseUnavailableMiddleware
 from tests.market_factories import VacancyFactory
@@ -55,9 +55,9 @@ def test_the_public_vacancy_api_answers_503_json() -> None:
 
 
 def test_a_token_holder_is_told_503_not_401_when_the_token_cannot_be_checked(hannah) -> None:
-    token = Token.objects.create(user=hannah)
+    _, token = AuthToken.objects.create(user=hannah)
     with database_unreachable():
-        response = Client().get("/api/v1/suggestions/?status=suggested", HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = Client().get("/api/v1/suggestions/?status=suggested", HTTP_AUTHORIZATION=f"Token {token}")
     assert_unavailable_api(response)
 
 

@@ -4,7 +4,7 @@ the decision, not the person."""
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from matching.models import SuggestionEvent
@@ -78,18 +78,18 @@ def test_erasure_removes_the_persons_details_and_keeps_their_decisions_anonymous
 
 
 def test_an_erased_person_can_no_longer_sign_in_anywhere(api, hannah, alice) -> None:
-    token = Token.objects.create(user=alice)
+    _, token = AuthToken.objects.create(user=alice)
     browser = Client()
     assert browser.post("/sign-in/", {"username": "alice", "password": PASSWORD}).status_code == 302
 
     api(hannah).post(f"/api/v1/users/{alice.pk}/erase/")
 
-    assert not Token.objects.filter(key=token.key).exists()
+    assert not AuthToken.objects.filter(user=alice).exists()
     assert browser.get("/api/v1/me/").status_code == 401  # the session was dropped
     assert Client().post("/sign-in/", {"username": "alice", "password": PASSWORD}).status_code == 200
     assert APIClient().post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}).status_code == 400
     authenticated = APIClient()
-    authenticated.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    authenticated.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert authenticated.get("/api/v1/me/").status_code == 401
 
 

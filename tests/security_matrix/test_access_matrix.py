@@ -60,7 +60,7 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     # --- API -----------------------------------------------------------------------------------
     "api/v1/schema/": (None, ONLY_GET),
     "api/v1/docs/": (None, ONLY_GET),
-    "api/v1/auth/token/": (None, {"POST": api(ANYONE)}),
+    "api/v1/auth/token/": (None, {"POST": api(ANYONE), "DELETE": api(SIGNED_IN)}),
     "api/v1/me/": (None, {"GET": api(SIGNED_IN)}),
     "api/v1/places/<str:postcode>/": ("place", ONLY_GET),
     "api/v1/funding/estimate/": (None, {"POST": api(HUB | EMPLOYER)}),

@@ -1,0 +1,133 @@
+"""Limits on guessing passwords that a client can't dodge by naming another address or another username.
+
+The attack this answers: 40 failed token requests, each with a different X-Forwarded-For, were
+never throttled (the same header was, after 10). The tests put back the real rates (the test
+settings raise them) and start from an empty cache.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client, override_settings
+from rest_framework.test import APIClient
+
+import lcr_skills.settings as production
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+WRONG = "not-the-password"
+RATES = production.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+PER_ADDRESS = int(RATES["token"].split("/")[0])
+PER_USERNAME = int(RATES["token-username"].split("/")[0])
+
+
+@pytest.fixture(autouse=True)
+def real_rates() -> Iterator[None]:
+    cache.clear()
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": RATES}):
+        yield
+    cache.clear()
+
+
+def ask_for_token(username: str, password: str = WRONG, **headers: str):
+    return APIClient().post("/api/v1/auth/token/", {"username": username, "password": password}, **headers)
+
+
+def assert_throttled(response) -> None:
+    assert response.status_code == 429
+    assert response.json()["detail"].startswith("Request was throttled.")
+    assert int(response["Retry-After"]) > 0
+
+
+def test_the_real_rates_are_ten_a_minute() -> None:
+    assert RATES == {"token": "10/minute", "token-username": "10/minute"}
+
+
+def test_forty_token_requests_each_naming_another_forwarded_address_are_throttled_after_ten() -> None:
+    answers = [ask_for_token(f"mallory{n}", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(40)]
+
+    assert answers[:PER_ADDRESS] == [400] * PER_ADDRESS
+    assert answers[PER_ADDRESS:] == [429] * (40 - PER_ADDRESS)
+    assert_throttled(ask_for_token("mallory99", HTTP_X_FORWARDED_FOR="203.0.113.99"))
+
+
+def test_another_address_is_not_held_back_by_one_that_is_throttled() -> None:
+    for n in range(PER_ADDRESS + 1):
+        ask_for_token(f"mallory{n}", REMOTE_ADDR="192.0.2.1")
+    assert_throttled(ask_for_token("mallory", REMOTE_ADDR="192.0.2.1"))
+
+    assert ask_for_token("mallory", REMOTE_ADDR="192.0.2.2").status_code == 400
+
+
+def test_one_username_from_many_addresses_is_throttled_after_ten(alice, bob) -> None:
+    answers = [ask_for_token("alice", REMOTE_ADDR=f"192.0.2.{n}").status_code for n in range(PER_USERNAME)]
+    assert answers == [400] * PER_USERNAME
+
+    assert_throttled(ask_for_token("alice", PASSWORD, REMOTE_ADDR="192.0.2.200"))
+    assert_throttled(ask_for_token("ALICE", PASSWORD, REMOTE_ADDR="192.0.2.201"))  # case makes no new username
+    assert ask_for_token("bob", PASSWORD, REMOTE_ADDR="192.0.2.202").status_code == 200
+
+
+def test_a_forged_forwarded_address_is_not_what_the_lockout_records(alice) -> None:
+    Client().post("/sign-in/", {"username": "alice", "password": WRONG}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    ask_for_token("alice", HTTP_X_FORWARDED_FOR="203.0.113.10")
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
+
+
+def test_forging_forwarded_addresses_does_not_escape_the_lockout(alice) -> None:
+    browser = Client()
+    answers = [
+        browser.post(
+            "/sign-in/", {"username": "alice", "password": WRONG}, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+        ).status_code
+        for n in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert answers[-1] == 429
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_one_trusted_proxy_the_address_it_saw_is_used_not_what_the_client_wrote(alice) -> None:
+    # The client writes 198.51.100.1; the proxy appends the address it really saw.
+    Client().post(
+        "/sign-in/", {"username": "alice", "password": WRONG}, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7"
+    )
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
+
+    for n in range(PER_ADDRESS):
+        ask_for_token(f"mallory{n}", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7")
+    assert_throttled(ask_for_token("mallory", HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.7"))
+    assert ask_for_token("mallory", HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.8").status_code == 400
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_a_forwarded_value_that_is_not_an_address_falls_back_to_the_connection(alice) -> None:
+    Client().post("/sign-in/", {"username": "alice", "password": WRONG}, HTTP_X_FORWARDED_FOR="not-an-address")
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["127.0.0.1"]
+
+
+def test_the_sign_in_page_locks_a_username_out_from_every_address_after_more_failures(alice) -> None:
+    limit = settings.SIGN_IN_USERNAME_FAILURE_LIMIT
+    assert limit > settings.AXES_FAILURE_LIMIT
+    answers = [
+        Client().post("/sign-in/", {"username": "alice", "password": WRONG}, REMOTE_ADDR=f"192.0.2.{n}").status_code
+        for n in range(limit)
+    ]
+    assert answers == [200] * (limit - 1) + [429]
+
+    # The right password from an address never used before: still locked.
+    locked = Client().post("/sign-in/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="192.0.2.250")
+    assert locked.status_code == 429
+    assert "Too many failed attempts" in locked.content.decode()
+
+
+def test_failures_for_a_username_spread_over_fewer_than_its_limit_do_not_lock_it(alice) -> None:
+    for n in range(settings.SIGN_IN_USERNAME_FAILURE_LIMIT - 1):
+        Client().post("/sign-in/", {"username": "alice", "password": WRONG}, REMOTE_ADDR=f"192.0.2.{n % 4}")
+
+    allowed = Client().post("/sign-in/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="192.0.2.250")
+    assert allowed.status_code == 302
