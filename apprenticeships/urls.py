@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from apprenticeships import views
 from apprenticeships.forms import SignInForm
-from apprenticeships.views import employer, hub, provider, public
+from apprenticeships.views import account, employer, hub, provider, public
 from apprenticeships.views.funds import funds as employer_funds
 
 urlpatterns = [
@@ -16,6 +16,13 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Your own password
+    path("account/password/", account.password_change, name="password-change"),
+    path("account/password/changed/", account.password_change_done, name="password-change-done"),
+    path("account/password-reset/", account.password_reset, name="password-reset"),
+    path("account/password-reset/sent/", account.password_reset_done, name="password-reset-done"),
+    path("account/password-reset/<uidb64>/<token>/", account.password_reset_confirm, name="password-reset-confirm"),
+    path("account/password-reset/complete/", account.password_reset_complete, name="password-reset-complete"),
     # Anyone
     path("vacancies/", public.vacancy_search, name="vacancy-search"),
     path("vacancies/<int:pk>/", public.vacancy_public, name="vacancy-public"),

@@ -112,6 +112,12 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "standards/": (None, {"GET": web(ANYONE)}),
     "sign-in/": (None, {"GET": web(ANYONE), "POST": web(ANYONE)}),
     "sign-out/": (None, {"POST": web(ANYONE)}),
+    "account/password/": (None, {"GET": web(SIGNED_IN), "POST": web(SIGNED_IN)}),
+    "account/password/changed/": (None, {"GET": web(SIGNED_IN)}),
+    "account/password-reset/": (None, {"GET": web(ANYONE), "POST": web(ANYONE)}),
+    "account/password-reset/sent/": (None, {"GET": web(ANYONE)}),
+    "account/password-reset/<uidb64>/<token>/": ("reset-link", {"GET": web(ANYONE), "POST": web(ANYONE)}),
+    "account/password-reset/complete/": (None, {"GET": web(ANYONE)}),
     "vacancies/": (None, {"GET": web(ANYONE)}),
     "vacancies/<int:pk>/": ("public-vacancy", {"GET": web(ANYONE)}),
     "employer/vacancies/": (None, {"GET": web(EMPLOYER)}),
@@ -211,6 +217,8 @@ def things(market: Market, kind: str | None) -> list[Thing]:
         return [Thing(kind, alice.vacancies[LIVE].standard.lars_code)]
     if kind == "place":
         return [Thing(kind, "L18JQ")]
+    if kind == "reset-link":  # one that was never sent: the page says the link no longer works
+        return [Thing(kind, "MQ")]
     if kind == "run":
         from matching.models import MatchRun
 
