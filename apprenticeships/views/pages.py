@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from apprenticeships import selectors
 from apprenticeships.filters import StandardFilter
-from apprenticeships.models import Role, Standard
+from apprenticeships.models import Role, Standard, StandardsCatalogue
 from apprenticeships.permissions import user_organisation, user_role
 from lcr_skills.text import one_line, text_problem
 
@@ -22,7 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "apprenticeships/about_data.html")
+    # The latest catalogue loaded with load_standards, if any; else the shipped 2020 snapshot is in use.
+    return render(request, "apprenticeships/about_data.html", {"catalogue": StandardsCatalogue.objects.first()})
 
 
 def standard_list(request: HttpRequest) -> HttpResponse:
