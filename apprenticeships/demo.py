@@ -19,7 +19,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from apprenticeships import services
-from apprenticeships.models import CourseOffer, Employer, PostcodeDistrict, Provider, Role, Standard, Vacancy
+from apprenticeships.funding.rules import AGE_GROUPS
+from apprenticeships.models import (
+    CourseOffer,
+    Employer,
+    PayBillDeclaration,
+    PostcodeDistrict,
+    Provider,
+    Role,
+    Standard,
+    Vacancy,
+)
 from apprenticeships.services import offers, vacancies
 
 DEMO_PASSWORD = "demo-password-lcr"  # printed by `make run`; demo databases only
@@ -40,6 +50,8 @@ DEMO_EMPLOYERS = [
     ("Liverpool Waterfront Hotels Ltd", "Hospitality", "E08000012", True, 3_300_000),
 ]
 DEMO_PROVIDER_COUNT = 20
+# The apprentice ages each of an employer's three demo vacancies is open to.
+DEMO_AGE_GROUPS = [["16-18", "19-21"], list(AGE_GROUPS), ["19-21", "22-24", "25+"]]
 # (LARS code, vacancy title, employer sector) for the demo market.
 DEMO_STANDARDS = [
     (2, "Apprentice software developer", "Digital"),
@@ -114,6 +126,7 @@ def demo_seed() -> list[DemoLogin]:
     """Create demo organisations and one user per role; return the logins."""
     rng = random.Random(2026)  # noqa: S311 - fixed seed so every demo database looks the same; not security
     districts = _districts_by_authority()
+    today = timezone.localdate()
     employers = []
     for name, sector, authority, levy, pay_bill in DEMO_EMPLOYERS:
         employer = Employer.objects.filter(name=name).first() or services.employer_create(
@@ -123,6 +136,9 @@ def demo_seed() -> list[DemoLogin]:
             is_levy_payer=levy,
             annual_pay_bill=Decimal(pay_bill),
         )
+        if levy and not PayBillDeclaration.objects.filter(employer=employer).exclude(declared_on=today).exists():
+            # Declared a year ago, so that the demo funds pages have a year of levy funds to show.
+            PayBillDeclaration.objects.filter(employer=employer).update(declared_on=today - timedelta(days=365))
         employers.append(employer)
     providers = []
     for ukprn, name, authority in _top_providers(DEMO_PROVIDER_COUNT):
@@ -162,13 +178,16 @@ def _demo_market(employers: list[Employer], providers: list[Provider], rng: rand
                 description=f"Join {employer.name} as an apprentice and train towards {standards[lars].title}.",
                 standard=standards[lars],
                 positions=rng.choice([1, 1, 1, 2]),
-                weekly_wage=(vacancies.minimum_weekly_wage(hours) + rng.choice([0, 20, 45])).quantize(Decimal("0.01")),
+                weekly_wage=(vacancies.minimum_weekly_wage(hours, start) + rng.choice([0, 20, 45])).quantize(
+                    Decimal("0.01")
+                ),
                 hours_per_week=hours,
                 postcode=employer.postcode,
                 start_date=start,
                 closing_date=today + timedelta(days=rng.randint(21, 45)),
                 delivery_modes=rng.sample(["day_release", "block_release", "workplace", "online"], k=2),
                 notes="Interviews on site; ask for the training manager.",
+                age_groups=DEMO_AGE_GROUPS[k % len(DEMO_AGE_GROUPS)],
             )
             status = statuses[(n * 3 + k) % len(statuses)]
             if status != Vacancy.Status.DRAFT:
