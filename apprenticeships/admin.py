@@ -8,9 +8,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from knox.models import AuthToken
 
-from apprenticeships.models import Employer, LocalAuthority, Lsoa, Membership, PostcodeDistrict, Provider, Standard
+from apprenticeships.models import (
+    Employer,
+    LocalAuthority,
+    Lsoa,
+    Membership,
+    PayBillDeclaration,
+    PostcodeDistrict,
+    Provider,
+    Standard,
+)
 from apprenticeships.permissions import is_hub
 from apprenticeships.services.accounts import user_tokens_revoke, username_check
+from apprenticeships.services.funding import pay_bill_verify
 from apprenticeships.services.personal_data import personal_data_erase, personal_data_export
 
 
@@ -142,8 +152,8 @@ class ReferenceDataAdmin(HubAdmin):
 
 @admin.register(Standard)
 class StandardAdmin(ReferenceDataAdmin):
-    list_display = ["lars_code", "title", "level", "route", "max_funding", "status"]
-    list_filter = ["status", "level", "route"]
+    list_display = ["lars_code", "title", "level", "route", "max_funding", "status", "is_foundation"]
+    list_filter = ["status", "is_foundation", "level", "route"]
     search_fields = ["title", "keywords", "=lars_code"]
     readonly_fields = ["lars_code", "title", "level", "route", "typical_duration_months", "max_funding", "overview"]
 
@@ -193,6 +203,30 @@ class EmployerAdmin(HubAdmin):
     readonly_fields = ["local_authority"]
     list_select_related = ["local_authority"]
     inlines = [MembershipInline]
+
+
+@admin.register(PayBillDeclaration)
+class PayBillDeclarationAdmin(HubAdmin):
+    """Declared pay bills: a record, never rewritten; hub staff mark one verified."""
+
+    list_display = ["employer", "annual_pay_bill", "declared_on", "verified_by", "verified_at"]
+    list_filter = ["verified_at"]
+    search_fields = ["employer__name"]
+    list_select_related = ["employer", "verified_by"]
+    readonly_fields = ["employer", "annual_pay_bill", "declared_on", "declared_by", "verified_by", "verified_at"]
+    actions = ["verify"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a pay bill is declared by changing the employer's; that starts a new record
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Mark the selected pay bills verified")
+    def verify(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for declaration in queryset:
+            pay_bill_verify(declaration, by=request.user)
+        self.message_user(request, f"{queryset.count()} pay bill(s) verified.", messages.SUCCESS)
 
 
 @admin.register(Provider)

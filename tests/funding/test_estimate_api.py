@@ -164,3 +164,18 @@ def test_the_funds_page_shows_a_levy_payers_account_and_its_projection(client, a
     assert 'id="chart-funds-title"' in body
     assert "no government top-up" in body
     assert "Junior software developer" in body
+
+
+def test_hub_staff_verify_a_declared_pay_bill_in_the_admin(client, hannah, employer_a):
+    from apprenticeships.models import PayBillDeclaration
+
+    declaration = PayBillDeclaration.objects.get(employer=employer_a)
+    client.force_login(hannah)
+
+    client.post(
+        "/admin/apprenticeships/paybilldeclaration/",
+        {"action": "verify", "_selected_action": [declaration.pk]},
+    )
+
+    declaration.refresh_from_db()
+    assert declaration.verified_by == hannah and declaration.verified_at is not None
