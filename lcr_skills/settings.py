@@ -352,6 +352,12 @@ MATCHER_PROMOTION_CONFIDENCE = 0.95
 # picked up again where it stopped, at most MATCH_RUN_MAX_RESUMES times, then marked failed.
 MATCH_RUN_STALL_SECONDS = envint("MATCH_RUN_STALL_SECONDS", "300")
 MATCH_RUN_MAX_RESUMES = 3
+# A chunk whose worker stops its heartbeat (sent every fifth of this) for this long died with it, and
+# is sent again; so is a finalize that has not started by then. Every worker checks for such runs
+# every MATCH_RUN_CHECK_SECONDS (0: never; beat still checks every minute). Not the broker's
+# visibility timeout, which waits 10 minutes before giving a dead worker's messages back.
+MATCH_CHUNK_LEASE_SECONDS = envint("MATCH_CHUNK_LEASE_SECONDS", "45")
+MATCH_RUN_CHECK_SECONDS = envint("MATCH_RUN_CHECK_SECONDS", "15")
 CELERY_BEAT_SCHEDULE = {
     "retrain-matcher-nightly": {"task": "matching.retrain", "schedule": crontab(hour=2, minute=30)},
     "resume-stalled-runs": {"task": "matching.resume_stalled", "schedule": 60.0},

@@ -14,3 +14,8 @@ class MatchingConfig(AppConfig):
         vacancy_left_market.connect(
             receivers.vacancy_left_market, sender=Vacancy, dispatch_uid="matching.vacancy_left_market"
         )
+        # Every Celery worker also watches for full runs whose worker died.
+        from lcr_skills.celery import app
+        from matching.worker import run_watch_install
+
+        run_watch_install(app)

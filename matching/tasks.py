@@ -101,18 +101,17 @@ def retrain_task() -> str:
     return services.matcher_retrain().version
 
 
-@shared_task(name="matching.resume_stalled")
+@shared_task(name="matching.resume_stalled", ignore_result=True)
 def resume_stalled_task() -> list[int]:
-    """Every minute (beat): pick up full runs that stalled, sending again what they wait for."""
+    """Every MATCH_RUN_CHECK_SECONDS from each worker (matching.worker), and every minute from beat:
+    send again what full runs lost (a dead worker's chunk, a lost finalize, messages lost in the broker)."""
     resumed = []
-    for run in services.runs_stalled():
-        step, chunks = services.run_resume(run.pk)
+    for run_id, step, chunks in services.runs_resume():
         if step == "prepare":
-            run_prepare_task.delay(run.pk)
+            run_prepare_task.delay(run_id)
         for index in chunks:
-            chunk_task.delay(run.pk, index)
+            chunk_task.delay(run_id, index)
         if step == "finalize":
-            finalize_task.delay(run.pk)
-        if step:
-            resumed.append(run.pk)
+            finalize_task.delay(run_id)
+        resumed.append(run_id)
     return resumed

@@ -27,7 +27,7 @@ from matching.services.runs import (
     run_full_start,
     run_prepare,
     run_resume,
-    runs_stalled,
+    runs_resume,
 )
 from matching.services.training import NotEnoughDecisions, decisions_dataset, matcher_retrain, model_activate
 
@@ -60,5 +60,5 @@ __all__ = [
     "run_full_start",
     "run_prepare",
     "run_resume",
-    "runs_stalled",
+    "runs_resume",
 ]

@@ -5,6 +5,14 @@ chunk is computed by whichever worker takes it (`chunk_compute`, idempotent: rec
 overwrites its one row), and the last chunk to finish triggers `run_finalize`, which one task
 claims and which writes every result in one transaction. Until then the previous suggestions
 stay as they were. Decided suggestions (approved, rejected, …) are never touched.
+
+A worker that dies (SIGKILL, a lost machine) takes the messages it had not acknowledged with it
+until the broker's visibility timeout gives them back (10 minutes with Redis). So a chunk holds a
+lease while it is computed (its process's heartbeat), and `runs_resume`, which every live worker
+asks for every MATCH_RUN_CHECK_SECONDS (matching.worker) and beat every minute, sends again what a
+run lost: a chunk whose heartbeat stopped for MATCH_CHUNK_LEASE_SECONDS, a `finalize` that never
+came, or, when the whole run has shown no sign of life for MATCH_RUN_STALL_SECONDS (its messages
+lost with a restarted broker), everything it waits for.
 """
 
 import io
@@ -12,14 +20,16 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -111,8 +121,9 @@ def _chunks(standards: list[tuple[int, int]], n: int) -> list[list[int]]:
 def run_prepare(run_id: int) -> list[int]:
     """Start a queued run: create its chunks and return their indexes to compute."""
     model, _ = matcher_active()
+    now = timezone.now()
     claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
-        status=MatchRun.Status.RUNNING, started_at=timezone.now(), model=model, model_version=model.version
+        status=MatchRun.Status.RUNNING, started_at=now, model=model, model_version=model.version, updated_at=now
     )
     run = MatchRun.objects.get(pk=run_id)
     if not claimed and run.status != MatchRun.Status.RUNNING:
@@ -123,8 +134,43 @@ def run_prepare(run_id: int) -> list[int]:
             MatchRunChunk.objects.bulk_create(
                 [MatchRunChunk(run=run, index=i, standards=g) for i, g in enumerate(groups)], ignore_conflicts=True
             )
-            MatchRun.objects.filter(pk=run_id).update(chunks_total=len(groups))
+            MatchRun.objects.filter(pk=run_id).update(chunks_total=len(groups), updated_at=timezone.now())
     return list(run.chunks.filter(done=False).values_list("index", flat=True))
+
+
+def _lease_seconds() -> float:
+    """How long a chunk's heartbeat may stop before it counts as lost (never longer than a stall)."""
+    return max(1, min(settings.MATCH_CHUNK_LEASE_SECONDS, settings.MATCH_RUN_STALL_SECONDS))
+
+
+@contextmanager
+def _heartbeat(chunk_id: int, worker: str) -> Iterator[None]:
+    """While the body runs, record every fifth of the lease that `worker` is still computing the chunk."""
+    if connection.vendor == "sqlite":  # the embedded default runs tasks in this process: nobody to tell
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(_lease_seconds() / 5):
+                try:
+                    MatchRunChunk.objects.filter(pk=chunk_id, claimed_by=worker, done=False).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:  # the database is away: say so, and connect afresh next time
+                    logger.warning("chunk %s: heartbeat not recorded", chunk_id, exc_info=True)
+                    connection.close()
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"chunk-{chunk_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def chunk_compute(run_id: int, index: int) -> bool:
@@ -133,12 +179,18 @@ def chunk_compute(run_id: int, index: int) -> bool:
     if chunk.run.status != MatchRun.Status.RUNNING:
         return False
     if not chunk.done:
-        matcher = matcher_loads(bytes(chunk.run.model.artefact))
-        result = match_standards(chunk.standards, matcher) if chunk.standards else merge_results([])
+        worker = f"{socket.gethostname()}:{os.getpid()}"
+        # The lease: while this process keeps its heartbeat, no live worker sends the chunk again.
+        MatchRunChunk.objects.filter(pk=chunk.pk, done=False).update(claimed_by=worker, heartbeat_at=timezone.now())
+        with _heartbeat(chunk.pk, worker):
+            matcher = matcher_loads(bytes(chunk.run.model.artefact))
+            result = match_standards(chunk.standards, matcher) if chunk.standards else merge_results([])
         MatchRunChunk.objects.filter(pk=chunk.pk).update(
             result=result.dumps(),
             done=True,
-            computed_by=f"{socket.gethostname()}:{os.getpid()}",
+            computed_by=worker,
+            claimed_by="",
+            heartbeat_at=None,
             updated_at=timezone.now(),
         )
     total = chunk.run.chunks_total
@@ -149,33 +201,63 @@ def chunk_compute(run_id: int, index: int) -> bool:
     return done == total
 
 
-def runs_stalled() -> list[MatchRun]:
-    """Full runs that have shown no sign of life for MATCH_RUN_STALL_SECONDS (lost messages, say)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.MATCH_RUN_STALL_SECONDS)
-    return list(
-        MatchRun.objects.filter(
-            kind=MatchRun.Kind.FULL,
-            status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING],
-            updated_at__lt=cutoff,
-        )
-    )
+LIVE_RUN = [MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]
 
 
-def run_resume(run_id: int) -> tuple[str, list[int]]:
-    """Pick up a stalled run where it stopped, or fail it after MATCH_RUN_MAX_RESUMES tries.
+def runs_resume(*, now: datetime | None = None) -> list[tuple[int, str, list[int]]]:
+    """Pick up every full run that lost work (see `run_resume`): (run id, what to send, chunk indexes) each."""
+    now = now or timezone.now()
+    run_ids = MatchRun.objects.filter(kind=MatchRun.Kind.FULL, status__in=LIVE_RUN).values_list("id", flat=True)
+    picked = []
+    for run_id in list(run_ids):
+        step, indexes = run_resume(run_id, now=now)
+        if step:
+            picked.append((run_id, step, indexes))
+    return picked
 
-    Returns what to send next: ("prepare", []), ("chunks", their indexes), ("finalize", []) or
-    ("", []) when it failed. Computed chunks are kept; chunk work is idempotent.
+
+@transaction.atomic
+def run_resume(run_id: int, *, now: datetime | None = None) -> tuple[str, list[int]]:
+    """What a full run lost, to send again: ("prepare", []), ("chunks", indexes), ("finalize", []) or
+    ("", []) when it lost nothing (or failed, after MATCH_RUN_MAX_RESUMES resumes).
+
+    Lost: a chunk whose heartbeat stopped for MATCH_CHUNK_LEASE_SECONDS (its process died); a
+    prepare or finalize that should have happened by then; or, when the run has shown no sign of
+    life for MATCH_RUN_STALL_SECONDS, everything it waits for (messages lost in the broker, or on a
+    dead worker before it started them). Work is idempotent: a chunk sent twice is computed once
+    more at most, and a second finalize finds the run written.
     """
-    run = MatchRun.objects.get(pk=run_id)
-    if run.resumes >= settings.MATCH_RUN_MAX_RESUMES:
-        run_fail(run_id, f"Stalled {run.resumes} times with no progress; start a new run.")
+    now = now or timezone.now()
+    # A run whose row is locked is being written this moment (run_finalize holds it): alive.
+    run = MatchRun.objects.select_for_update(skip_locked=True).filter(pk=run_id, status__in=LIVE_RUN).first()
+    if run is None or run.kind != MatchRun.Kind.FULL:
         return "", []
-    MatchRun.objects.filter(pk=run_id).update(resumes=F("resumes") + 1, updated_at=timezone.now())
-    if run.status == MatchRun.Status.QUEUED or not run.chunks_total:
-        return "prepare", []
-    waiting = list(run.chunks.filter(done=False).values_list("index", flat=True))
-    return ("chunks", waiting) if waiting else ("finalize", [])
+    stalled = now - timedelta(seconds=settings.MATCH_RUN_STALL_SECONDS)
+    leased = now - timedelta(seconds=_lease_seconds())
+    waiting = list(run.chunks.filter(done=False).only("index", "claimed_by", "heartbeat_at"))
+    lost: list[int] = []
+    if run.status == MatchRun.Status.QUEUED:  # its prepare may simply wait behind other work
+        step = "prepare" if run.updated_at < stalled else ""
+    elif not run.chunks_total:  # claimed, but its prepare died before making the chunks
+        step = "prepare" if run.updated_at < leased else ""
+    elif not waiting:  # every chunk computed: the last one sent the finalize at once
+        step = "finalize" if run.updated_at < leased else ""
+    else:
+        lost = [c.index for c in waiting if c.claimed_by and c.heartbeat_at and c.heartbeat_at < leased]
+        last_sign = max([run.updated_at, *(c.heartbeat_at for c in waiting if c.heartbeat_at)])
+        if last_sign < stalled:
+            lost = [c.index for c in waiting]
+        step = "chunks" if lost else ""
+    if not step:
+        return "", []
+    if run.resumes >= settings.MATCH_RUN_MAX_RESUMES:
+        run_fail(run_id, f"Lost work {run.resumes} times over; start a new run.")
+        return "", []
+    MatchRun.objects.filter(pk=run_id).update(resumes=F("resumes") + 1, updated_at=now)
+    # Sent again: leased to whoever takes the message next.
+    MatchRunChunk.objects.filter(run_id=run_id, index__in=lost, done=False).update(claimed_by="", heartbeat_at=None)
+    logger.warning("full run %s lost work: sending %s again %s", run_id, step, lost or "")
+    return step, lost
 
 
 def run_finalize(run_id: int) -> bool:
