@@ -9,10 +9,12 @@ sign of life for MATCH_RUN_STALL_SECONDS, everything it waits for. Time is passe
 real worker being killed is tests/reliability/test_worker_killed.py.
 """
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 import matching.tasks  # noqa: F401  (a worker has every task module loaded: the run watch queues one by name)
 from lcr_skills.celery import app
@@ -148,3 +150,24 @@ def test_every_worker_runs_the_run_watch_which_finishes_a_run_that_lost_a_chunk(
     run.refresh_from_db()
     assert (run.status, run.resumes) == (MatchRun.Status.SUCCEEDED, 1)
     assert runs_resume() == []
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_being_computed_keeps_its_heartbeat_from_another_connection(small_market, settings):
+    """On PostgreSQL the heartbeat is written by a thread of the computing process, on its own connection."""
+    from matching.services.runs import _heartbeat
+
+    settings.MATCH_CHUNK_LEASE_SECONDS = 1  # a beat every 0.2 s
+    run = MatchRun.objects.create(kind=MatchRun.Kind.FULL)
+    run_prepare(run.pk)
+    first = timezone.now()
+    claimed(run, 0, ALIVE, first)
+
+    with _heartbeat(MatchRunChunk.objects.get(run=run, index=0).pk, ALIVE):
+        deadline = time.monotonic() + 30
+        while MatchRunChunk.objects.get(run=run, index=0).heartbeat_at == first:
+            assert time.monotonic() < deadline, "no heartbeat was recorded"
+            time.sleep(0.05)
+
+    assert MatchRunChunk.objects.get(run=run, index=0).heartbeat_at > first
