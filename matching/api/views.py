@@ -17,7 +17,7 @@ from lcr_skills.text import validate_multi_line
 from matching import services
 from matching.ml.candidates import GapReason
 from matching.ml.explain import summary
-from matching.models import Gap, MatchRun, RejectReason, ScoringModel, Suggestion, SuggestionEvent
+from matching.models import EndReason, Gap, MatchRun, RejectReason, ScoringModel, Suggestion, SuggestionEvent
 from matching.selectors import in_review_order
 
 
@@ -75,6 +75,13 @@ class SuggestionSerializer(serializers.ModelSerializer):
     level = serializers.IntegerField(source="vacancy.standard.level", read_only=True)
     route = serializers.CharField(source="vacancy.standard.route", read_only=True)
     local_authority = LocalAuthoritySerializer(source="vacancy.local_authority", read_only=True)
+    # Blank until the introduction ends: the schema's enum must say so.
+    end_reason = serializers.ChoiceField(
+        choices=EndReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why an introduction ended (status ended); empty otherwise.",
+    )
 
     class Meta:
         model = Suggestion

@@ -100,6 +100,13 @@ def test_an_employer_fills_in_and_submits_a_vacancy_with_the_keyboard_only(page,
     page.keyboard.type("100")  # the mistake: below the apprentice minimum wage for 30 hours
     tab(page, page.get_by_label("Hours per week"))
     page.keyboard.type("30")
+    ages = page.get_by_role("group", name="Which apprentices is it open to?")
+    for group in ("16 to 18", "19 to 21", "22 to 24", "25 and over"):
+        tab(page, ages.get_by_label(group))
+        if group != "25 and over":
+            page.keyboard.press("Space")
+    tab(page, page.get_by_label("Planned duration (optional)"))
+    page.keyboard.type("18")
     tab(page, page.get_by_label("Workplace postcode"))
     page.keyboard.type(story.postcode)
     for legend, day in (("Start date", story.start), ("Closing date", story.closing)):
@@ -143,6 +150,7 @@ def test_an_employer_fills_in_and_submits_a_vacancy_with_the_keyboard_only(page,
     vacancy = Vacancy.objects.get(title=story.title)
     assert vacancy.status == Vacancy.Status.SUBMITTED
     assert (vacancy.weekly_wage, vacancy.positions, vacancy.delivery_modes) == (300, 2, ["day_release", "online"])
+    assert (vacancy.age_groups, vacancy.duration_months) == (["16-18", "19-21", "22-24"], 18)
     screenshot(page, "keyboard-vacancy-submitted")
 
 
