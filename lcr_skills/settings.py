@@ -300,6 +300,11 @@ SPECTACULAR_SETTINGS = {
         "VacancyStatusEnum": "apprenticeships.models.vacancies.Vacancy.Status",
         "CourseOfferStatusEnum": "apprenticeships.models.offers.CourseOffer.Status",
         "StandardStatusEnum": "apprenticeships.models.standards.Standard.Status",
+        "SuggestionStatusEnum": "matching.models.SuggestionStatus",
+        "ReasonEnum": "matching.models.RejectReason",
+        "ResponseEnum": "matching.models.PartyResponse",
+        "EventReasonEnum": "matching.models.EVENT_REASONS",
+        "GapReasonEnum": "matching.models.GapReason",
     },
 }
 

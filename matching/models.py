@@ -2,25 +2,22 @@ from django.conf import settings
 from django.db import models
 
 from apprenticeships.models import Cohort, CourseOffer, Vacancy
+from apprenticeships.models.base import TimeStampedModel, one_of
 from lcr_skills.text import validate_multi_line
+from matching.ml import candidates
 from matching.ml.explain import explanation_rows
 
 
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
+class ScoringModelStatus(models.TextChoices):
+    ACTIVE = "active", "In use"
+    CANDIDATE = "candidate", "Trained, not promoted"
+    RETIRED = "retired", "Used before"
 
 
-class ScoringModel(TimeStamped):
+class ScoringModel(TimeStampedModel):
     """A versioned scoring model (the pickled matching.ml.scoring.Matcher) and how it did."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "In use"
-        CANDIDATE = "candidate", "Trained, not promoted"
-        RETIRED = "retired", "Used before"
+    Status = ScoringModelStatus
 
     version = models.CharField(max_length=40, unique=True)
     artefact = models.BinaryField()
@@ -33,25 +30,38 @@ class ScoringModel(TimeStamped):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["status"], condition=models.Q(status="active"), name="one_active_model"),
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status=ScoringModelStatus.ACTIVE), name="one_active_model"
+            ),
+            one_of("status", ScoringModelStatus.values, name="scoring_model_status_valid"),
         ]
 
     def __str__(self) -> str:
         return self.version
 
 
-class MatchRun(TimeStamped):
+class MatchRunKind(models.TextChoices):
+    FULL = "full", "Full"
+    INCREMENTAL = "incremental", "Incremental"
+
+
+class MatchRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+# A run not finished yet: waiting for a worker or being computed.
+RUN_IN_PROGRESS = (MatchRunStatus.QUEUED, MatchRunStatus.RUNNING)
+
+
+class MatchRun(TimeStampedModel):
     """One matching run: full (every standard, fanned out over workers) or incremental (one standard)."""
 
-    class Kind(models.TextChoices):
-        FULL = "full", "Full"
-        INCREMENTAL = "incremental", "Incremental"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+    Kind = MatchRunKind
+    Status = MatchRunStatus
+    IN_PROGRESS = RUN_IN_PROGRESS
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FULL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
@@ -73,16 +83,18 @@ class MatchRun(TimeStamped):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind"],
-                condition=models.Q(kind="full", status__in=["queued", "running"]),
+                condition=models.Q(kind=MatchRunKind.FULL, status__in=list(RUN_IN_PROGRESS)),
                 name="one_full_run_at_a_time",
             ),
+            one_of("kind", MatchRunKind.values, name="match_run_kind_valid"),
+            one_of("status", MatchRunStatus.values, name="match_run_status_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} run {self.pk} ({self.status})"
 
 
-class MatchRunChunk(TimeStamped):
+class MatchRunChunk(TimeStampedModel):
     """One worker's share of a full run: a group of standards, and its results once computed."""
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
@@ -115,17 +127,50 @@ class EndReason(models.TextChoices):
     REFERRED = "referred", "Vacancy referred back to the employer"
 
 
-class Suggestion(TimeStamped):
+class RejectReason(models.TextChoices):
+    """Why hub staff reject a suggestion: the gap data the region needs."""
+
+    TOO_FAR = "too_far", "Too far"
+    PROVIDER_QUALITY = "provider_quality", "Provider quality"
+    START_DATES = "start_dates", "Start dates don't fit"
+    PRICE = "price", "Price"
+    EMPLOYER_PREFERENCE = "employer_preference", "Employer preference"
+    OTHER = "other", "Other"
+
+
+def reject_note_missing(reason: str, note: str) -> bool:
+    """The rule for a rejection's note: “other” needs one saying why (the form, the API and the service say so)."""
+    return reason == RejectReason.OTHER and not note.strip()
+
+
+class SuggestionStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    ACCEPTED = "accepted", "Accepted by one party"
+    AGREED = "agreed", "Agreed"
+    DECLINED = "declined", "Declined"
+    ENDED = "ended", "Ended"  # the vacancy left the market before both parties agreed (`end_reason`)
+
+
+class PartyResponse(models.TextChoices):
+    """An employer's or provider's answer to an introduction."""
+
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Suggestion(TimeStampedModel):
     """A suggested pairing of a vacancy with a provider's cohort, its score and why."""
 
-    class Status(models.TextChoices):
-        SUGGESTED = "suggested", "Suggested"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        ACCEPTED = "accepted", "Accepted by one party"
-        AGREED = "agreed", "Agreed"
-        DECLINED = "declined", "Declined"
-        ENDED = "ended", "Ended"  # the vacancy left the market before both parties agreed (`end_reason`)
+    Status = SuggestionStatus
+    # The status groups, named once. Every status is either suggested, rejected or introduced.
+    HOLDING_PLACES = (Status.APPROVED, Status.ACCEPTED)  # introduced, not yet answered by both: holds cohort places
+    MATCHED = (*HOLDING_PLACES, Status.AGREED)  # its vacancy has its match: no other may be approved
+    INTRODUCED = (*MATCHED, Status.DECLINED, Status.ENDED)  # the hub approved it: the parties see it
+    DECIDED = (*INTRODUCED, Status.REJECTED)  # the hub has decided it
+    CLOSED = (Status.REJECTED, Status.DECLINED, Status.ENDED)  # over, without a match
+    OPEN = (Status.SUGGESTED, *MATCHED)  # still under review or matched: what a vacancy leaving the market ends
 
     vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="suggestions")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="suggestions")
@@ -139,9 +184,9 @@ class Suggestion(TimeStamped):
     version = models.PositiveIntegerField(default=1, help_text="Goes up whenever the suggestion changes.")
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="suggestions")
     decided_at = models.DateTimeField(null=True, blank=True)
-    reject_reason = models.CharField(max_length=20, blank=True)
-    employer_response = models.CharField(max_length=10, blank=True, help_text="accepted or declined")
-    provider_response = models.CharField(max_length=10, blank=True, help_text="accepted or declined")
+    reject_reason = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
+    employer_response = models.CharField(max_length=10, choices=PartyResponse.choices, blank=True)
+    provider_response = models.CharField(max_length=10, choices=PartyResponse.choices, blank=True)
     end_reason = models.CharField(
         max_length=10, choices=EndReason.choices, blank=True, help_text="Why an introduction ended (status ended)."
     )
@@ -153,10 +198,15 @@ class Suggestion(TimeStamped):
             models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=1), name="suggestion_score_0_to_1"),
             # An ended introduction always says why; nothing else has an end reason.
             models.CheckConstraint(
-                condition=(models.Q(status="ended") & ~models.Q(end_reason=""))
-                | (~models.Q(status="ended") & models.Q(end_reason="")),
+                condition=(models.Q(status=SuggestionStatus.ENDED) & ~models.Q(end_reason=""))
+                | (~models.Q(status=SuggestionStatus.ENDED) & models.Q(end_reason="")),
                 name="suggestion_end_reason_iff_ended",
             ),
+            one_of("status", SuggestionStatus.values, name="suggestion_status_valid"),
+            one_of("end_reason", EndReason.values, blank=True, name="suggestion_end_reason_valid"),
+            one_of("reject_reason", RejectReason.values, blank=True, name="suggestion_reject_reason_valid"),
+            one_of("employer_response", PartyResponse.values, blank=True, name="suggestion_employer_response_valid"),
+            one_of("provider_response", PartyResponse.values, blank=True, name="suggestion_provider_response_valid"),
         ]
         indexes = [models.Index(fields=["status", "vacancy"])]
 
@@ -177,26 +227,44 @@ class Suggestion(TimeStamped):
         return explanation_rows(self.features, self.contributions)
 
 
-class Gap(TimeStamped):
+class GapReason(models.TextChoices):
+    """Why a run could not match a live vacancy (the codes matching.ml.candidates gives, in words)."""
+
+    NO_PROVIDER = candidates.GapReason.NO_PROVIDER, "No provider offers this standard"
+    OUT_OF_REACH = candidates.GapReason.OUT_OF_REACH, "No provider delivers within reach"
+    NO_COHORT_IN_WINDOW = candidates.GapReason.NO_COHORT_IN_WINDOW, "No cohort starts near the vacancy's start date"
+    NO_PLACES = candidates.GapReason.NO_PLACES, "No places left in the cohorts that fit"
+    ALL_REJECTED = candidates.GapReason.ALL_REJECTED, "The hub rejected every provider that fits"
+
+
+class Gap(TimeStampedModel):
     """A live vacancy the last run could not match, and why."""
 
+    Reason = GapReason
+
     vacancy = models.OneToOneField(Vacancy, on_delete=models.CASCADE, related_name="gap")
-    reason = models.CharField(max_length=24)
+    reason = models.CharField(max_length=24, choices=GapReason.choices)
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="gaps")
+
+    class Meta:
+        constraints = [one_of("reason", GapReason.values, name="gap_reason_valid")]
 
     def __str__(self) -> str:
         return f"{self.vacancy_id}: {self.reason}"
 
 
-class RejectReason(models.TextChoices):
-    """Why hub staff reject a suggestion: the gap data the region needs."""
+# The audit trail's reason: a hub rejection's, or why an introduction ended (or an agreed match's vacancy left).
+EVENT_REASONS = [*RejectReason.choices, *EndReason.choices]
 
-    TOO_FAR = "too_far", "Too far"
-    PROVIDER_QUALITY = "provider_quality", "Provider quality"
-    START_DATES = "start_dates", "Start dates don't fit"
-    PRICE = "price", "Price"
-    EMPLOYER_PREFERENCE = "employer_preference", "Employer preference"
-    OTHER = "other", "Other"
+
+class SuggestionAction(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    REJECT = "reject", "Rejected"
+    ACCEPT = "accept", "Accepted"
+    DECLINE = "decline", "Declined"
+    AGREE = "agree", "Agreed by both"
+    END = "end", "Ended: the vacancy left the market"
+    KEEP = "keep", "Kept: agreed before the vacancy left the market"
 
 
 class SuggestionEvent(models.Model):
@@ -206,22 +274,15 @@ class SuggestionEvent(models.Model):
     endpoint offers to.
     """
 
-    class Action(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        REJECT = "reject", "Rejected"
-        ACCEPT = "accept", "Accepted"
-        DECLINE = "decline", "Declined"
-        AGREE = "agree", "Agreed by both"
-        END = "end", "Ended: the vacancy left the market"
-        KEEP = "keep", "Kept: agreed before the vacancy left the market"
+    Action = SuggestionAction
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=10, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     actor_role = models.CharField(max_length=10, help_text="Kept when a person's details are erased.")
-    from_status = models.CharField(max_length=10)
-    to_status = models.CharField(max_length=10)
-    reason = models.CharField(max_length=20, blank=True)
+    from_status = models.CharField(max_length=10, choices=SuggestionStatus.choices)
+    to_status = models.CharField(max_length=10, choices=SuggestionStatus.choices)
+    reason = models.CharField(max_length=20, choices=EVENT_REASONS, blank=True)
     note = models.TextField(max_length=2000, blank=True, validators=[validate_multi_line])
     seen = models.JSONField(help_text="The suggestion as it was seen: score, rank, version, model, explanation.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -232,8 +293,17 @@ class SuggestionEvent(models.Model):
             # Exactly one hub decision per suggestion, whatever the concurrency.
             models.UniqueConstraint(
                 fields=["suggestion"],
-                condition=models.Q(action__in=["approve", "reject"]),
+                condition=models.Q(action__in=[SuggestionAction.APPROVE, SuggestionAction.REJECT]),
                 name="one_decision_per_suggestion",
+            ),
+            one_of("action", SuggestionAction.values, name="suggestion_event_action_valid"),
+            one_of("from_status", SuggestionStatus.values, name="suggestion_event_from_status_valid"),
+            one_of("to_status", SuggestionStatus.values, name="suggestion_event_to_status_valid"),
+            one_of(
+                "reason",
+                [*RejectReason.values, *EndReason.values],
+                blank=True,
+                name="suggestion_event_reason_valid",
             ),
         ]
 

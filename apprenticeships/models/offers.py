@@ -1,6 +1,6 @@
 from django.db import models
 
-from apprenticeships.models.base import TimeStampedModel
+from apprenticeships.models.base import TimeStampedModel, one_of
 from apprenticeships.models.delivery import DeliveryModesMixin
 from apprenticeships.models.organisations import Provider
 from apprenticeships.models.places import LocalAuthority
@@ -8,12 +8,15 @@ from apprenticeships.models.standards import Standard
 from lcr_skills.text import validate_multi_line, validate_single_line
 
 
+class CourseOfferStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
 class CourseOffer(DeliveryModesMixin, TimeStampedModel):
     """A provider's offer to deliver one standard: where, how, when (cohorts) and at what price."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+    Status = CourseOfferStatus
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offers")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="offers")
@@ -26,7 +29,10 @@ class CourseOffer(DeliveryModesMixin, TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["standard", "status"])]
-        constraints = [models.CheckConstraint(condition=models.Q(price__gte=0), name="offer_price_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="offer_price_not_negative"),
+            one_of("status", CourseOfferStatus.values, name="offer_status_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.provider})"

@@ -1,14 +1,17 @@
 from django.db import models
 
-from apprenticeships.models.base import TimeStampedModel
+from apprenticeships.models.base import TimeStampedModel, one_of
+
+
+class StandardStatus(models.TextChoices):
+    APPROVED = "approved", "Approved for delivery"
+    RETIRED = "retired", "Retired"
 
 
 class Standard(TimeStampedModel):
     """An English apprenticeship standard (IfATE), identified by its LARS code."""
 
-    class Status(models.TextChoices):
-        APPROVED = "approved", "Approved for delivery"
-        RETIRED = "retired", "Retired"
+    Status = StandardStatus
 
     lars_code = models.PositiveIntegerField(unique=True)
     reference = models.CharField(max_length=10, blank=True, help_text="IfATE reference such as ST0116, where known.")
@@ -29,6 +32,7 @@ class Standard(TimeStampedModel):
         ordering = ["lars_code"]
         constraints = [
             models.CheckConstraint(condition=models.Q(level__gte=2, level__lte=7), name="standard_level_2_to_7"),
+            one_of("status", StandardStatus.values, name="standard_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from apprenticeships.funding.rules import AGE_GROUPS
-from apprenticeships.models.base import TimeStampedModel
+from apprenticeships.models.base import TimeStampedModel, one_of
 from apprenticeships.models.delivery import DeliveryModesMixin
 from apprenticeships.models.organisations import Employer
 from apprenticeships.models.places import LocalAuthority
@@ -14,16 +14,22 @@ def default_age_groups() -> list[str]:
     return list(AGE_GROUPS)
 
 
+class VacancyStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    LIVE = "live", "Live"
+    FILLED = "filled", "Filled"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class Vacancy(DeliveryModesMixin, TimeStampedModel):
     """An apprenticeship vacancy posted by an employer, funded by the levy or co-investment."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted for review"
-        LIVE = "live", "Live"
-        FILLED = "filled", "Filled"
-        CLOSED = "closed", "Closed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Status = VacancyStatus
+    # The status groups, named once.
+    EDITABLE = (Status.DRAFT, Status.LIVE)  # its employer may change it (a live one goes back to review)
+    COMMITTING = (Status.SUBMITTED, Status.LIVE, Status.FILLED)  # counts against its employer's levy funds
 
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="vacancies")
     title = models.CharField(max_length=150, validators=[validate_single_line])
@@ -65,6 +71,7 @@ class Vacancy(DeliveryModesMixin, TimeStampedModel):
                 condition=models.Q(hours_per_week__gte=16, hours_per_week__lte=48), name="vacancy_hours_16_to_48"
             ),
             models.CheckConstraint(condition=models.Q(weekly_wage__gt=0), name="vacancy_wage_positive"),
+            one_of("status", VacancyStatus.values, name="vacancy_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -91,6 +98,10 @@ class VacancyTransition(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            one_of("from_status", VacancyStatus.values, blank=True, name="vacancy_transition_from_status_valid"),
+            one_of("to_status", VacancyStatus.values, name="vacancy_transition_to_status_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vacancy_id}: {self.from_status or 'new'} → {self.to_status}"

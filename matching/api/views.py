@@ -15,9 +15,17 @@ from apprenticeships.history import actor_shown
 from apprenticeships.permissions import visible_gaps, visible_suggestions
 from lcr_skills.text import validate_multi_line
 from matching import services
-from matching.ml.candidates import GapReason
 from matching.ml.explain import summary
-from matching.models import EndReason, Gap, MatchRun, RejectReason, ScoringModel, Suggestion, SuggestionEvent
+from matching.models import (
+    EndReason,
+    Gap,
+    MatchRun,
+    PartyResponse,
+    RejectReason,
+    ScoringModel,
+    Suggestion,
+    SuggestionEvent,
+)
 from matching.selectors import in_review_order
 
 
@@ -75,7 +83,25 @@ class SuggestionSerializer(serializers.ModelSerializer):
     level = serializers.IntegerField(source="vacancy.standard.level", read_only=True)
     route = serializers.CharField(source="vacancy.standard.route", read_only=True)
     local_authority = LocalAuthoritySerializer(source="vacancy.local_authority", read_only=True)
-    # Blank until the introduction ends: the schema's enum must say so.
+    # Blank until the hub rejects it, a party answers or the introduction ends: the schema's enums must say so.
+    reject_reason = serializers.ChoiceField(
+        choices=RejectReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why the hub rejected it (status rejected); empty otherwise.",
+    )
+    employer_response = serializers.ChoiceField(
+        choices=PartyResponse.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="accepted or declined; empty until then.",
+    )
+    provider_response = serializers.ChoiceField(
+        choices=PartyResponse.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="accepted or declined; empty until then.",
+    )
     end_reason = serializers.ChoiceField(
         choices=EndReason.choices,
         allow_blank=True,
@@ -364,7 +390,7 @@ class GapSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField())
     def get_reason_text(self, gap: Gap) -> str:
-        return GapReason.LABELS.get(gap.reason, gap.reason)
+        return gap.get_reason_display()
 
 
 class GapViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
