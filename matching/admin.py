@@ -34,9 +34,22 @@ class SuggestionAdmin(ReadOnlyHubAdmin):
 
 @admin.register(SuggestionEvent)
 class SuggestionEventAdmin(ReadOnlyHubAdmin):
-    list_display = ["suggestion", "action", "actor_role", "from_status", "to_status", "reason", "created_at"]
+    list_display = ["suggestion", "action", "actor_role", "from_code", "to_code", "reason_code", "created_at"]
     list_filter = ["action", "actor_role"]
     list_select_related = ["suggestion"]
+
+    # The trail as recorded: the stored codes, not their labels.
+    @admin.display(description="from status", ordering="from_status")
+    def from_code(self, event: SuggestionEvent) -> str:
+        return event.from_status
+
+    @admin.display(description="to status", ordering="to_status")
+    def to_code(self, event: SuggestionEvent) -> str:
+        return event.to_status
+
+    @admin.display(description="reason", ordering="reason")
+    def reason_code(self, event: SuggestionEvent) -> str:
+        return event.reason
 
 
 @admin.register(Gap)

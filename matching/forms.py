@@ -5,7 +5,7 @@ from django import forms
 from apprenticeships.forms import GovukFormMixin
 from apprenticeships.models import LocalAuthority, Standard
 from lcr_skills.text import validate_multi_line, validate_single_line
-from matching.models import RejectReason
+from matching.models import RejectReason, reject_note_missing
 
 LEVELS = [(level, f"Level {level}") for level in range(2, 8)]
 OTHER_NEEDS_A_NOTE = "Enter a note saying why, when the reason is “Other”"
@@ -92,7 +92,7 @@ class RejectForm(ApproveForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("reason") == RejectReason.OTHER and not cleaned.get("note", "").strip():
+        if reject_note_missing(cleaned.get("reason", ""), cleaned.get("note", "")):
             self.add_error("note", OTHER_NEEDS_A_NOTE)
         return cleaned
 
@@ -146,7 +146,7 @@ class BulkDecisionForm(GovukFormMixin, forms.Form):
         if cleaned.get("action") == "reject":
             if not cleaned.get("reason"):
                 self.add_error("reason", "Choose why you are rejecting the selected suggestions")
-            elif cleaned["reason"] == RejectReason.OTHER and not cleaned.get("note", "").strip():
+            elif reject_note_missing(cleaned["reason"], cleaned.get("note", "")):
                 self.add_error("note", OTHER_NEEDS_A_NOTE)
         return cleaned
 

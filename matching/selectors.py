@@ -2,8 +2,7 @@
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from matching.ml.candidates import GapReason
-from matching.models import Gap, MatchRun, ScoringModel, Suggestion, SuggestionEvent
+from matching.models import Gap, GapReason, MatchRun, ScoringModel, Suggestion, SuggestionEvent
 
 
 def runs_recent(limit: int = 10) -> list[MatchRun]:
@@ -12,15 +11,13 @@ def runs_recent(limit: int = 10) -> list[MatchRun]:
 
 def run_active() -> MatchRun | None:
     """The full run queued or running now, if any."""
-    return MatchRun.objects.filter(
-        kind=MatchRun.Kind.FULL, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]
-    ).first()
+    return MatchRun.objects.filter(kind=MatchRun.Kind.FULL, status__in=MatchRun.IN_PROGRESS).first()
 
 
 def gaps_by_reason() -> list[dict]:
     """How many live vacancies have no suggestion, by reason, in the order the reasons apply."""
     counts = dict(Gap.objects.values("reason").annotate(n=Count("id")).values_list("reason", "n"))
-    return [{"reason": r, "label": GapReason.LABELS[r], "count": counts.get(r, 0)} for r in GapReason.LABELS]
+    return [{"reason": r.value, "label": r.label, "count": counts.get(r.value, 0)} for r in GapReason]
 
 
 REVIEW_ORDER = (
@@ -68,10 +65,7 @@ def review_queue(
     Each says whether its vacancy already has an introduction under way (`vacancy_introduced`),
     which approving would be refused for.
     """
-    introduced = Suggestion.objects.filter(
-        vacancy=OuterRef("vacancy"),
-        status__in=[Suggestion.Status.APPROVED, Suggestion.Status.ACCEPTED, Suggestion.Status.AGREED],
-    )
+    introduced = Suggestion.objects.filter(vacancy=OuterRef("vacancy"), status__in=Suggestion.MATCHED)
     suggestions = suggestions_for_review().annotate(vacancy_introduced=Exists(introduced))
     if local_authority:
         suggestions = suggestions.filter(vacancy__local_authority__code=local_authority)

@@ -184,7 +184,7 @@ def vacancy_create(*, employer: Employer, by: User | None, **values: object) -> 
 def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Vacancy:
     """Change a draft freely; a live vacancy's material change sends it back to hub QA."""
     locked = Vacancy.objects.select_for_update(no_key=True).get(pk=vacancy.pk)
-    if locked.status not in (S.DRAFT, S.LIVE):
+    if locked.status not in Vacancy.EDITABLE:
         raise VacancyConflict(f"A {locked.get_status_display().lower()} vacancy can't be changed.", locked)
     located = vacancy_rules_check(values, instance=locked)
     changed = {f for f, v in {**values, **located}.items() if f in values and _differs(getattr(locked, f), v)}

@@ -39,8 +39,6 @@ DONE = {
     "close": "“{title}” is closed to new applications.",
     "withdraw": "“{title}” has been withdrawn.",
 }
-# Mirrors vacancy_update, which refuses the rest with VacancyConflict; here it only decides what to offer.
-EDITABLE = (Vacancy.Status.DRAFT, Vacancy.Status.LIVE)
 
 
 def _own_vacancy(request: HttpRequest, pk: int) -> Vacancy:
@@ -93,7 +91,7 @@ def _detail_page(request: HttpRequest, vacancy: Vacancy, problems: dict | None =
         "actions": [
             (action, *BUTTONS[action]) for action in EMPLOYER_ACTIONS if vacancy.status in TRANSITIONS[action][0]
         ],
-        "can_edit": vacancy.status in EDITABLE,
+        "can_edit": vacancy.status in Vacancy.EDITABLE,
         "can_delete": vacancy.status == Vacancy.Status.DRAFT,
         "problems": problems or {},
         "problem_summary": [
@@ -106,7 +104,7 @@ def _detail_page(request: HttpRequest, vacancy: Vacancy, problems: dict | None =
 @role_required(Role.EMPLOYER)
 def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = _own_vacancy(request, pk)
-    if vacancy.status not in EDITABLE:
+    if vacancy.status not in Vacancy.EDITABLE:
         messages.error(request, f"A vacancy that is {vacancy.get_status_display().lower()} can't be changed.")
         return redirect("employer-vacancy", pk=vacancy.pk)
     form = VacancyForm(request.POST if request.method == "POST" else None, instance=vacancy)

@@ -25,6 +25,7 @@ from matching.models import (
     ScoringModel,
     Suggestion,
     SuggestionEvent,
+    reject_note_missing,
 )
 from matching.selectors import in_review_order
 
@@ -152,7 +153,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ContactsSerializer(allow_null=True))
     def get_contacts(self, suggestion: Suggestion) -> dict | None:
-        if suggestion.status in (Suggestion.Status.SUGGESTED, Suggestion.Status.REJECTED):
+        if suggestion.status not in Suggestion.INTRODUCED:
             return None  # contact details only once introduced
         return services.party_contacts(suggestion)
 
@@ -227,7 +228,7 @@ class RejectSerializer(ApproveSerializer):
     )
 
     def validate(self, attrs: dict) -> dict:
-        if attrs["reason"] == RejectReason.OTHER and not attrs["note"].strip():
+        if reject_note_missing(attrs["reason"], attrs["note"]):
             raise serializers.ValidationError({"note": ["Say why, when the reason is “other”."]})
         return attrs
 

@@ -24,13 +24,10 @@ from apprenticeships.models import Cohort, Employer, Membership, Provider, Role,
 from apprenticeships.permissions import HUB_GROUP, user_organisation, user_role
 from lcr_skills.text import one_line
 from matching.ml.explain import summary
-from matching.models import EndReason, RejectReason, Suggestion, SuggestionEvent
+from matching.models import EndReason, PartyResponse, RejectReason, Suggestion, SuggestionEvent, reject_note_missing
 from matching.services.runs import rematch_after_commit
 
 S = Suggestion.Status
-# Suggestions that hold places in their cohort until both parties agree (then places drop).
-# Ended, declined and rejected ones hold none.
-HOLDING_PLACES = [S.APPROVED, S.ACCEPTED]
 
 
 class DecisionConflict(Exception):
@@ -112,11 +109,11 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
                     f"The vacancy is {vacancy.get_status_display().lower()}: only a live vacancy can be introduced.",
                     suggestion,
                 )
-            if vacancy.suggestions.filter(status__in=[S.APPROVED, S.ACCEPTED, S.AGREED]).exists():
+            if vacancy.suggestions.filter(status__in=Suggestion.MATCHED).exists():
                 raise DecisionConflict("This vacancy already has an approved match.", suggestion)
             cohort = Cohort.objects.select_for_update().get(pk=suggestion.cohort_id)
             held = (
-                Suggestion.objects.filter(cohort=cohort, status__in=HOLDING_PLACES).aggregate(
+                Suggestion.objects.filter(cohort=cohort, status__in=Suggestion.HOLDING_PLACES).aggregate(
                     n=Sum("vacancy__positions")
                 )["n"]
                 or 0
@@ -150,7 +147,7 @@ def suggestion_reject(suggestion_id: int, *, by: User, version: int, reason: str
     note = note.strip()
     if reason not in RejectReason.values:
         raise ValueError(f"unknown reason {reason!r}")
-    if reason == RejectReason.OTHER and not note:
+    if reject_note_missing(reason, note):
         raise ValidationError({"note": ["Say why, when the reason is “other”."]})
     try:
         with transaction.atomic():
@@ -209,7 +206,7 @@ def suggestion_respond(suggestion_id: int, *, by: User, accept: bool, reason: st
     if suggestion.status == S.ENDED:
         why = EndReason(suggestion.end_reason).label.lower()
         raise DecisionConflict(f"This match has ended ({why}); it can't be answered now.", suggestion)
-    if suggestion.status not in (S.APPROVED, S.ACCEPTED):
+    if suggestion.status not in Suggestion.HOLDING_PLACES:  # introduced, and not yet answered by both
         raise DecisionConflict(f"This match is {suggestion.status}; it can't be answered now.", suggestion)
     if accept and vacancy.status != Vacancy.Status.LIVE:  # it has just left the market: never agree on that
         raise DecisionConflict(
@@ -222,13 +219,13 @@ def suggestion_respond(suggestion_id: int, *, by: User, accept: bool, reason: st
     if not accept and not reason:
         raise ValueError("A reason is needed to decline")
     from_status, seen = suggestion.status, _seen(suggestion)
-    setattr(suggestion, field, "accepted" if accept else "declined")
+    setattr(suggestion, field, PartyResponse.ACCEPTED if accept else PartyResponse.DECLINED)
     other = suggestion.provider_response if party == Role.EMPLOYER else suggestion.employer_response
     if not accept:
         suggestion.status = S.DECLINED
         action = SuggestionEvent.Action.DECLINE
         rematch_after_commit([suggestion.vacancy.standard_id])  # the vacancy is open to matching again
-    elif other == "accepted":
+    elif other == PartyResponse.ACCEPTED:
         suggestion.status = S.AGREED
         action = SuggestionEvent.Action.AGREE
         positions = suggestion.vacancy.positions
@@ -314,14 +311,14 @@ def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[
     with transaction.atomic():
         rows = list(
             Suggestion.objects.select_for_update()
-            .filter(vacancy_id=vacancy_id, status__in=[S.SUGGESTED, *HOLDING_PLACES, S.AGREED])
+            .filter(vacancy_id=vacancy_id, status__in=Suggestion.OPEN)
             .order_by("id")  # the order a matching run locks them in
         )
         # Still under review: no longer the hub's to decide. A re-match would delete them after the
         # commit; deleting them now takes them off the review queue at once, broker or not.
         Suggestion.objects.filter(pk__in=[s.pk for s in rows if s.status == S.SUGGESTED]).delete()
         for suggestion in rows:
-            if suggestion.status in HOLDING_PLACES:
+            if suggestion.status in Suggestion.HOLDING_PLACES:
                 from_status, seen = suggestion.status, _seen(suggestion)
                 suggestion.status, suggestion.end_reason, suggestion.version = S.ENDED, reason, F("version") + 1
                 suggestion.save(update_fields=["status", "end_reason", "version", "updated_at"])

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from apprenticeships.models import Role
 from apprenticeships.permissions import role_required
 from matching import selectors, services
-from matching.ml.candidates import GapReason
 
 
 @role_required(Role.HUB)
@@ -33,7 +32,5 @@ def run_start(request: HttpRequest) -> HttpResponse:
 @role_required(Role.HUB)
 def gap_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.gaps_list(), 50).get_page(request.GET.get("page"))
-    for gap in page:
-        gap.reason_text = GapReason.LABELS.get(gap.reason, gap.reason)
     context = {"page": page, "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)}
     return render(request, "matching/gap_list.html", context)
