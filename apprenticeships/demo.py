@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apprenticeships import services
-from apprenticeships.funding.rules import AGE_GROUPS
+from apprenticeships.funding.rules import AGE_GROUPS, minimum_weekly_wage
 from apprenticeships.models import (
     CourseOffer,
     Employer,
@@ -178,9 +178,7 @@ def _demo_market(employers: list[Employer], providers: list[Provider], rng: rand
                 description=f"Join {employer.name} as an apprentice and train towards {standards[lars].title}.",
                 standard=standards[lars],
                 positions=rng.choice([1, 1, 1, 2]),
-                weekly_wage=(vacancies.minimum_weekly_wage(hours, start) + rng.choice([0, 20, 45])).quantize(
-                    Decimal("0.01")
-                ),
+                weekly_wage=(minimum_weekly_wage(start, hours) + rng.choice([0, 20, 45])).quantize(Decimal("0.01")),
                 hours_per_week=hours,
                 postcode=employer.postcode,
                 start_date=start,

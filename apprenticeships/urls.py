@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from apprenticeships import views
-from apprenticeships.forms import SignInForm
+from apprenticeships.forms.accounts import SignInForm
 from apprenticeships.views import account, employer, hub, provider, public
 from apprenticeships.views.funds import funds as employer_funds
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from apprenticeships.forms import GovukFormMixin
+from apprenticeships.forms.common import GovukFormMixin
 from apprenticeships.models import LocalAuthority, Standard
 from lcr_skills.text import validate_multi_line, validate_single_line
 from matching.models import RejectReason, reject_note_missing

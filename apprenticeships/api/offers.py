@@ -18,6 +18,7 @@ from apprenticeships.models import Cohort, CourseOffer, DeliveryMode, Standard
 from apprenticeships.models.delivery import masks_with
 from apprenticeships.permissions import is_hub, owns, user_organisation, visible_offers
 from apprenticeships.places import place_lookup
+from apprenticeships.rules import distance_without_postcode
 from apprenticeships.selectors import offers_within
 from apprenticeships.services import offer_import, offers
 from lcr_skills.text import validate_single_line
@@ -125,7 +126,7 @@ class CourseOfferFilter(django_filters.FilterSet):
 
     def filter_near(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
         raw = self.data.get("postcode", "")
-        if name == "within_km" and not raw:
+        if name == "within_km" and distance_without_postcode(postcode=raw, within_km=value):
             raise serializers.ValidationError({"within_km": ["Give a postcode to search within a distance of it."]})
         if name == "within_km" or not raw:
             return queryset  # applied once, with the postcode

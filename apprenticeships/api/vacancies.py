@@ -19,6 +19,7 @@ from apprenticeships.history import actor_shown, history_steps
 from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacancy, VacancyTransition
 from apprenticeships.permissions import user_organisation, visible_vacancies
 from apprenticeships.places import place_lookup
+from apprenticeships.rules import distance_without_postcode
 from apprenticeships.services import levy, vacancies
 from lcr_skills.text import validate_multi_line, validate_single_line
 
@@ -303,9 +304,12 @@ class PublicSearchSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict) -> dict:
-        if attrs.get("within_km") is not None and not attrs.get("postcode"):
+        missing = distance_without_postcode(
+            postcode=attrs.get("postcode"), within_km=attrs.get("within_km"), sort=attrs.get("ordering")
+        )
+        if missing == "within_km":
             raise serializers.ValidationError({"within_km": ["Give a postcode to search within a distance of it."]})
-        if attrs.get("ordering") == "distance" and not attrs.get("postcode"):
+        if missing == "sort":
             raise serializers.ValidationError({"ordering": ["Give a postcode to sort by distance."]})
         return attrs
 

@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apprenticeships.models import CourseOffer, DeliveryMode, Provider, Standard
+from apprenticeships.rules import unknown_delivery_modes
 from apprenticeships.services.offers import offer_create, offer_rules_check
 from lcr_skills.input_limits import upload_too_large_message
 from lcr_skills.text import csv_row, text_problem
@@ -32,6 +34,9 @@ COLUMNS: dict[str, str] = {
     "status": "open or closed (optional, default open)",
 }
 REQUIRED = ["standard", "title", "price", "delivery_modes"]
+# How long a title and a description may be: the model's limits.
+TITLE_MAX = CourseOffer._meta.get_field("title").max_length
+DESCRIPTION_MAX = CourseOffer._meta.get_field("description").max_length
 MULTI_LINE = {"description"}  # every other column is one line of plain text (lcr_skills/text.py)
 TEMPLATE_ROWS = [
     [
@@ -87,65 +92,108 @@ def _pairs(text: str, what: str) -> list[tuple[str, str]]:
     return pairs
 
 
+# What a reader gives: the value read (or SKIP, for nothing to read), and what is wrong with the cell, if anything.
+SKIP = object()
+Read = tuple[object, str | None]
+
+
 def _parse_row(raw: dict[str, str], standards: dict[int, Standard]) -> tuple[dict, dict[str, str]]:
     """Turn one CSV row into offer values, or column -> message for what can't be read."""
-    values: dict = {}
-    errors: dict[str, str] = {}
     cell = {column: (raw.get(column) or "").strip() for column in COLUMNS}
-    for column in REQUIRED:
-        if not cell[column]:
-            errors[column] = "This column is required."
-    if cell["standard"] and "standard" not in errors:
-        try:
-            values["standard"] = standards[int(cell["standard"])]
-        except (ValueError, KeyError):
-            errors["standard"] = f"“{cell['standard']}” is not the LARS code of a standard."
-    if cell["title"]:
-        if len(cell["title"]) > 150:
-            errors["title"] = "The title must be 150 characters or fewer."
-        values["title"] = cell["title"]
-    if len(cell["description"]) > 5000:
-        errors["description"] = "The description must be 5,000 characters or fewer."
-    values["description"] = cell["description"]
-    if cell["price"]:
-        try:
-            price = Decimal(cell["price"].replace(",", "").lstrip("£")).quantize(Decimal("0.01"))
-            if not price.is_finite():  # "NaN" quantizes fine, then can't be compared with the band
-                raise InvalidOperation
-            values["price"] = price
-        except InvalidOperation:
-            errors["price"] = f"“{cell['price']}” is not an amount in pounds."
-    if cell["delivery_modes"]:
-        modes = [mode.strip() for mode in cell["delivery_modes"].split(";") if mode.strip()]
-        unknown = [mode for mode in modes if mode not in DeliveryMode.values]
-        if unknown:
-            errors["delivery_modes"] = f"Unknown delivery mode “{unknown[0]}”: use {', '.join(DeliveryMode.values)}."
-        values["delivery_modes"] = modes
-    national = cell["national"].lower() or "no"
-    if national not in {"yes", "no", "true", "false", "y", "n"}:
-        errors["national"] = f"“{cell['national']}” should be yes or no."
-    values["national"] = national in {"yes", "true", "y"}
-    try:
-        values["locations"] = [
-            {"postcode": postcode, "radius_km": int(km)} for postcode, km in _pairs(cell["locations"], "postcode:km")
-        ]
-    except ValueError as invalid:
-        errors["locations"] = str(invalid) if "form" in str(invalid) else "Each radius must be a whole number of km."
-    try:
-        values["cohorts"] = [
-            {"start_date": date.fromisoformat(day), "places": int(places)}
-            for day, places in _pairs(cell["cohorts"], "YYYY-MM-DD:places")
-        ]
-    except ValueError as invalid:
-        errors["cohorts"] = str(invalid) if "form" in str(invalid) else "Use dates as YYYY-MM-DD and whole places."
-    status = cell["status"].lower() or CourseOffer.Status.OPEN
-    if status not in CourseOffer.Status.values:
-        errors["status"] = f"“{cell['status']}” should be open or closed."
-    values["status"] = status
+    errors = {column: "This column is required." for column in REQUIRED if not cell[column]}
+    values: dict = {}
+    readers = {"standard": partial(_standard_read, standards=standards), **READERS}
+    for column, read in readers.items():
+        value, problem = read(cell[column])
+        if value is not SKIP:
+            values[column] = value
+        if problem:
+            errors[column] = problem
     for column, text in cell.items():  # a NUL can't be saved, a line break doesn't belong in a title: say so first
         if problem := text_problem(text, multi_line=column in MULTI_LINE):
             errors[column] = problem
     return values, errors
+
+
+def _standard_read(text: str, standards: dict[int, Standard]) -> Read:
+    if not text:
+        return SKIP, None
+    try:
+        return standards[int(text)], None
+    except (ValueError, KeyError):
+        return SKIP, f"“{text}” is not the LARS code of a standard."
+
+
+def _title_read(text: str) -> Read:
+    if not text:
+        return SKIP, None
+    return text, ("The title must be 150 characters or fewer." if len(text) > TITLE_MAX else None)
+
+
+def _description_read(text: str) -> Read:
+    return text, ("The description must be 5,000 characters or fewer." if len(text) > DESCRIPTION_MAX else None)
+
+
+def _price_read(text: str) -> Read:
+    if not text:
+        return SKIP, None
+    try:
+        price = Decimal(text.replace(",", "").lstrip("£")).quantize(Decimal("0.01"))
+        if not price.is_finite():  # "NaN" quantizes fine, then can't be compared with the band
+            raise InvalidOperation
+    except InvalidOperation:
+        return SKIP, f"“{text}” is not an amount in pounds."
+    return price, None
+
+
+def _delivery_modes_read(text: str) -> Read:
+    if not text:
+        return SKIP, None
+    modes = [mode.strip() for mode in text.split(";") if mode.strip()]
+    unknown = unknown_delivery_modes(modes)
+    return modes, (f"Unknown delivery mode “{unknown[0]}”: use {', '.join(DeliveryMode.values)}." if unknown else None)
+
+
+def _national_read(text: str) -> Read:
+    national = text.lower() or "no"
+    problem = None if national in {"yes", "no", "true", "false", "y", "n"} else f"“{text}” should be yes or no."
+    return national in {"yes", "true", "y"}, problem
+
+
+def _locations_read(text: str) -> Read:
+    try:
+        return [{"postcode": postcode, "radius_km": int(km)} for postcode, km in _pairs(text, "postcode:km")], None
+    except ValueError as invalid:
+        return SKIP, str(invalid) if "form" in str(invalid) else "Each radius must be a whole number of km."
+
+
+def _cohorts_read(text: str) -> Read:
+    try:
+        cohorts = [
+            {"start_date": date.fromisoformat(day), "places": int(places)}
+            for day, places in _pairs(text, "YYYY-MM-DD:places")
+        ]
+    except ValueError as invalid:
+        return SKIP, str(invalid) if "form" in str(invalid) else "Use dates as YYYY-MM-DD and whole places."
+    return cohorts, None
+
+
+def _status_read(text: str) -> Read:
+    status = text.lower() or CourseOffer.Status.OPEN
+    return status, (None if status in CourseOffer.Status.values else f"“{text}” should be open or closed.")
+
+
+# column -> its reader, in the order of COLUMNS (the standard's needs the standards, so _parse_row adds it)
+READERS = {
+    "title": _title_read,
+    "description": _description_read,
+    "price": _price_read,
+    "delivery_modes": _delivery_modes_read,
+    "national": _national_read,
+    "locations": _locations_read,
+    "cohorts": _cohorts_read,
+    "status": _status_read,
+}
 
 
 def _read(data: bytes) -> list[dict[str, str]]:

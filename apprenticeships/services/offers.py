@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from apprenticeships.models import Cohort, CourseOffer, DeliveryMode, OfferLocation, Provider, Standard
+from apprenticeships.models import Cohort, CourseOffer, OfferLocation, Provider, Standard
 from apprenticeships.models.delivery import modes_to_mask
 from apprenticeships.places import place_lookup
+from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
 from matching.services import rematch_after_commit
 
 MAX_RADIUS_KM = 200
@@ -33,51 +34,76 @@ def offer_rules_check(values: dict, *, instance: CourseOffer | None = None, toda
     it by position ("Location 2: …").
     """
     today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-
-    def error(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
     standard: Standard | None = values.get("standard", instance.standard if instance else None)
-    newly_chosen = "standard" in values and (instance is None or standard != instance.standard)
-    if newly_chosen and standard.status == Standard.Status.RETIRED:
-        error("standard", f"{standard.title} (LARS {standard.lars_code}) is retired; choose a current standard.")
-    price = values.get("price", instance.price if instance else None)
-    if price is not None and standard is not None:
-        if price < 0:
-            error("price", "The price can't be negative.")
-        elif price > standard.max_funding and settings.REFUSE_PRICE_ABOVE_FUNDING_BAND:
-            # The funding rules allow it (the employer pays the excess); the hub's policy setting refuses it.
-            error(
+    locations, cohorts = values.get("locations") or [], values.get("cohorts") or []
+    # Too many to look at one by one: refused whole, before any postcode is looked up.
+    too_many = [
+        *_too_many_rule("locations", locations, most=MAX_LOCATIONS, noun="delivery locations"),
+        *_too_many_rule("cohorts", cohorts, most=MAX_COHORTS, noun="cohorts"),
+    ]
+    located, location_problems = _locations_located([] if len(locations) > MAX_LOCATIONS else locations)
+    problems_raise(
+        [
+            *_standard_rule(values, instance),
+            *_price_rule(values.get("price", instance.price if instance else None), standard),
+            *_delivery_modes_rule(values),
+            *too_many,
+            *location_problems,
+            *_national_or_located_rule(values, instance),
+            *_cohorts_rule([] if len(cohorts) > MAX_COHORTS else cohorts, instance, today),
+            *_decided_cohorts_kept_rule(values, instance),
+        ]
+    )
+    return located
+
+
+def _standard_rule(values: dict, instance: CourseOffer | None) -> list[Problem]:
+    current = instance.standard if instance else None
+    problem = retired_standard_problem(values.get("standard", current), current=current)
+    return [("standard", problem)] if problem else []
+
+
+def _price_rule(price: Decimal | None, standard: Standard | None) -> list[Problem]:
+    if price is None or standard is None:
+        return []
+    if price < 0:
+        return [("price", "The price can't be negative.")]
+    if price > standard.max_funding and settings.REFUSE_PRICE_ABOVE_FUNDING_BAND:
+        # The funding rules allow it (the employer pays the excess); the hub's policy setting refuses it.
+        return [
+            (
                 "price",
                 f"The price £{price:,.2f} is above the maximum funding band for {standard.title} "
                 f"(£{standard.max_funding:,}).",
             )
-    modes = values.get("delivery_modes")
-    if modes is not None and not modes:
-        error("delivery_modes", "Choose at least one way the training is delivered.")
-    elif modes and set(modes) - set(DeliveryMode.values):
-        error("delivery_modes", f"Choose from {', '.join(DeliveryMode.values)}.")
+        ]
+    return []
 
-    located = []
-    locations, cohorts = values.get("locations") or [], values.get("cohorts") or []
-    if len(locations) > MAX_LOCATIONS:
-        error("locations", f"Add at most {MAX_LOCATIONS} delivery locations, not {len(locations):,}.")
-        locations = []  # too many to look at one by one
-    if len(cohorts) > MAX_COHORTS:
-        error("cohorts", f"Add at most {MAX_COHORTS} cohorts, not {len(cohorts):,}.")
-        cohorts = []
+
+def _delivery_modes_rule(values: dict) -> list[Problem]:
+    none_chosen = "Choose at least one way the training is delivered."
+    problem = delivery_modes_problem(values.get("delivery_modes"), none_chosen=none_chosen)
+    return [("delivery_modes", problem)] if problem else []
+
+
+def _too_many_rule(field: str, rows: list, *, most: int, noun: str) -> list[Problem]:
+    return [(field, f"Add at most {most} {noun}, not {len(rows):,}.")] if len(rows) > most else []
+
+
+def _locations_located(locations: list[dict]) -> tuple[list[dict], list[Problem]]:
+    """Each location's radius within limits and its postcode located, in England."""
+    located, problems = [], []
     for number, location in enumerate(locations, start=1):
         radius = location.get("radius_km")
         if radius is None or not 1 <= radius <= MAX_RADIUS_KM:
-            error("locations", f"Location {number}: the radius must be between 1 and {MAX_RADIUS_KM} km.")
+            problems.append(("locations", f"Location {number}: the radius must be between 1 and {MAX_RADIUS_KM} km."))
         try:
             place = place_lookup(location.get("postcode", ""))
         except ValidationError as invalid:
-            error("locations", f"Location {number}: {invalid.messages[0]}")
+            problems.append(("locations", f"Location {number}: {invalid.messages[0]}"))
             continue
         if not place.in_england:
-            error("locations", f"Location {number}: {place.postcode} is outside England.")
+            problems.append(("locations", f"Location {number}: {place.postcode} is outside England."))
         located.append(
             {
                 "postcode": place.postcode,
@@ -87,42 +113,57 @@ def offer_rules_check(values: dict, *, instance: CourseOffer | None = None, toda
                 "local_authority": place.local_authority,
             }
         )
-    national = values.get("national", instance.national if instance else False)
-    has_locations = (
-        bool(values["locations"]) if "locations" in values else bool(instance and instance.locations.exists())
-    )
-    if not national and not has_locations:
-        error("locations", "Add at least one delivery location, or mark the offer as national.")
+    return located, problems
 
+
+def _national_or_located_rule(values: dict, instance: CourseOffer | None) -> list[Problem]:
+    national = values.get("national", instance.national if instance else False)
+    if "locations" in values:
+        has_locations = bool(values["locations"])
+    else:
+        has_locations = bool(instance and instance.locations.exists())
+    if national or has_locations:
+        return []
+    return [("locations", "Add at least one delivery location, or mark the offer as national.")]
+
+
+def _cohorts_rule(cohorts: list[dict], instance: CourseOffer | None, today: date) -> list[Problem]:
+    """Each cohort the offer's own (if it has an id), with places, on a date of its own, not in the past."""
     existing = {cohort.id: cohort for cohort in instance.cohorts.all()} if instance else {}
+    problems: list[Problem] = []
     seen_dates: set[date] = set()
     for number, cohort in enumerate(cohorts, start=1):
         start, places, cohort_id = cohort.get("start_date"), cohort.get("places"), cohort.get("id")
         if cohort_id is not None and cohort_id not in existing:
-            error("cohorts", f"Cohort {number}: this offer has no cohort {cohort_id}.")
+            problems.append(("cohorts", f"Cohort {number}: this offer has no cohort {cohort_id}."))
         if places is None or not 1 <= places <= MAX_PLACES:
-            error("cohorts", f"Cohort {number}: places must be between 1 and {MAX_PLACES}.")
+            problems.append(("cohorts", f"Cohort {number}: places must be between 1 and {MAX_PLACES}."))
         if start is None:
-            error("cohorts", f"Cohort {number}: enter a start date.")
+            problems.append(("cohorts", f"Cohort {number}: enter a start date."))
             continue
         unchanged = cohort_id in existing and existing[cohort_id].start_date == start
         if start < today and not unchanged:
-            error("cohorts", f"Cohort {number}: the start date {start:%d %B %Y} is in the past.")
+            problems.append(("cohorts", f"Cohort {number}: the start date {start:%d %B %Y} is in the past."))
         if start in seen_dates:
-            error("cohorts", f"Cohort {number}: another cohort already starts on {start:%d %B %Y}.")
+            problems.append(("cohorts", f"Cohort {number}: another cohort already starts on {start:%d %B %Y}."))
         seen_dates.add(start)
-    if instance is not None and "cohorts" in values and len(values["cohorts"]) <= MAX_COHORTS:
-        kept = {cohort.get("id") for cohort in values["cohorts"]}
-        decided = instance.cohorts.exclude(id__in=kept).filter(suggestions__events__isnull=False).distinct()
-        for cohort in decided.order_by("start_date"):  # the audit trail keeps its decisions
-            error(
-                "cohorts",
-                f"The cohort starting {cohort.start_date:%d %B %Y} has matches the hub has decided on, so it "
-                "can't be removed: keep it, or close the offer.",
-            )
-    if errors:
-        raise ValidationError(errors)
-    return located
+    return problems
+
+
+def _decided_cohorts_kept_rule(values: dict, instance: CourseOffer | None) -> list[Problem]:
+    """A cohort with matches the hub has decided on stays: the audit trail keeps its decisions."""
+    if instance is None or "cohorts" not in values or len(values["cohorts"]) > MAX_COHORTS:
+        return []
+    kept = {cohort.get("id") for cohort in values["cohorts"]}
+    decided = instance.cohorts.exclude(id__in=kept).filter(suggestions__events__isnull=False).distinct()
+    return [
+        (
+            "cohorts",
+            f"The cohort starting {cohort.start_date:%d %B %Y} has matches the hub has decided on, so it "
+            "can't be removed: keep it, or close the offer.",
+        )
+        for cohort in decided.order_by("start_date")
+    ]
 
 
 def _save(offer: CourseOffer, values: dict, located: list[dict]) -> CourseOffer:

@@ -20,10 +20,16 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from apprenticeships.funding.rules import AGE_GROUPS, minimum_duration_months, minimum_hourly_wage
-from apprenticeships.models import DeliveryMode, Employer, Standard, Vacancy, VacancyTransition
+from apprenticeships.funding.rules import (
+    AGE_GROUPS,
+    minimum_duration_months,
+    minimum_hourly_wage,
+    minimum_weekly_wage,
+)
+from apprenticeships.models import Employer, Standard, Vacancy, VacancyTransition
 from apprenticeships.models.delivery import modes_to_mask
 from apprenticeships.places import place_lookup
+from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
 from apprenticeships.signals import CHANGED_WHILE_LIVE, LEFT_MARKET_REASONS, vacancy_left_market
 from matching.services import rematch_after_commit
 
@@ -65,12 +71,6 @@ class VacancyConflict(Exception):
         self.vacancy = vacancy
 
 
-def minimum_weekly_wage(hours_per_week: Decimal, start_date: date | None = None) -> Decimal:
-    """The apprentice minimum wage in force on the start date (today if none yet) × the hours."""
-    rate = minimum_hourly_wage(start_date or timezone.localdate())
-    return (rate * Decimal(hours_per_week)).quantize(Decimal("0.01"))
-
-
 def vacancy_rules_check(values: dict, *, instance: Vacancy | None = None, today: date | None = None) -> dict:
     """Check a vacancy's business rules over the merged values; return the located place fields.
 
@@ -79,71 +79,128 @@ def vacancy_rules_check(values: dict, *, instance: Vacancy | None = None, today:
     today = today or timezone.localdate()
     merged = {field: getattr(instance, field) for field in EDITABLE_FIELDS} if instance else {}
     merged.update(values)
-    errors: dict[str, list[str]] = {}
+    located, place_problems = _place_located(values)
+    problems_raise(
+        [
+            *_standard_rule(merged, instance),
+            *_hours_rule(merged),
+            *_wage_rule(merged, today),
+            *_age_groups_rule(merged),
+            *_duration_rule(merged, today),
+            *_positions_rule(merged),
+            *_delivery_modes_rule(merged),
+            *_dates_rule(merged, values, today),
+            *place_problems,
+        ]
+    )
+    return located
 
-    def error(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
 
-    standard: Standard | None = merged.get("standard")
-    if standard and standard.status == Standard.Status.RETIRED and (instance is None or standard != instance.standard):
-        error("standard", f"{standard.title} (LARS {standard.lars_code}) is retired; choose a current standard.")
+def _standard_rule(merged: dict, instance: Vacancy | None) -> list[Problem]:
+    problem = retired_standard_problem(merged.get("standard"), current=instance.standard if instance else None)
+    return [("standard", problem)] if problem else []
+
+
+def _hours_valid(merged: dict) -> Decimal | None:
+    """The hours a week, when they are within the limits (the wage and duration rules need them)."""
     hours = merged.get("hours_per_week")
-    if hours is not None and not MIN_HOURS <= hours <= MAX_HOURS:
-        error("hours_per_week", f"Hours per week must be between {MIN_HOURS} and {MAX_HOURS}.")
-    wage = merged.get("weekly_wage")
-    if wage is not None and hours is not None and MIN_HOURS <= hours <= MAX_HOURS:
-        on = merged.get("start_date") or today
-        minimum = minimum_weekly_wage(hours, on)
-        if wage < minimum:
-            error(
-                "weekly_wage",
-                f"The weekly wage must be at least £{minimum} (the apprentice minimum wage of "
-                f"£{minimum_hourly_wage(on)} an hour on the start date × {hours:g} hours).",
-            )
+    return hours if hours is not None and MIN_HOURS <= hours <= MAX_HOURS else None
+
+
+def _hours_rule(merged: dict) -> list[Problem]:
+    if merged.get("hours_per_week") is not None and _hours_valid(merged) is None:
+        return [("hours_per_week", f"Hours per week must be between {MIN_HOURS} and {MAX_HOURS}.")]
+    return []
+
+
+def _wage_rule(merged: dict, today: date) -> list[Problem]:
+    """At least the apprentice minimum wage in force on the start date (today if none yet), for the hours."""
+    wage, hours = merged.get("weekly_wage"), _hours_valid(merged)
+    if wage is None or hours is None:
+        return []
+    on = merged.get("start_date") or today
+    minimum = minimum_weekly_wage(on, hours)
+    if wage >= minimum:
+        return []
+    return [
+        (
+            "weekly_wage",
+            f"The weekly wage must be at least £{minimum} (the apprentice minimum wage of "
+            f"£{minimum_hourly_wage(on)} an hour on the start date × {hours:g} hours).",
+        )
+    ]
+
+
+def _age_groups_rule(merged: dict) -> list[Problem]:
     groups = merged.get("age_groups")
     if groups is not None and (not groups or set(groups) - set(AGE_GROUPS)):
-        error("age_groups", f"Choose at least one age group from {', '.join(AGE_GROUPS)}.")
+        return [("age_groups", f"Choose at least one age group from {', '.join(AGE_GROUPS)}.")]
+    return []
+
+
+def _duration_rule(merged: dict, today: date) -> list[Problem]:
+    """The planned duration (or the standard's typical one) at least the minimum for the start date and hours."""
+    standard: Standard | None = merged.get("standard")
     duration = merged.get("duration_months") or (standard.typical_duration_months if standard else None)
-    if duration is not None and hours is not None and MIN_HOURS <= hours <= MAX_HOURS:
-        shortest = minimum_duration_months(merged.get("start_date") or today, hours)
-        if duration < shortest:
-            planned = "The planned duration" if merged.get("duration_months") else "The standard's typical duration"
-            error(
-                "duration_months",
-                f"{planned} of {duration} months is too short: an apprenticeship starting then must last at least "
-                f"{shortest} months at {hours:g} hours a week.",
-            )
+    hours = _hours_valid(merged)
+    if duration is None or hours is None:
+        return []
+    shortest = minimum_duration_months(merged.get("start_date") or today, hours)
+    if duration >= shortest:
+        return []
+    planned = "The planned duration" if merged.get("duration_months") else "The standard's typical duration"
+    return [
+        (
+            "duration_months",
+            f"{planned} of {duration} months is too short: an apprenticeship starting then must last at least "
+            f"{shortest} months at {hours:g} hours a week.",
+        )
+    ]
+
+
+def _positions_rule(merged: dict) -> list[Problem]:
     if merged.get("positions") is not None and merged["positions"] < 1:
-        error("positions", "There must be at least 1 position.")
-    modes = merged.get("delivery_modes")
-    if modes is not None and not modes:
-        error("delivery_modes", "Choose at least one way the training could be delivered.")
-    elif modes and set(modes) - set(DeliveryMode.values):
-        error("delivery_modes", f"Choose from {', '.join(DeliveryMode.values)}.")
+        return [("positions", "There must be at least 1 position.")]
+    return []
+
+
+def _delivery_modes_rule(merged: dict) -> list[Problem]:
+    none_chosen = "Choose at least one way the training could be delivered."
+    problem = delivery_modes_problem(merged.get("delivery_modes"), none_chosen=none_chosen)
+    return [("delivery_modes", problem)] if problem else []
+
+
+def _dates_rule(merged: dict, values: dict, today: date) -> list[Problem]:
+    """A closing date (newly given) not in the past, and a start after it."""
+    problems = []
     start, closing = merged.get("start_date"), merged.get("closing_date")
     if closing is not None and "closing_date" in values and closing < today:
-        error("closing_date", "The closing date can't be in the past.")
+        problems.append(("closing_date", "The closing date can't be in the past."))
     if start is not None and closing is not None and start <= closing:
-        error("start_date", "The start date must be after the closing date.")
-    located: dict = {}
-    if "postcode" in values:
-        try:
-            place = place_lookup(values["postcode"])
-        except ValidationError as invalid:
-            error("postcode", invalid.messages[0])
-        else:
-            if not place.in_england:
-                error("postcode", f"{place.postcode} is outside England; levy-funded apprenticeships are in England.")
-            located = {
-                "postcode": place.postcode,
-                "outcode": place.outcode,
-                "latitude": place.latitude,
-                "longitude": place.longitude,
-                "local_authority": place.local_authority,
-            }
-    if errors:
-        raise ValidationError(errors)
-    return located
+        problems.append(("start_date", "The start date must be after the closing date."))
+    return problems
+
+
+def _place_located(values: dict) -> tuple[dict, list[Problem]]:
+    """A newly given postcode, located (its place fields), in England."""
+    if "postcode" not in values:
+        return {}, []
+    try:
+        place = place_lookup(values["postcode"])
+    except ValidationError as invalid:
+        return {}, [("postcode", invalid.messages[0])]
+    located = {
+        "postcode": place.postcode,
+        "outcode": place.outcode,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "local_authority": place.local_authority,
+    }
+    if not place.in_england:
+        return located, [
+            ("postcode", f"{place.postcode} is outside England; levy-funded apprenticeships are in England.")
+        ]
+    return located, []
 
 
 def _apply(vacancy: Vacancy, values: dict, located: dict) -> None:

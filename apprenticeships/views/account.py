@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 
-from apprenticeships.account_forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from apprenticeships.forms.accounts import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 
 def reset_minutes() -> int:

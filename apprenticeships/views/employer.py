@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apprenticeships import selectors
-from apprenticeships.forms import VacancyForm
+from apprenticeships.forms.vacancies import VacancyForm
 from apprenticeships.history import history_steps
 from apprenticeships.models import Role, Vacancy
 from apprenticeships.permissions import ACCESS, role_required, user_organisation, visible_vacancies

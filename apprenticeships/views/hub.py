@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apprenticeships import selectors
-from apprenticeships.forms import ReferForm
+from apprenticeships.forms.vacancies import ReferForm
 from apprenticeships.history import history_steps
 from apprenticeships.models import Role, Vacancy
 from apprenticeships.permissions import role_required, visible_vacancies

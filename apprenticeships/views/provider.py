@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from apprenticeships import selectors
-from apprenticeships.forms import CourseOfferForm, CsvUploadForm
+from apprenticeships.forms.offers import CourseOfferForm, CsvUploadForm
 from apprenticeships.models import CourseOffer, Role
 from apprenticeships.permissions import role_required, user_organisation, visible_offers
 from apprenticeships.services.offer_import import COLUMNS, MAX_ROWS, ImportRejected, offers_import, template_csv

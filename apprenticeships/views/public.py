@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from apprenticeships import selectors
-from apprenticeships.forms import PublicSearchForm
+from apprenticeships.forms.vacancies import PublicSearchForm
 
 PAGE_SIZE = 20
 

@@ -43,7 +43,7 @@ def market(django_db_setup, django_db_blocker) -> Iterator[Market]:
         built = market_build()
         # A live vacancy the run could not match, so the gaps list has a row to read.
         unmatched = built.sides["alice"].vacancies[LIVE]
-        Gap.objects.update_or_create(vacancy=unmatched, defaults={"reason": "no_offer_for_standard"})
+        Gap.objects.update_or_create(vacancy=unmatched, defaults={"reason": "no_provider"})
         yield built
         transaction.set_rollback(True)
 

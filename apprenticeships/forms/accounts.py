@@ -1,12 +1,31 @@
-"""Changing and resetting your own password: Django's forms with GOV.UK labels and messages.
+"""Signing in, and changing and resetting your own password: Django's forms with GOV.UK labels and messages.
 
 Django's views do the work (apprenticeships/views/account.py). Every password change revokes the
 user's API tokens through accounts.TokensRevokedOnPasswordChange, so nothing here needs to.
 """
 
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 
-from apprenticeships.forms import GovukFormMixin
+from apprenticeships.forms.common import GovukFormMixin
+from lcr_skills.lockout import LOCKED_OUT, lockout_message
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Contact the apprenticeship hub.",
+    }
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError:
+            # django-axes refused the attempt (or this failure was the last allowed): say so, not "wrong password".
+            if getattr(self.request, "axes_locked_out", False):
+                raise ValidationError(lockout_message(), code=LOCKED_OUT) from None
+            raise
+
 
 NEW_PASSWORD_HINT = (
     "At least 10 characters. Not a common password, not only numbers, and not like your username or email address."

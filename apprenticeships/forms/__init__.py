@@ -1,0 +1,1 @@
+"""Web forms, by resource: common (shared fields and the GOV.UK error summary), accounts, vacancies, offers."""

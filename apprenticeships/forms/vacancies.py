@@ -1,0 +1,243 @@
+"""Vacancy forms: an employer's vacancy, the hub's referral back, and the public search."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from apprenticeships.forms.common import (
+    GovukDateField,
+    GovukFormMixin,
+    MoneyField,
+    delivery_modes_field,
+    standard_field,
+)
+from apprenticeships.funding.rules import AGE_GROUPS
+from apprenticeships.models import LocalAuthority, Vacancy
+from apprenticeships.places import place_lookup
+from apprenticeships.rules import distance_without_postcode
+from apprenticeships.selectors import PUBLIC_SORTS
+from apprenticeships.services.vacancies import vacancy_rules_check
+from lcr_skills.text import validate_multi_line, validate_single_line
+
+
+class VacancyForm(GovukFormMixin, forms.Form):
+    """A vacancy, new or edited; `values()` is what to pass to vacancy_create / vacancy_update."""
+
+    title = forms.CharField(
+        max_length=150,
+        validators=[validate_single_line],
+        label="Vacancy title",
+        help_text="The job title applicants will see, for example Junior software developer",
+        error_messages={
+            "required": "Enter a vacancy title",
+            "max_length": "Vacancy title must be 150 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        max_length=5000,
+        validators=[validate_multi_line],
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="What the apprentice will do",
+        help_text="Describe the job, the team and what the apprentice will learn. Up to 5,000 characters.",
+        error_messages={
+            "required": "Enter what the apprentice will do",
+            "max_length": "What the apprentice will do must be 5,000 characters or fewer",
+        },
+    )
+    positions = forms.IntegerField(
+        max_value=100,
+        label="Number of positions",
+        error_messages={
+            "required": "Enter the number of positions",
+            "invalid": "Number of positions must be a whole number, like 2",
+            "max_value": "Number of positions must be 100 or fewer",
+        },
+    )
+    weekly_wage = MoneyField(
+        max_digits=7,
+        decimal_places=2,
+        label="Weekly wage",
+        help_text="In pounds, before tax",
+        error_messages={
+            "required": "Enter the weekly wage",
+            "invalid": "Weekly wage must be an amount of money, like 300 or 312.50",
+            "max_digits": "Weekly wage must be less than £100,000",
+            "max_whole_digits": "Weekly wage must be less than £100,000",
+            "max_decimal_places": "Weekly wage must be in pounds and pence, like 312.50",
+        },
+    )
+    hours_per_week = forms.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        label="Hours per week",
+        help_text="Including time spent training. Between 16 and 48 hours.",
+        error_messages={
+            "required": "Enter the hours per week",
+            "invalid": "Hours per week must be a number, like 37.5",
+            "max_digits": "Hours per week must be between 16 and 48",
+            "max_whole_digits": "Hours per week must be between 16 and 48",
+            "max_decimal_places": "Hours per week can have at most one decimal place, like 37.5",
+        },
+    )
+    age_groups = forms.MultipleChoiceField(
+        choices=[(group, group.replace("-", " to ").replace("25+", "25 and over")) for group in AGE_GROUPS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Which apprentices is it open to?",
+        help_text="Their age when they start. Funding depends on it. Leave all unticked for every age.",
+        error_messages={"invalid_choice": "Choose age groups from the list"},
+    )
+    duration_months = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=120,
+        label="Planned duration (optional)",
+        help_text="In months. Leave it empty for the standard's typical duration. Under 30 hours a week the "
+        "minimum is longer.",
+        error_messages={
+            "invalid": "Planned duration must be a whole number of months, like 18",
+            "min_value": "Planned duration must be at least 1 month",
+            "max_value": "Planned duration must be 120 months or fewer",
+        },
+    )
+    postcode = forms.CharField(
+        max_length=10,
+        validators=[validate_single_line],
+        label="Workplace postcode",
+        help_text="Where the apprentice will work, for example L1 8JQ. Applicants only see the first half.",
+        error_messages={
+            "required": "Enter the workplace postcode",
+            "max_length": "Enter a postcode, like L1 8JQ",
+        },
+    )
+    start_date = GovukDateField(label="Start date", help_text="For example, 14 9 2027")
+    closing_date = GovukDateField(
+        label="Closing date",
+        help_text="The last day to apply. To submit for review it must be at least 7 days away.",
+    )
+    delivery_modes = delivery_modes_field("How could the training be delivered?", "Select all that would work for you.")
+    notes = forms.CharField(
+        max_length=2000,
+        required=False,
+        validators=[validate_multi_line],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Notes for training providers (optional)",
+        help_text="Only the hub and training providers see these, never applicants.",
+        error_messages={"max_length": "Notes must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: object, instance: Vacancy | None = None, **kwargs: object) -> None:
+        self.instance = instance
+        if instance is not None:
+            kwargs["initial"] = {name: getattr(instance, name) for name in [*self.base_fields, "standard"]}
+        super().__init__(*args, **kwargs)
+        current = instance.standard if instance else None
+        self.fields["standard"] = standard_field("Apprenticeship standard", current)
+        self.fields["standard"].help_text = "The standard the apprentice will train for"
+        self.order_fields(["title", "description", "standard"])
+
+    def values(self) -> dict:
+        """The cleaned values to save: everything for a new vacancy, only what changed for an edit."""
+        names = self.changed_data if self.instance is not None else list(self.fields)
+        values = {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+        if "age_groups" in values and not values["age_groups"]:
+            values["age_groups"] = list(AGE_GROUPS)  # none ticked: open to every age
+        return values
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            vacancy_rules_check(self.values(), instance=self.instance)
+        except ValidationError as invalid:
+            self.add_rule_errors(invalid)
+        return cleaned
+
+
+class ReferForm(GovukFormMixin, forms.Form):
+    comment = forms.CharField(
+        max_length=2000,
+        validators=[validate_multi_line],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What does the employer need to change?",
+        help_text="The employer sees this comment. The vacancy goes back to them as a draft.",
+        error_messages={
+            "required": "Enter what the employer needs to change",
+            "max_length": "The comment must be 2,000 characters or fewer",
+        },
+    )
+
+
+LEVELS = [
+    ("", "Any level"),
+    ("2", "Level 2 – intermediate"),
+    ("3", "Level 3 – advanced"),
+    ("4", "Level 4 – higher"),
+    ("5", "Level 5 – higher"),
+    ("6", "Level 6 – degree"),
+    ("7", "Level 7 – master's degree"),
+]
+DISTANCES = [("", "Any distance"), ("5", "5 km"), ("10", "10 km"), ("25", "25 km"), ("50", "50 km"), ("100", "100 km")]
+SORT_LABELS = {
+    "closing_date": "Closing date (soonest first)",
+    "distance": "Distance (nearest first)",
+    "wage": "Wage (highest first)",
+    "start_date": "Start date (soonest first)",
+}
+
+
+class PublicSearchForm(GovukFormMixin, forms.Form):
+    """Search of live vacancies; `search_kwargs()` are the arguments for selectors.public_vacancies."""
+
+    q = forms.CharField(
+        max_length=100, required=False, validators=[validate_single_line], label="Job, skill or keyword"
+    )
+    level = forms.ChoiceField(choices=LEVELS, required=False, label="Level")
+    local_authority = forms.ChoiceField(required=False, label="Area")
+    postcode = forms.CharField(max_length=10, required=False, validators=[validate_single_line], label="Your postcode")
+    within_km = forms.ChoiceField(choices=DISTANCES, required=False, label="Distance")
+    sort = forms.ChoiceField(
+        choices=[(key, SORT_LABELS.get(key, key)) for key in PUBLIC_SORTS], required=False, label="Sort by"
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        authorities = LocalAuthority.objects.filter(in_city_region=True).order_by("name")
+        self.fields["local_authority"].choices = [("", "Anywhere in the city region")] + [
+            (authority.code, authority.name) for authority in authorities
+        ]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = f"Choose a {field.label.lower()} from the list"
+        self.fields["q"].error_messages["max_length"] = "Search words must be 100 characters or fewer"
+        self.fields["postcode"].error_messages["max_length"] = "Enter a postcode, like L1 8JQ"
+
+    def clean_postcode(self) -> object:
+        raw = self.cleaned_data["postcode"].strip()
+        if not raw:
+            return None
+        try:
+            return place_lookup(raw)
+        except ValidationError as invalid:
+            raise ValidationError(invalid.messages[0]) from None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "postcode" in cleaned:  # it could be read (a postcode, or none)
+            missing = distance_without_postcode(
+                postcode=cleaned["postcode"], within_km=cleaned.get("within_km"), sort=cleaned.get("sort")
+            )
+            if missing == "within_km":
+                self.add_error("postcode", "Enter your postcode to search within a distance of it")
+            elif missing == "sort":
+                self.add_error("postcode", "Enter your postcode to sort by distance")
+        return cleaned
+
+    def search_kwargs(self) -> dict:
+        data = self.cleaned_data
+        within = data.get("within_km")
+        return {
+            "text": data.get("q", "").strip(),
+            "level": int(data["level"]) if data.get("level") else None,
+            "local_authority": data.get("local_authority", ""),
+            "near": data.get("postcode"),
+            "within_km": float(within) if within else None,
+            "sort": data.get("sort") or "closing_date",
+        }
