@@ -189,9 +189,9 @@ def _demo_market(employers: list[Employer], providers: list[Provider], rng: rand
             )
             status = statuses[(n * 3 + k) % len(statuses)]
             if status != Vacancy.Status.DRAFT:
-                vacancies.vacancy_transition(vacancy, "submit", by=None)
+                vacancies.vacancy_transition(vacancy, action="submit", by=None)
             if status == Vacancy.Status.LIVE:
-                vacancies.vacancy_transition(vacancy, "approve", by=hub, comment="Checked by the hub (demo).")
+                vacancies.vacancy_transition(vacancy, action="approve", by=hub, comment="Checked by the hub (demo).")
     for n, provider in enumerate(providers):
         for k in range(rng.randint(1, 3)):
             lars, title, _ = DEMO_STANDARDS[(n * 2 + k) % len(DEMO_STANDARDS)]

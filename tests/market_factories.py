@@ -86,7 +86,7 @@ class VacancyFactory(factory.Factory):
             raise TypeError("VacancyFactory needs an employer")
         vacancy = vacancy_create(employer=employer, by=by, **values)
         for action in PATH_TO[status]:
-            vacancy = vacancy_transition(vacancy, action, by=by)
+            vacancy = vacancy_transition(vacancy, action=action, by=by)
         return vacancy
 
 

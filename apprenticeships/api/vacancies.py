@@ -140,7 +140,7 @@ class VacancySerializer(serializers.ModelSerializer):
         if vacancy.employer_id not in positions:
             page = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else [vacancy]
             positions.update(levy.levy_positions({v.employer for v in page} | {vacancy.employer}))
-        return levy.vacancy_funding(vacancy, positions[vacancy.employer_id]).as_dict()
+        return levy.vacancy_funding(vacancy, position=positions[vacancy.employer_id]).as_dict()
 
 
 class CommentSerializer(serializers.Serializer):
@@ -209,7 +209,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         vacancy = vacancies.vacancy_transition(
-            self.get_object(), name, by=request.user, comment=body.validated_data["comment"]
+            self.get_object(), action=name, by=request.user, comment=body.validated_data["comment"]
         )
         return self._respond(vacancy)
 

@@ -241,7 +241,7 @@ def _coverage(vacancy: Vacancy, position: LevyPosition) -> Coverage:
     return account.coverage["planned"]
 
 
-def vacancy_funding(vacancy: Vacancy, position: LevyPosition) -> Funding:
+def vacancy_funding(vacancy: Vacancy, *, position: LevyPosition) -> Funding:
     """How this vacancy's training would be paid for, given the employer's account, for each age group."""
     cost = money(Decimal(vacancy.standard.max_funding) * vacancy.positions)
     rules = rules_on(vacancy.start_date)

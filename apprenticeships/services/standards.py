@@ -40,7 +40,7 @@ def _joined(value: object) -> str:
     return "|".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
 
 
-def standard_fields(row: dict, number: int) -> dict:
+def standard_fields(row: dict, *, number: int) -> dict:
     """One export row as Standard fields, or CatalogueError naming what is wrong."""
     if not isinstance(row, dict):
         raise CatalogueError(f"Row {number}: expected an object with named columns.")
@@ -71,7 +71,7 @@ def standard_fields(row: dict, number: int) -> dict:
 @transaction.atomic
 def standards_load(rows: Iterable[dict], *, source: str, published_on: date | None = None) -> StandardsCatalogue:
     """Add or update every standard of the export (all rows or none) and record the load."""
-    wanted = [standard_fields(row, number) for number, row in enumerate(rows, start=1)]
+    wanted = [standard_fields(row, number=number) for number, row in enumerate(rows, start=1)]
     if not wanted:
         raise CatalogueError("The export has no rows.")
     for fields in wanted:

@@ -261,7 +261,7 @@ def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Va
 
 
 @transaction.atomic
-def vacancy_transition(vacancy: Vacancy, action: str, *, by: User | None, comment: str = "") -> Vacancy:
+def vacancy_transition(vacancy: Vacancy, *, action: str, by: User | None, comment: str = "") -> Vacancy:
     """Move a vacancy along its lifecycle (submit, approve, refer, close, withdraw, filled)."""
     sources, target = TRANSITIONS[action]
     locked = Vacancy.objects.select_for_update(no_key=True).select_related("standard").get(pk=vacancy.pk)

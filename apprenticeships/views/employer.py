@@ -86,7 +86,7 @@ def _detail_page(request: HttpRequest, vacancy: Vacancy, problems: dict | None =
     history = list(history_steps().filter(vacancy=vacancy))
     context = {
         "vacancy": vacancy,
-        "funding": levy.vacancy_funding(vacancy, levy.levy_position(vacancy.employer)),
+        "funding": levy.vacancy_funding(vacancy, position=levy.levy_position(vacancy.employer)),
         "history": history,
         "actions": [
             (action, *BUTTONS[action]) for action in EMPLOYER_ACTIONS if vacancy.status in TRANSITIONS[action][0]
@@ -135,7 +135,7 @@ def vacancy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     vacancy = _own_vacancy(request, pk)
     try:
-        vacancy = vacancy_transition(vacancy, action, by=request.user)
+        vacancy = vacancy_transition(vacancy, action=action, by=request.user)
     except VacancyConflict as conflict:
         messages.error(request, str(conflict))
     except ValidationError as invalid:

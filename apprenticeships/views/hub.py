@@ -33,7 +33,7 @@ def qa_review(request: HttpRequest, pk: int) -> HttpResponse:
 def _review_page(request: HttpRequest, vacancy: Vacancy, form: ReferForm) -> HttpResponse:
     context = {
         "vacancy": vacancy,
-        "funding": levy.vacancy_funding(vacancy, levy.levy_position(vacancy.employer)),
+        "funding": levy.vacancy_funding(vacancy, position=levy.levy_position(vacancy.employer)),
         "history": list(history_steps().filter(vacancy=vacancy)),
         "deadline": selectors.review_deadline(vacancy.submitted_at) if vacancy.submitted_at else None,
         "waiting": vacancy.status in TRANSITIONS["approve"][0],
@@ -47,7 +47,7 @@ def _review_page(request: HttpRequest, vacancy: Vacancy, form: ReferForm) -> Htt
 def qa_approve(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = _vacancy(request, pk)
     try:
-        vacancy_transition(vacancy, "approve", by=request.user)
+        vacancy_transition(vacancy, action="approve", by=request.user)
     except VacancyConflict as conflict:
         messages.error(request, str(conflict))
         return redirect("hub-qa-review", pk=vacancy.pk)
@@ -68,7 +68,7 @@ def qa_refer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("hub-qa-review", pk=vacancy.pk)
     if form.is_valid():
         try:
-            vacancy_transition(vacancy, "refer", by=request.user, comment=form.cleaned_data["comment"])
+            vacancy_transition(vacancy, action="refer", by=request.user, comment=form.cleaned_data["comment"])
         except VacancyConflict as conflict:
             messages.error(request, str(conflict))
             return redirect("hub-qa-review", pk=vacancy.pk)

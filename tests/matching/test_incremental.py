@@ -38,7 +38,7 @@ def test_approving_a_vacancy_suggests_cohorts_for_it_without_a_full_run(employer
     assert not Suggestion.objects.exists()
     runs_before = len(rematches())
 
-    vacancy_transition(vacancy, "approve", by=hannah)
+    vacancy_transition(vacancy, action="approve", by=hannah)
 
     assert open_cohorts(vacancy) == set(offer.cohorts.values_list("id", flat=True))
     assert rematches()[runs_before:] == [[vacancy.standard_id]]
@@ -48,7 +48,7 @@ def test_approving_a_vacancy_suggests_cohorts_for_it_without_a_full_run(employer
 def test_approving_a_vacancy_nobody_can_train_records_it_as_a_gap(employer_a, hannah):
     vacancy = VacancyFactory(employer=employer_a, status=Vacancy.Status.SUBMITTED)
 
-    vacancy_transition(vacancy, "approve", by=hannah)
+    vacancy_transition(vacancy, action="approve", by=hannah)
 
     assert Gap.objects.get(vacancy=vacancy).reason == GapReason.NO_PROVIDER
 
@@ -99,7 +99,7 @@ def test_withdrawing_a_live_vacancy_removes_its_open_suggestions_but_not_decided
     assert open_cohorts(withdrawn) and open_cohorts(other)
     others_before = list(Suggestion.objects.filter(vacancy=other).values("id", "score", "version"))
 
-    vacancy_transition(withdrawn, "withdraw", by=hannah)
+    vacancy_transition(withdrawn, action="withdraw", by=hannah)
 
     assert not Suggestion.objects.filter(vacancy=withdrawn).exists()
     assert not Gap.objects.filter(vacancy=withdrawn).exists()
@@ -123,11 +123,11 @@ def test_one_transaction_with_several_changes_sends_one_re_match(employer_a, pro
     runs_before = len(rematches())
 
     with transaction.atomic():
-        vacancy_transition(first, "approve", by=hannah)
+        vacancy_transition(first, action="approve", by=hannah)
         offer_update(offer, price=Decimal("12000.00"))
         vacancy_transition(
             VacancyFactory(employer=employer_a, status=Vacancy.Status.SUBMITTED, start_date=first.start_date),
-            "approve",
+            action="approve",
             by=hannah,
         )
 
@@ -141,7 +141,7 @@ def test_nothing_is_re_matched_when_the_transaction_rolls_back(employer_a, provi
     runs_before = len(rematches())
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        vacancy_transition(vacancy, "approve", by=hannah)
+        vacancy_transition(vacancy, action="approve", by=hannah)
         raise RuntimeError("something else failed")
 
     assert len(rematches()) == runs_before

@@ -26,7 +26,7 @@ def reviewed(alice, hannah) -> Vacancy:
     hannah.first_name, hannah.last_name = "Hannah", "Hughes"
     hannah.save()
     vacancy = VacancyFactory(employer=alice.membership.employer, by=alice, status=Vacancy.Status.SUBMITTED)
-    return vacancy_transition(vacancy, "refer", by=hannah, comment="Say what the apprentice will learn.")
+    return vacancy_transition(vacancy, action="refer", by=hannah, comment="Say what the apprentice will learn.")
 
 
 def browser(user) -> Client:
@@ -70,7 +70,7 @@ def test_the_employers_vacancy_page_says_hub_staff_and_no_name(alice, reviewed):
 
 
 def test_the_hubs_review_page_names_the_reviewer(hannah, reviewed):
-    vacancy_transition(reviewed, "submit", by=reviewed.transitions.first().by)
+    vacancy_transition(reviewed, action="submit", by=reviewed.transitions.first().by)
 
     page = browser(hannah).get(reverse("hub-qa-review", args=[reviewed.pk])).content.decode()
 

@@ -58,7 +58,7 @@ def make_vacancy(software_developer: Standard) -> Callable[..., Vacancy]:
         }
         vacancy = vacancy_create(employer=employer, by=by, **(fields | values))
         for action in PATH_TO[status]:
-            vacancy = vacancy_transition(vacancy, action, by=by)
+            vacancy = vacancy_transition(vacancy, action=action, by=by)
         return vacancy
 
     return make
