@@ -152,7 +152,7 @@ def main() -> None:
 
     from matching import reports
     from matching.models import Suggestion, SuggestionEvent
-    from matching.services import matcher_active, run_full_now
+    from matching.services import matcher_active_ensure, run_full_now
 
     print(f"database: {connection.vendor}")
     if not args.reuse:
@@ -164,7 +164,7 @@ def main() -> None:
             f"market: {sizes['vacancies']:,} live vacancies, {sizes['offers']:,} offers, {sizes['cohorts']:,} cohorts"
         )
         print(f"generate + insert: {time.perf_counter() - started:.1f} s")
-        matcher_active()
+        matcher_active_ensure()
         started = time.perf_counter()
         run = run_full_now()
         print(f"full run {run.pk}: {run.status} in {time.perf_counter() - started:.1f} s, {run.counts}")

@@ -96,7 +96,7 @@ def build_market(n_vacancies: int, n_offers: int) -> str:
     from apprenticeships.services import user_create
     from bench.common import clear_market, generate_market, prepare_database
     from matching.models import Suggestion
-    from matching.services import matcher_active, run_full_now
+    from matching.services import matcher_active_ensure, run_full_now
 
     prepare_database()
     clear_market()
@@ -104,7 +104,7 @@ def build_market(n_vacancies: int, n_offers: int) -> str:
     sizes = generate_market(n_vacancies, n_offers)
     print(f"market: {sizes['vacancies']:,} live vacancies, {sizes['offers']:,} offers, {sizes['cohorts']:,} cohorts")
     print(f"generate + insert: {time.perf_counter() - started:.1f} s")
-    matcher_active()
+    matcher_active_ensure()
     started = time.perf_counter()
     run = run_full_now()
     match_seconds = time.perf_counter() - started

@@ -146,11 +146,11 @@ def main() -> None:
     prepare_database()
     from django.db import connection
 
-    from matching.ml import dataset
     from matching.ml.candidates import candidate_pairs
     from matching.ml.features import pair_features, text_vectors
     from matching.models import MatchRun
-    from matching.services import matcher_active, rematch_standards, run_full_now
+    from matching.services import matcher_active_ensure, rematch_standards, run_full_now
+    from matching.services.market import market_load, standards_with_live_vacancies
 
     clear_market()
     started = time.perf_counter()
@@ -159,7 +159,7 @@ def main() -> None:
     print(f"database: {connection.vendor}")
     print(f"market: {sizes['vacancies']:,} live vacancies, {sizes['offers']:,} offers, {sizes['cohorts']:,} cohorts")
     print(f"generate + insert: {generate_time:.1f} s (not part of the run)")
-    matcher_active()  # create the prior once, outside the timings
+    matcher_active_ensure()  # create the prior once, outside the timings
 
     started = time.perf_counter()
     run = run_full_now()
@@ -175,10 +175,10 @@ def main() -> None:
     if args.workers:
         full_run_through_celery(args.workers)
     # Naive per-pair scorer against the vectorised one, on a busy (but not the busiest) standard.
-    _, matcher = matcher_active()
-    live = dataset.standards_with_live_vacancies()
+    _, matcher = matcher_active_ensure()
+    live = standards_with_live_vacancies()
     standard_id = live[min(10, len(live) - 1)][0]
-    market = dataset.load_market([standard_id])
+    market = market_load([standard_id])
     t0 = time.perf_counter()
     candidates = candidate_pairs(market)
     X = pair_features(market, candidates, text_vectors(matcher.vectorizer, market))

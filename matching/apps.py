@@ -14,8 +14,11 @@ class MatchingConfig(AppConfig):
         vacancy_left_market.connect(
             receivers.vacancy_left_market, sender=Vacancy, dispatch_uid="matching.vacancy_left_market"
         )
-        # Every Celery worker also watches for full runs whose worker died.
+        # Every Celery worker also watches for full runs whose worker died. And every process knows
+        # matching's tasks: matching.enqueue queues them by name through the app's registry, and the
+        # embedded default runs them in this process.
         from lcr_skills.celery import app
+        from matching import tasks  # noqa: F401
         from matching.worker import run_watch_install
 
         run_watch_install(app)

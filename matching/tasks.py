@@ -1,11 +1,14 @@
-"""Celery tasks: thin wrappers that take ids, call one service, and retry only transient errors."""
+"""Celery tasks: thin wrappers that take ids, call one service, and retry only transient errors.
+
+What they queue next goes through matching.enqueue, by name, like everything else queued.
+"""
 
 import smtplib
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from matching import services
+from matching import enqueue, services
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 60, "max_retries": 5}
@@ -25,10 +28,10 @@ def run_prepare_task(self, run_id: int) -> None:
     except TRANSIENT:
         raise
     except Exception as error:
-        services.run_fail(run_id, f"{error.__class__.__name__}: {error}")
+        services.run_fail(run_id, error=f"{error.__class__.__name__}: {error}")
         raise
     for index in indexes:
-        chunk_task.delay(run_id, index)
+        enqueue.send(enqueue.CHUNK, run_id, index)
 
 
 @shared_task(name="matching.chunk", bind=True, **RETRY)
@@ -39,10 +42,10 @@ def chunk_task(self, run_id: int, index: int) -> None:
     except TRANSIENT:
         raise
     except Exception as error:
-        services.run_fail(run_id, f"chunk {index}: {error.__class__.__name__}: {error}")
+        services.run_fail(run_id, error=f"chunk {index}: {error.__class__.__name__}: {error}")
         raise
     if last:
-        finalize_task.delay(run_id)
+        enqueue.send(enqueue.FINALIZE, run_id)
 
 
 @shared_task(name="matching.finalize", bind=True, **RETRY)
@@ -53,7 +56,7 @@ def finalize_task(self, run_id: int) -> None:
     except TRANSIENT:
         raise
     except Exception as error:
-        services.run_fail(run_id, f"writing results: {error.__class__.__name__}: {error}")
+        services.run_fail(run_id, error=f"writing results: {error.__class__.__name__}: {error}")
         raise
 
 
@@ -108,10 +111,10 @@ def resume_stalled_task() -> list[int]:
     resumed = []
     for run_id, step, chunks in services.runs_resume():
         if step == "prepare":
-            run_prepare_task.delay(run_id)
+            enqueue.send(enqueue.RUN_PREPARE, run_id)
         for index in chunks:
-            chunk_task.delay(run_id, index)
+            enqueue.send(enqueue.CHUNK, run_id, index)
         if step == "finalize":
-            finalize_task.delay(run_id)
+            enqueue.send(enqueue.FINALIZE, run_id)
         resumed.append(run_id)
     return resumed

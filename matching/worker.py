@@ -14,9 +14,9 @@ import logging
 from celery import Celery, bootsteps
 from django.conf import settings
 
-logger = logging.getLogger(__name__)
+from matching import enqueue
 
-CHECK_TASK = "matching.resume_stalled"
+logger = logging.getLogger(__name__)
 
 
 class RunWatch(bootsteps.StartStopStep):
@@ -39,10 +39,10 @@ class RunWatch(bootsteps.StartStopStep):
             self.entry = None
 
     def check(self, app: Celery) -> None:
-        # By name, through the app's registry; a check nobody took in a few rounds is dropped, so
-        # they can't pile up behind a long queue.
+        # Through matching.enqueue (the worker's app is the project's); a check nobody took in a few
+        # rounds is dropped, so they can't pile up behind a long queue.
         try:
-            app.signature(CHECK_TASK).apply_async(expires=4 * settings.MATCH_RUN_CHECK_SECONDS)
+            enqueue.send(enqueue.RESUME_STALLED, expires=4 * settings.MATCH_RUN_CHECK_SECONDS)
         except Exception:  # the broker is away: the next round tries again
             logger.warning("could not queue a check for runs that lost work", exc_info=True)
 

@@ -1,5 +1,5 @@
 """The matcher's numerical core: candidates, features, scoring and allocation.
 
-Plain numpy / scipy / scikit-learn on arrays; nothing here imports Django except `dataset.py`,
-which loads a market from the database into the arrays the rest works on.
+Plain numpy / scipy / scikit-learn on arrays, and nothing from Django or the apps: the market it
+works on is read from the database by matching.services.market.
 """

@@ -1,8 +1,25 @@
-"""A market as arrays: the live vacancies and the open cohorts of offers, for one or more standards."""
+"""A market as arrays: the live vacancies and the open cohorts of offers, for one or more standards.
 
+matching.services.market reads one from the database; the tests and benchmarks build their own.
+"""
+
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
+
+EPOCH = date(1970, 1, 1)  # day numbers (`start_day`) count from here
+
+
+def day_numbers(values: Iterable[date]) -> np.ndarray:
+    """Dates as int64 days since EPOCH."""
+    return np.array([(d - EPOCH).days for d in values], dtype=np.int64)
+
+
+def floats(values: Iterable[object]) -> np.ndarray:
+    """Numbers (Decimal, int, float) as float64, NaN where unknown (None)."""
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
 @dataclass
@@ -69,13 +86,3 @@ class Market:
     provider_share: dict[int, float] = field(default_factory=dict)
     # vacancy id -> cohort ids the hub has already decided for it: never suggested again
     excluded_pairs: dict[int, set[int]] = field(default_factory=dict)
-
-
-def empty_market() -> Market:
-    i, f = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=float)
-    return Market(
-        Vacancies(i, i, f, f, i, i, i, f, []),
-        Offers(i, i, i, f, np.zeros(0, dtype=bool), i, f, f, []),
-        Cohorts(i, i, i, i),
-        Locations(i, f, f, f),
-    )

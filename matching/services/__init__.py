@@ -1,5 +1,7 @@
 """Matching's writes and business rules: runs, hub decisions and introductions, model training."""
 
+from matching.enqueue import rematch_after_commit  # until apprenticeships stops importing it from here
+from matching.services.active_model import matcher_active_ensure, model_activate
 from matching.services.decisions import (
     DecisionConflict,
     active_members,
@@ -13,14 +15,12 @@ from matching.services.decisions import (
     suggestion_reject,
     suggestion_respond,
 )
+from matching.services.results import results_write
 from matching.services.runs import (
     RunInProgress,
     chunk_compute,
     match_standards,
-    matcher_active,
-    rematch_after_commit,
     rematch_standards,
-    results_write,
     run_fail,
     run_finalize,
     run_full_now,
@@ -29,13 +29,14 @@ from matching.services.runs import (
     run_resume,
     runs_resume,
 )
-from matching.services.training import NotEnoughDecisions, decisions_dataset, matcher_retrain, model_activate
+from matching.services.training import NotEnoughDecisions, decisions_dataset, matcher_retrain
 
 __all__ = [
+    "matcher_active_ensure",
+    "model_activate",
     "NotEnoughDecisions",
     "decisions_dataset",
     "matcher_retrain",
-    "model_activate",
     "DecisionConflict",
     "active_members",
     "agreed_match_kept_send",
@@ -47,13 +48,12 @@ __all__ = [
     "suggestion_approve",
     "suggestion_reject",
     "suggestion_respond",
+    "results_write",
     "RunInProgress",
     "chunk_compute",
     "match_standards",
-    "matcher_active",
     "rematch_after_commit",
     "rematch_standards",
-    "results_write",
     "run_fail",
     "run_finalize",
     "run_full_now",

@@ -22,20 +22,24 @@ from django.utils import timezone
 
 from apprenticeships.models import Cohort, Employer, Membership, Provider, Role, Vacancy
 from apprenticeships.permissions import HUB_GROUP, user_organisation, user_role
+from lcr_skills.errors import Conflict
 from lcr_skills.text import one_line
+from matching import enqueue
 from matching.ml.explain import summary
 from matching.models import EndReason, PartyResponse, RejectReason, Suggestion, SuggestionEvent, reject_note_missing
-from matching.services.runs import rematch_after_commit
 
 S = Suggestion.Status
 
 
-class DecisionConflict(Exception):
+class DecisionConflict(Conflict):
     """The suggestion can't change as asked (already decided, changed since seen, cohort full …)."""
 
     def __init__(self, message: str, suggestion: Suggestion) -> None:
         super().__init__(message)
         self.suggestion = suggestion
+
+    def fields(self) -> dict[str, object]:
+        return {"status": self.suggestion.status, "version": self.suggestion.version}
 
 
 def _seen(suggestion: Suggestion) -> dict:
@@ -95,8 +99,6 @@ def _locked(suggestion_id: int) -> Suggestion:
 
 def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggestion:
     """Approve a suggestion as seen at `version`: introduces the employer and the provider."""
-    from matching.tasks import introduction_send_task
-
     try:
         with transaction.atomic():
             # The vacancy's row first: approvals of two of its suggestions (different cohorts) lock
@@ -132,9 +134,8 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
             # The e-mail goes from a worker, which retries while the mail server is down. Robust: the
             # approval stands if the broker is down too (Django logs the error); both parties see
             # the introduction on their pages either way.
-            send = introduction_send_task.delay
             for party in INTRODUCED_PARTIES:
-                transaction.on_commit(lambda party=party: send(suggestion.pk, party), robust=True)
+                enqueue.after_commit(enqueue.INTRODUCTION_SEND, suggestion.pk, party)
     except IntegrityError:  # another decision got in first (the unique index is the last word)
         raise DecisionConflict(
             "This suggestion has already been decided.", Suggestion.objects.get(pk=suggestion_id)
@@ -224,7 +225,7 @@ def suggestion_respond(suggestion_id: int, *, by: User, accept: bool, reason: st
     if not accept:
         suggestion.status = S.DECLINED
         action = SuggestionEvent.Action.DECLINE
-        rematch_after_commit([suggestion.vacancy.standard_id])  # the vacancy is open to matching again
+        enqueue.rematch_after_commit([suggestion.vacancy.standard_id])  # the vacancy is open to matching again
     elif other == PartyResponse.ACCEPTED:
         suggestion.status = S.AGREED
         action = SuggestionEvent.Action.AGREE
@@ -304,8 +305,6 @@ def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[
     Runs inside the transaction that changed the vacancy, which holds its row. Both parties of each
     ended introduction, and the hub for each agreed match, are e-mailed once it commits.
     """
-    from matching.tasks import agreed_match_kept_send_task, introduction_ended_send_task
-
     reason = EndReason(reason)
     ended: list[Suggestion] = []
     with transaction.atomic():
@@ -328,10 +327,7 @@ def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[
                 )
                 ended.append(suggestion)
                 for party in INTRODUCED_PARTIES:
-                    transaction.on_commit(
-                        lambda pk=suggestion.pk, party=party: introduction_ended_send_task.delay(pk, party),
-                        robust=True,
-                    )
+                    enqueue.after_commit(enqueue.INTRODUCTION_ENDED_SEND, suggestion.pk, party)
             elif suggestion.status == S.AGREED:
                 _record(
                     suggestion,
@@ -341,9 +337,7 @@ def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[
                     from_status=S.AGREED,
                     reason=reason,
                 )
-                transaction.on_commit(
-                    lambda pk=suggestion.pk: agreed_match_kept_send_task.delay(pk, reason.value), robust=True
-                )
+                enqueue.after_commit(enqueue.AGREED_MATCH_KEPT_SEND, suggestion.pk, reason.value)
     return ended
 
 

@@ -1,4 +1,4 @@
-"""Training the matcher on the hub's decisions, promoting it only if it does better, and rolling back."""
+"""Training the matcher on the hub's decisions, and promoting it only if it does better."""
 
 import numpy as np
 from django.conf import settings
@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.ml.features import FEATURES
-from matching.ml.scoring import Matcher, matcher_loads
+from matching.ml.scoring import Matcher
 from matching.ml.training import auc_gain_lower_bound, evaluate, matcher_train
 from matching.models import ScoringModel, Suggestion
-from matching.services.runs import matcher_active
+from matching.services.active_model import matcher_active_ensure, model_activate
 
 S = Suggestion.Status
 # An approved suggestion stays a positive example whatever the parties did next (or its vacancy did).
@@ -35,7 +35,7 @@ def decisions_dataset() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def matcher_retrain() -> ScoringModel:
     """Train on all decisions so far, test on the most recent ones, promote only a clear improvement."""
-    active_model, active = matcher_active()
+    active_model, active = matcher_active_ensure()
     X, y, groups = decisions_dataset()
     n = len(y)
     split = int(n * (1 - settings.MATCHER_TEST_SHARE))
@@ -92,17 +92,4 @@ def _save(matcher: Matcher, version: str, metrics: dict, *, promote: bool) -> Sc
     if promote:
         model_activate(model.version)
         model.refresh_from_db()
-    return model
-
-
-@transaction.atomic
-def model_activate(version: str) -> ScoringModel:
-    """Put a stored model in use (a promotion, or a roll-back to an earlier version)."""
-    model = ScoringModel.objects.select_for_update().get(version=version)
-    matcher_loads(bytes(model.artefact))  # refuse one this scikit-learn can't load
-    ScoringModel.objects.filter(status=ScoringModel.Status.ACTIVE).exclude(pk=model.pk).update(
-        status=ScoringModel.Status.RETIRED
-    )
-    ScoringModel.objects.filter(pk=model.pk).update(status=ScoringModel.Status.ACTIVE, promoted_at=timezone.now())
-    model.refresh_from_db()
     return model

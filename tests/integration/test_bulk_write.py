@@ -7,7 +7,7 @@ from django.db import connection
 from matching.ml.engine import MatchResult
 from matching.ml.features import FEATURES
 from matching.models import MatchRun, Suggestion
-from matching.services.runs import results_write
+from matching.services.results import results_write
 from tests.market_factories import CourseOfferFactory, VacancyFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]

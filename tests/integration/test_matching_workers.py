@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from lcr_skills.celery import app
 from matching.models import MatchRun, MatchRunChunk, Suggestion
-from matching.services import match_standards, matcher_active, run_full_start
+from matching.services import match_standards, matcher_active_ensure, run_full_start
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,7 @@ def wait_for(run_id: int, timeout: float = RUN_TIMEOUT) -> MatchRun:
 
 def computed_here() -> dict[tuple[int, int, int], float]:
     """The same match, in this process: (vacancy, cohort, rank) -> score."""
-    _, matcher = matcher_active()
+    _, matcher = matcher_active_ensure()
     result = match_standards(None, matcher)
     keys = zip(result.vacancy_id.tolist(), result.cohort_id.tolist(), result.rank.tolist(), strict=True)
     return dict(zip(keys, result.score.tolist(), strict=True))

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 
 from apprenticeships.models import Vacancy
 from matching.models import MatchRun, Suggestion
-from matching.services import match_standards, matcher_active
-from matching.services.runs import results_write
+from matching.services import match_standards, matcher_active_ensure
+from matching.services.results import results_write
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_a_rematch_writing_while_a_full_run_writes_the_same_new_suggestion_waits
     offer = CourseOfferFactory(provider=provider_a, cohorts=[{"start_date": days_ahead(50), "places": 5}])
     vacancy = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, standard=offer.standard)
     Suggestion.objects.all().delete()  # the suggestion the set-up's re-match made: now new to both writers
-    model, matcher = matcher_active()
+    model, matcher = matcher_active_ensure()
     result = match_standards([offer.standard_id], matcher)
     assert list(result.vacancy_id) == [vacancy.id]
     full_run = MatchRun.objects.create(kind=MatchRun.Kind.FULL, model=model, model_version=model.version)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from matching.ml.candidates import GapReason
 from matching.ml.features import FEATURES
 from matching.models import Gap, MatchRun, MatchRunChunk, Suggestion
+from matching.services import results as results_service
 from matching.services import run_full_now
 from matching.services import runs as runs_service
 
@@ -172,7 +173,7 @@ def test_a_run_that_fails_while_writing_rolls_back_to_the_previous_suggestions(s
     def broken(run, rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(runs_service, "_insert", broken)
+    monkeypatch.setattr(results_service, "_insert", broken)
     with pytest.raises(RuntimeError):
         run_full_now()
 

@@ -27,7 +27,7 @@ from matching.models import Gap, MatchRun, MatchRunChunk, RejectReason, Suggesti
 from matching.services import (
     DecisionConflict,
     match_standards,
-    matcher_active,
+    matcher_active_ensure,
     run_full_start,
     suggestion_approve,
     suggestion_reject,
@@ -111,7 +111,7 @@ def decide_a_few(hannah, attempt: int) -> None:
 
 def assert_results_match_an_in_process_match() -> None:
     """Open suggestions and gaps are exactly what this process computes from the same data."""
-    _, matcher = matcher_active()
+    _, matcher = matcher_active_ensure()
     result = match_standards(None, matcher)
     keys = zip(result.vacancy_id.tolist(), result.cohort_id.tolist(), result.rank.tolist(), strict=True)
     expected = dict(zip(keys, result.score.tolist(), strict=True))

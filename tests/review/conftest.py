@@ -16,7 +16,7 @@ import pytest
 from apprenticeships.models import Cohort, CourseOffer, Vacancy
 from matching.ml.features import FEATURES
 from matching.models import Suggestion
-from matching.services import matcher_active, run_full_now
+from matching.services import matcher_active_ensure, run_full_now
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
 
 LIVE = Vacancy.Status.LIVE
@@ -73,7 +73,7 @@ def best(vacancy: Vacancy, offer: CourseOffer) -> Suggestion:
 
 def suggest(vacancy: Vacancy, cohort: Cohort, *, rank: int = 1, **features: float | None) -> Suggestion:
     """A suggestion as the matcher writes one: the pair's features scored by the model in use."""
-    model, matcher = matcher_active()
+    model, matcher = matcher_active_ensure()
     values = {**TYPICAL_FEATURES, **features}
     row = np.array([[np.nan if values[name] is None else values[name] for name in FEATURES]], dtype=float)
     scores, contributions = matcher.score(row)

@@ -12,7 +12,7 @@ from matching.ml.features import FEATURES
 from matching.ml.scoring import GOODNESS, PRIOR_VERSION
 from matching.ml.training import auc_gain_lower_bound
 from matching.models import ScoringModel, Suggestion
-from matching.services import matcher_active, run_full_now
+from matching.services import matcher_active_ensure, run_full_now
 from tests.market_factories import db_snapshot
 from tests.review.simulated_hub import hidden_preference, market_generate, reviewer_decide
 
@@ -94,7 +94,7 @@ def test_a_model_trained_on_random_decisions_is_kept_as_a_candidate_with_its_fig
     assert (body["status"], body["is_active"], body["promoted_at"]) == ("candidate", False, None)
     assert body["metrics"]["outcome"].startswith("Kept as a candidate")
     assert learnt["decisions"] == prior["decisions"] == body["metrics"]["test"] > 0
-    assert matcher_active()[0].version == PRIOR_VERSION
+    assert matcher_active_ensure()[0].version == PRIOR_VERSION
     assert run_full_now().model_version == PRIOR_VERSION
 
 
@@ -164,7 +164,7 @@ def test_with_fewer_decisions_than_the_minimum_a_model_is_kept_as_a_candidate(ap
     body = response.json()
     assert (body["status"], body["is_active"]) == ("candidate", False)
     assert body["metrics"]["outcome"].startswith("Not enough decisions: 120 (at least 200")
-    assert matcher_active()[0].version == PRIOR_VERSION
+    assert matcher_active_ensure()[0].version == PRIOR_VERSION
 
 
 # --- Versions and roll-back ----------------------------------------------------------------------
@@ -210,7 +210,7 @@ def test_the_hub_can_roll_back_to_an_earlier_version_and_forward_again(api, hann
 
 def test_activating_an_unknown_version_is_404(api, hannah, promoted):
     assert api(hannah).post("/api/v1/matcher/models/no-such-model/activate/").status_code == 404
-    assert matcher_active()[0].version == promoted
+    assert matcher_active_ensure()[0].version == promoted
 
 
 @pytest.mark.parametrize("persona", ["alice", "priya"])

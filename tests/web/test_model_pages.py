@@ -12,7 +12,7 @@ from matching import services
 from matching.ml.features import FEATURES
 from matching.ml.scoring import PRIOR_VERSION
 from matching.models import ScoringModel, Suggestion
-from matching.services import matcher_active
+from matching.services import matcher_active_ensure
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
 from tests.web.review_market import banner, review_market
 
@@ -33,7 +33,7 @@ CANDIDATE_METRICS = {
 
 @pytest.fixture
 def prior() -> ScoringModel:
-    return matcher_active()[0]
+    return matcher_active_ensure()[0]
 
 
 @pytest.fixture

@@ -1,0 +1,182 @@
+"""Reading the market from the database into matching.ml's arrays: what a run matches.
+
+matching.ml works on plain arrays and never touches Django; this module is where the two meet.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from apprenticeships.models import Cohort, CourseOffer, OfferLocation, Standard, Vacancy
+from matching.ml.market import Cohorts, Locations, Market, Offers, Vacancies, day_numbers, floats
+from matching.models import Suggestion
+
+VACANCY_FIELDS = (
+    "id",
+    "standard_id",
+    "latitude",
+    "longitude",
+    "start_date",
+    "delivery_mask",
+    "positions",
+    "standard__max_funding",
+    "title",
+    "description",
+    "notes",
+)
+OFFER_FIELDS = (
+    "id",
+    "provider_id",
+    "standard_id",
+    "price",
+    "national",
+    "delivery_mask",
+    "provider__ofsted_grade",
+    "provider__achievement_rate",
+    "title",
+    "description",
+    "standard__title",
+    "standard__keywords",
+)
+
+
+def market_load(standard_ids: Sequence[int] | None = None, *, today: date | None = None) -> Market:
+    """Live vacancies and open offers (with cohorts from today on) for the standards (None: all), as arrays."""
+    in_scope = Q(standard_id__in=standard_ids) if standard_ids is not None else Q()
+    vacancies = _vacancies(in_scope)
+    offers = _offers(in_scope)
+    # Cohorts and locations point at their offer by its index in `offers`, as matching.ml expects.
+    offer_index = {int(offer_id): k for k, offer_id in enumerate(offers.id)}
+    return Market(
+        vacancies=vacancies,
+        offers=offers,
+        cohorts=_cohorts(offer_index, today=today or timezone.localdate()),
+        locations=_locations(offer_index),
+        provider_share=provider_shares(),
+        excluded_pairs=_decided_pairs(vacancies.id.tolist()),
+    )
+
+
+def _columns(rows: QuerySet, fields: Sequence[str]) -> dict[str, tuple]:
+    """A query's values as one tuple per field (empty ones when there are no rows)."""
+    values = list(rows.values_list(*fields))
+    return dict(zip(fields, zip(*values, strict=True), strict=True)) if values else dict.fromkeys(fields, ())
+
+
+def _ints(values: Sequence[object]) -> np.ndarray:
+    return np.array(values, dtype=np.int64)
+
+
+def _vacancies(in_scope: Q) -> Vacancies:
+    """Live vacancies in scope, except those already matched (introduced or agreed): runs leave them alone."""
+    matched = Suggestion.objects.filter(status__in=Suggestion.MATCHED).values("vacancy_id")
+    rows = Vacancy.objects.filter(in_scope, status=Vacancy.Status.LIVE).exclude(id__in=matched).order_by("id")
+    c = _columns(rows, VACANCY_FIELDS)
+    words = zip(c["title"], c["description"], c["notes"], strict=True)
+    return Vacancies(
+        id=_ints(c["id"]),
+        standard=_ints(c["standard_id"]),
+        latitude=floats(c["latitude"]),
+        longitude=floats(c["longitude"]),
+        start_day=day_numbers(c["start_date"]),
+        delivery_mask=_ints(c["delivery_mask"]),
+        positions=_ints(c["positions"]),
+        band=floats(c["standard__max_funding"]),
+        text=[f"{title} {description} {notes}" for title, description, notes in words],
+    )
+
+
+def _offers(in_scope: Q) -> Offers:
+    """Open offers in scope, with their provider's quality and their standard's words."""
+    rows = CourseOffer.objects.filter(in_scope, status=CourseOffer.Status.OPEN).order_by("id")
+    c = _columns(rows, OFFER_FIELDS)
+    keywords = [k.replace("|", " ") for k in c["standard__keywords"]]
+    words = zip(c["title"], c["description"], c["standard__title"], keywords, strict=True)
+    return Offers(
+        id=_ints(c["id"]),
+        provider=_ints(c["provider_id"]),
+        standard=_ints(c["standard_id"]),
+        price=floats(c["price"]),
+        national=np.array(c["national"], dtype=bool),
+        delivery_mask=_ints(c["delivery_mask"]),
+        ofsted_grade=floats(c["provider__ofsted_grade"]),
+        achievement_rate=floats(c["provider__achievement_rate"]),
+        text=[f"{title} {description} {standard} {keywords}" for title, description, standard, keywords in words],
+    )
+
+
+def _places_held(offer_ids: Sequence[int]) -> dict[int, int]:
+    """Cohort id -> places held by introductions not yet answered by both (agreed ones are taken off already)."""
+    return dict(
+        Suggestion.objects.filter(status__in=Suggestion.HOLDING_PLACES, cohort__offer_id__in=offer_ids)
+        .values("cohort_id")
+        .annotate(n=Sum("vacancy__positions"))
+        .values_list("cohort_id", "n")
+    )
+
+
+def _cohorts(offer_index: dict[int, int], *, today: date) -> Cohorts:
+    """The offers' cohorts starting from today on, with the places left for new matches."""
+    rows = Cohort.objects.filter(offer_id__in=offer_index, start_date__gte=today).order_by("id")
+    c = _columns(rows, ("id", "offer_id", "start_date", "places"))
+    held = _places_held(list(offer_index))
+    return Cohorts(
+        id=_ints(c["id"]),
+        offer=_ints([offer_index[offer_id] for offer_id in c["offer_id"]]),
+        start_day=day_numbers(c["start_date"]),
+        places=_ints([max(0, places - held.get(id_, 0)) for id_, places in zip(c["id"], c["places"], strict=True)]),
+    )
+
+
+def _locations(offer_index: dict[int, int]) -> Locations:
+    """Where the offers are delivered, and how far from there they reach."""
+    rows = OfferLocation.objects.filter(offer_id__in=offer_index).order_by("id")
+    c = _columns(rows, ("offer_id", "latitude", "longitude", "radius_km"))
+    return Locations(
+        offer=_ints([offer_index[offer_id] for offer_id in c["offer_id"]]),
+        latitude=floats(c["latitude"]),
+        longitude=floats(c["longitude"]),
+        radius_km=floats(c["radius_km"]),
+    )
+
+
+def _decided_pairs(vacancy_ids: Sequence[int]) -> dict[int, set[int]]:
+    """Vacancy id -> the cohorts the hub has already decided for it: never suggested again."""
+    decided: dict[int, set[int]] = defaultdict(set)
+    rows = Suggestion.objects.filter(vacancy_id__in=vacancy_ids, status__in=Suggestion.DECIDED)
+    for vacancy_id, cohort_id in rows.values_list("vacancy_id", "cohort_id"):
+        decided[vacancy_id].add(cohort_id)
+    return dict(decided)
+
+
+def provider_shares() -> dict[int, float]:
+    """Each provider's share of the suggestions the hub has approved so far."""
+    counts = dict(
+        Suggestion.objects.filter(status__in=Suggestion.MATCHED)
+        .values("course_offer__provider_id")
+        .annotate(n=Count("id"))
+        .values_list("course_offer__provider_id", "n")
+    )
+    total = sum(counts.values())
+    return {provider: n / total for provider, n in counts.items()} if total else {}
+
+
+def standards_corpus() -> list[str]:
+    """Every standard's words, for fitting the text vectoriser of the prior."""
+    rows = Standard.objects.values_list("title", "keywords", "typical_job_titles", "overview")
+    return [" ".join(part.replace("|", " ") for part in row) for row in rows]
+
+
+def standards_with_live_vacancies() -> list[tuple[int, int]]:
+    """(standard id, live vacancies) for every standard that has any, most vacancies first."""
+    return list(
+        Vacancy.objects.filter(status=Vacancy.Status.LIVE)
+        .values("standard_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "standard_id")
+        .values_list("standard_id", "n")
+    )
