@@ -50,6 +50,11 @@ def delivery_modes_problem(modes: list[str] | None, *, none_chosen: str) -> str 
     return None
 
 
+# A search by distance from a postcode: at most this far, and this far when an offer search gives no distance.
+SEARCH_MAX_KM = 500
+OFFER_SEARCH_DEFAULT_KM = 25
+
+
 def distance_without_postcode(*, postcode: object, within_km: object, sort: str | None = None) -> str | None:
     """A distance needs a postcode to measure from: "within_km" or "sort" when one is asked for without it."""
     if postcode:

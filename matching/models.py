@@ -267,6 +267,10 @@ class SuggestionAction(models.TextChoices):
     KEEP = "keep", "Kept: agreed before the vacancy left the market"
 
 
+# The hub's decisions on a suggestion (one each, at most); the other actions are the parties' answers and the service's.
+HUB_DECISIONS = (SuggestionAction.APPROVE, SuggestionAction.REJECT)
+
+
 class SuggestionEvent(models.Model):
     """One entry of a suggestion's audit trail: who did what, when, why, and the suggestion as they saw it.
 
@@ -275,6 +279,7 @@ class SuggestionEvent(models.Model):
     """
 
     Action = SuggestionAction
+    HUB_DECISIONS = HUB_DECISIONS
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=10, choices=Action.choices)
@@ -293,7 +298,7 @@ class SuggestionEvent(models.Model):
             # Exactly one hub decision per suggestion, whatever the concurrency.
             models.UniqueConstraint(
                 fields=["suggestion"],
-                condition=models.Q(action__in=[SuggestionAction.APPROVE, SuggestionAction.REJECT]),
+                condition=models.Q(action__in=list(HUB_DECISIONS)),
                 name="one_decision_per_suggestion",
             ),
             one_of("action", SuggestionAction.values, name="suggestion_event_action_valid"),

@@ -111,7 +111,9 @@ def matches_by_state(suggestions: QuerySet[Suggestion], *, party: str) -> dict[s
     groups: dict[str, list[Suggestion]] = {name: [] for name in MATCH_GROUPS}
     rows = suggestions.select_related(
         "vacancy__employer", "vacancy__local_authority", "vacancy__standard", "course_offer__provider", "cohort"
-    ).prefetch_related(Prefetch("events", queryset=SuggestionEvent.objects.filter(action="decline")))
+    ).prefetch_related(
+        Prefetch("events", queryset=SuggestionEvent.objects.filter(action=SuggestionEvent.Action.DECLINE))
+    )
     for suggestion in rows.order_by("-decided_at", "-id"):
         if suggestion.status == Suggestion.Status.AGREED:
             groups["agreed"].append(suggestion)
@@ -129,7 +131,7 @@ def matches_by_state(suggestions: QuerySet[Suggestion], *, party: str) -> dict[s
 def decision_counts() -> dict[str, int]:
     """How many suggestions the hub has approved and rejected so far (what a new model learns from)."""
     counts = dict(
-        SuggestionEvent.objects.filter(action__in=["approve", "reject"])
+        SuggestionEvent.objects.filter(action__in=SuggestionEvent.HUB_DECISIONS)
         .values("action")
         .annotate(n=Count("id"))
         .values_list("action", "n")

@@ -9,8 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apprenticeships.models import Employer, Standard
+from apprenticeships.models.vacancies import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from apprenticeships.permissions import visible_employers
 from apprenticeships.services.funding import funding_estimate
+from apprenticeships.services.vacancies import MAX_DURATION_MONTHS
 
 MONEY_IN = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal(0), "max_value": Decimal(1_000_000)}
 
@@ -21,9 +23,13 @@ class FundingEstimateRequestSerializer(serializers.Serializer):
     start_date = serializers.DateField()
     apprentice_age = serializers.IntegerField(min_value=0, max_value=100, help_text="Age in years at the start.")
     price = serializers.DecimalField(required=False, help_text="Pounds; the band maximum when omitted.", **MONEY_IN)
-    duration_months = serializers.IntegerField(required=False, min_value=1, max_value=120)
+    duration_months = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DURATION_MONTHS)
     hours_per_week = serializers.DecimalField(
-        required=False, max_digits=4, decimal_places=1, min_value=Decimal(16), max_value=Decimal(48)
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal(MIN_HOURS_PER_WEEK),
+        max_value=Decimal(MAX_HOURS_PER_WEEK),
     )
     ehc_plan_or_care_leaver = serializers.BooleanField(required=False, default=False)
 

@@ -18,7 +18,7 @@ from apprenticeships.models import Cohort, CourseOffer, DeliveryMode, Standard
 from apprenticeships.models.delivery import masks_with
 from apprenticeships.permissions import is_hub, owns, user_organisation, visible_offers
 from apprenticeships.places import place_lookup
-from apprenticeships.rules import distance_without_postcode
+from apprenticeships.rules import OFFER_SEARCH_DEFAULT_KM, SEARCH_MAX_KM, distance_without_postcode
 from apprenticeships.selectors import offers_within
 from apprenticeships.services import offer_import, offers
 from lcr_skills.text import validate_single_line
@@ -110,7 +110,10 @@ class CourseOfferFilter(django_filters.FilterSet):
     has_places = django_filters.BooleanFilter(method="filter_has_places", label="Has a future cohort with places")
     postcode = django_filters.CharFilter(method="filter_near", label="Near this postcode (with within_km)")
     within_km = django_filters.NumberFilter(
-        method="filter_near", min_value=1, max_value=500, label="Distance from postcode, km (default 25)"
+        method="filter_near",
+        min_value=1,
+        max_value=SEARCH_MAX_KM,
+        label=f"Distance from postcode, km (default {OFFER_SEARCH_DEFAULT_KM})",
     )
 
     class Meta:
@@ -135,7 +138,7 @@ class CourseOfferFilter(django_filters.FilterSet):
         except DjangoValidationError as error:
             raise serializers.ValidationError({"postcode": error.messages}) from None
         within = self.form.cleaned_data.get("within_km")
-        within = 25 if within is None else within  # an explicit distance is used as given
+        within = OFFER_SEARCH_DEFAULT_KM if within is None else within  # an explicit distance is used as given
         return offers_within(queryset, near=place, within_km=float(within))
 
 

@@ -19,7 +19,7 @@ from apprenticeships.history import actor_shown, history_steps
 from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacancy, VacancyTransition
 from apprenticeships.permissions import user_organisation, visible_vacancies
 from apprenticeships.places import place_lookup
-from apprenticeships.rules import distance_without_postcode
+from apprenticeships.rules import SEARCH_MAX_KM, distance_without_postcode
 from apprenticeships.services import levy, vacancies
 from lcr_skills.text import validate_multi_line, validate_single_line
 
@@ -65,7 +65,7 @@ class VacancySerializer(serializers.ModelSerializer):
     standard = serializers.SlugRelatedField(slug_field="lars_code", queryset=Standard.objects.all())
     standard_title = serializers.CharField(source="standard.title", read_only=True)
     level = serializers.IntegerField(source="standard.level", read_only=True)
-    positions = serializers.IntegerField(min_value=1, max_value=100)
+    positions = serializers.IntegerField(min_value=1, max_value=vacancies.MAX_POSITIONS)
     weekly_wage = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
     hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
     postcode = serializers.CharField(max_length=10, validators=[validate_single_line])
@@ -81,7 +81,7 @@ class VacancySerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
         min_value=1,
-        max_value=120,
+        max_value=vacancies.MAX_DURATION_MONTHS,
         help_text="Planned duration in months; null for the standard's typical duration.",
     )
     planned_duration_months = serializers.IntegerField(read_only=True)
@@ -287,7 +287,7 @@ class PublicSearchSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=60, validators=[validate_single_line]
     )
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=10, validators=[validate_single_line])
-    within_km = serializers.FloatField(required=False, min_value=1, max_value=500)
+    within_km = serializers.FloatField(required=False, min_value=1, max_value=SEARCH_MAX_KM)
     ordering = serializers.ChoiceField(choices=list(selectors.PUBLIC_SORTS), required=False, default="closing_date")
 
     def validate_postcode(self, value: str) -> object:

@@ -12,11 +12,19 @@ from apprenticeships.forms.common import (
 )
 from apprenticeships.funding.rules import AGE_GROUPS
 from apprenticeships.models import LocalAuthority, Vacancy
+from apprenticeships.models.vacancies import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from apprenticeships.places import place_lookup
 from apprenticeships.rules import distance_without_postcode
 from apprenticeships.selectors import PUBLIC_SORTS
-from apprenticeships.services.vacancies import vacancy_rules_check
+from apprenticeships.services.vacancies import (
+    CLOSING_NOTICE_DAYS,
+    MAX_DURATION_MONTHS,
+    MAX_POSITIONS,
+    vacancy_rules_check,
+)
 from lcr_skills.text import validate_multi_line, validate_single_line
+
+HOURS_BETWEEN = f"{MIN_HOURS_PER_WEEK} and {MAX_HOURS_PER_WEEK}"  # "Between 16 and 48 hours"
 
 
 class VacancyForm(GovukFormMixin, forms.Form):
@@ -44,12 +52,12 @@ class VacancyForm(GovukFormMixin, forms.Form):
         },
     )
     positions = forms.IntegerField(
-        max_value=100,
+        max_value=MAX_POSITIONS,
         label="Number of positions",
         error_messages={
             "required": "Enter the number of positions",
             "invalid": "Number of positions must be a whole number, like 2",
-            "max_value": "Number of positions must be 100 or fewer",
+            "max_value": f"Number of positions must be {MAX_POSITIONS} or fewer",
         },
     )
     weekly_wage = MoneyField(
@@ -69,12 +77,12 @@ class VacancyForm(GovukFormMixin, forms.Form):
         max_digits=4,
         decimal_places=1,
         label="Hours per week",
-        help_text="Including time spent training. Between 16 and 48 hours.",
+        help_text=f"Including time spent training. Between {HOURS_BETWEEN} hours.",
         error_messages={
             "required": "Enter the hours per week",
             "invalid": "Hours per week must be a number, like 37.5",
-            "max_digits": "Hours per week must be between 16 and 48",
-            "max_whole_digits": "Hours per week must be between 16 and 48",
+            "max_digits": f"Hours per week must be between {HOURS_BETWEEN}",
+            "max_whole_digits": f"Hours per week must be between {HOURS_BETWEEN}",
             "max_decimal_places": "Hours per week can have at most one decimal place, like 37.5",
         },
     )
@@ -89,14 +97,14 @@ class VacancyForm(GovukFormMixin, forms.Form):
     duration_months = forms.IntegerField(
         required=False,
         min_value=1,
-        max_value=120,
+        max_value=MAX_DURATION_MONTHS,
         label="Planned duration (optional)",
         help_text="In months. Leave it empty for the standard's typical duration. Under 30 hours a week the "
         "minimum is longer.",
         error_messages={
             "invalid": "Planned duration must be a whole number of months, like 18",
             "min_value": "Planned duration must be at least 1 month",
-            "max_value": "Planned duration must be 120 months or fewer",
+            "max_value": f"Planned duration must be {MAX_DURATION_MONTHS} months or fewer",
         },
     )
     postcode = forms.CharField(
@@ -112,7 +120,7 @@ class VacancyForm(GovukFormMixin, forms.Form):
     start_date = GovukDateField(label="Start date", help_text="For example, 14 9 2027")
     closing_date = GovukDateField(
         label="Closing date",
-        help_text="The last day to apply. To submit for review it must be at least 7 days away.",
+        help_text=f"The last day to apply. To submit for review it must be at least {CLOSING_NOTICE_DAYS} days away.",
     )
     delivery_modes = delivery_modes_field("How could the training be delivered?", "Select all that would work for you.")
     notes = forms.CharField(

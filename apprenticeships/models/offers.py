@@ -7,6 +7,9 @@ from apprenticeships.models.places import LocalAuthority
 from apprenticeships.models.standards import Standard
 from lcr_skills.text import validate_multi_line, validate_single_line
 
+# The furthest a provider may say it travels from a delivery location; the database holds locations to it.
+MAX_RADIUS_KM = 200
+
 
 class CourseOfferStatus(models.TextChoices):
     OPEN = "open", "Open"
@@ -52,7 +55,7 @@ class OfferLocation(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(radius_km__gte=1, radius_km__lte=200), name="location_radius_1_to_200"
+                condition=models.Q(radius_km__gte=1, radius_km__lte=MAX_RADIUS_KM), name="location_radius_1_to_200"
             ),
         ]
 

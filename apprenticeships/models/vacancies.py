@@ -9,6 +9,9 @@ from apprenticeships.models.places import LocalAuthority
 from apprenticeships.models.standards import Standard
 from lcr_skills.text import validate_multi_line, validate_single_line
 
+# Hours a week an apprenticeship may have (GOV.UK Recruit an apprentice); the database holds vacancies to them.
+MIN_HOURS_PER_WEEK, MAX_HOURS_PER_WEEK = 16, 48
+
 
 def default_age_groups() -> list[str]:
     return list(AGE_GROUPS)
@@ -68,7 +71,8 @@ class Vacancy(DeliveryModesMixin, TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(positions__gte=1), name="vacancy_positions_at_least_one"),
             models.CheckConstraint(
-                condition=models.Q(hours_per_week__gte=16, hours_per_week__lte=48), name="vacancy_hours_16_to_48"
+                condition=models.Q(hours_per_week__gte=MIN_HOURS_PER_WEEK, hours_per_week__lte=MAX_HOURS_PER_WEEK),
+                name="vacancy_hours_16_to_48",
             ),
             models.CheckConstraint(condition=models.Q(weekly_wage__gt=0), name="vacancy_wage_positive"),
             one_of("status", VacancyStatus.values, name="vacancy_status_valid"),

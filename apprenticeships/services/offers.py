@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from apprenticeships.models import Cohort, CourseOffer, OfferLocation, Provider, Standard
 from apprenticeships.models.delivery import modes_to_mask
+from apprenticeships.models.offers import MAX_RADIUS_KM
 from apprenticeships.places import place_lookup
 from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
 from matching.services import rematch_after_commit
 
-MAX_RADIUS_KM = 200
-MAX_PLACES = 500
+MAX_PLACES = 500  # in one cohort
 # At most this many delivery locations and cohorts on one offer: far more than a provider lists (a few campuses,
 # a cohort a month for four years), and each location is a postcode look-up when the offer is saved (20,000 took
 # half a minute). Checked before any row is looked at.

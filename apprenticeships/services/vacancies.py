@@ -28,14 +28,17 @@ from apprenticeships.funding.rules import (
 )
 from apprenticeships.models import Employer, Standard, Vacancy, VacancyTransition
 from apprenticeships.models.delivery import modes_to_mask
+from apprenticeships.models.vacancies import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from apprenticeships.places import place_lookup
 from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
 from apprenticeships.signals import CHANGED_WHILE_LIVE, LEFT_MARKET_REASONS, vacancy_left_market
 from matching.services import rematch_after_commit
 
 S = Vacancy.Status
-MIN_HOURS, MAX_HOURS = 16, 48  # a week; GOV.UK Recruit an apprentice
 CLOSING_NOTICE_DAYS = 7  # the closing date must be at least this far ahead when submitted
+# What a form or the API takes: more is a slip of the keyboard, not a vacancy.
+MAX_POSITIONS = 100
+MAX_DURATION_MONTHS = 120
 MATERIAL_FIELDS = frozenset(
     {
         "title",
@@ -104,12 +107,12 @@ def _standard_rule(merged: dict, instance: Vacancy | None) -> list[Problem]:
 def _hours_valid(merged: dict) -> Decimal | None:
     """The hours a week, when they are within the limits (the wage and duration rules need them)."""
     hours = merged.get("hours_per_week")
-    return hours if hours is not None and MIN_HOURS <= hours <= MAX_HOURS else None
+    return hours if hours is not None and MIN_HOURS_PER_WEEK <= hours <= MAX_HOURS_PER_WEEK else None
 
 
 def _hours_rule(merged: dict) -> list[Problem]:
     if merged.get("hours_per_week") is not None and _hours_valid(merged) is None:
-        return [("hours_per_week", f"Hours per week must be between {MIN_HOURS} and {MAX_HOURS}.")]
+        return [("hours_per_week", f"Hours per week must be between {MIN_HOURS_PER_WEEK} and {MAX_HOURS_PER_WEEK}.")]
     return []
 
 

@@ -4,7 +4,7 @@ import math
 
 from django import template
 
-from matching.models import EndReason, RejectReason, ScoringModel, Suggestion, SuggestionEvent
+from matching.models import EVENT_REASONS, ScoringModel, Suggestion, SuggestionEvent
 
 register = template.Library()
 
@@ -37,7 +37,7 @@ STATUS_COLOURS = {
 STATUS_LABELS = dict(Suggestion.Status.choices)
 ACTION_LABELS = dict(SuggestionEvent.Action.choices)
 # A hub rejection's reason, or why an introduction ended (the audit trail's reason column holds either).
-REASON_LABELS = {**dict(RejectReason.choices), **dict(EndReason.choices)}
+REASON_LABELS = dict(EVENT_REASONS)
 
 
 @register.filter
