@@ -1,4 +1,4 @@
-"""Error pages that say what went wrong when a request can't even be read."""
+"""Error pages for requests that can't even be read, and the state-conflict error services raise."""
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -7,6 +7,18 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
 from lcr_skills.input_limits import UploadTooLarge
+
+
+class Conflict(Exception):
+    """What was asked can't be done in the object's current state: the API answers 409 with the message.
+
+    Defined below both apps so that the API's error handler (in apprenticeships) maps an upper app's
+    conflicts without importing it; a subclass adds what the client needs to retry in `fields()`.
+    """
+
+    def fields(self) -> dict[str, object]:
+        """More of the 409 body, after its `detail` (e.g. the object's status now)."""
+        return {}
 
 
 def too_large_message() -> str:

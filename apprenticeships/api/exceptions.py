@@ -8,8 +8,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from apprenticeships.services.offers import OfferInUse
 from apprenticeships.services.vacancies import VacancyConflict
-from lcr_skills.errors import request_too_large_message
-from matching.services.decisions import DecisionConflict
+from lcr_skills.errors import Conflict, request_too_large_message
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -23,8 +22,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, OfferInUse):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, DecisionConflict):
-        suggestion = exc.suggestion
-        body = {"detail": str(exc), "status": suggestion.status, "version": suggestion.version}
-        return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Conflict):  # e.g. matching's DecisionConflict
+        return Response({"detail": str(exc), **exc.fields()}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
