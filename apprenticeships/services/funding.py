@@ -16,9 +16,6 @@ from apprenticeships.funding.account import Account, Commitment, Declaration, le
 from apprenticeships.funding.estimate import Estimate, Programme, estimate
 from apprenticeships.models import Employer, PayBillDeclaration, Standard, Vacancy
 
-# Vacancies whose training the employer is planning to pay for.
-COMMITTING_STATUSES = [Vacancy.Status.SUBMITTED, Vacancy.Status.LIVE, Vacancy.Status.FILLED]
-
 
 @transaction.atomic
 def pay_bill_declare(
@@ -74,7 +71,7 @@ def employer_declarations(employer: Employer) -> list[Declaration]:
 
 def employer_commitments(employer: Employer, *, exclude: int | None = None) -> list[Commitment]:
     vacancies = (
-        Vacancy.objects.filter(employer=employer, status__in=COMMITTING_STATUSES)
+        Vacancy.objects.filter(employer=employer, status__in=Vacancy.COMMITTING)
         .exclude(pk=exclude)
         .select_related("standard")
         .order_by("start_date", "pk")
@@ -95,7 +92,7 @@ def commitments_by_employer(employer_ids: Iterable[int]) -> dict[int, list[Commi
     """Each employer's committing vacancies as payments, for many employers in one query."""
     found: dict[int, list[Commitment]] = {}
     vacancies = (
-        Vacancy.objects.filter(employer_id__in=list(employer_ids), status__in=COMMITTING_STATUSES)
+        Vacancy.objects.filter(employer_id__in=list(employer_ids), status__in=Vacancy.COMMITTING)
         .select_related("standard")
         .order_by("start_date", "pk")
     )

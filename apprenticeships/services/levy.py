@@ -28,7 +28,6 @@ from apprenticeships.funding.estimate import Estimate, estimate
 from apprenticeships.funding.rules import AGE_GROUP_AGES, rules_on
 from apprenticeships.models import Employer, Vacancy
 from apprenticeships.services.funding import (
-    COMMITTING_STATUSES,
     commitments_by_employer,
     declarations_by_employer,
     employer_commitments,
@@ -37,7 +36,7 @@ from apprenticeships.services.funding import (
     vacancy_commitment,
 )
 
-__all__ = ["COMMITTING_STATUSES", "annual_levy", "levy_position", "levy_positions", "vacancy_funding"]
+__all__ = ["annual_levy", "levy_position", "levy_positions", "vacancy_funding"]
 
 
 def annual_levy(pay_bill: Decimal | int, *, on: date | None = None) -> Decimal:
@@ -176,7 +175,7 @@ def levy_position(
 def committed_subquery() -> Subquery:
     """Per vacancy row: its employer's committed training cost at band prices (kept for list annotations)."""
     totals = (
-        Vacancy.objects.filter(employer=OuterRef("employer"), status__in=COMMITTING_STATUSES)
+        Vacancy.objects.filter(employer=OuterRef("employer"), status__in=Vacancy.COMMITTING)
         .order_by()
         .values("employer")
         .annotate(total=Sum(F("standard__max_funding") * F("positions")))

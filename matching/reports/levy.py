@@ -14,12 +14,11 @@ from django.utils import timezone
 
 from apprenticeships.funding.account import AT_RISK_MONTHS, money
 from apprenticeships.models import Employer
-from apprenticeships.services.levy import COMMITTING_STATUSES, LevyPosition, levy_position
+from apprenticeships.services.levy import LevyPosition, levy_position
 from matching.models import Suggestion
 from matching.reports.common import OUTSIDE, S, area_keys, city_region_authorities
 
 __all__ = [
-    "COMMITTING_STATUSES",
     "LEVY_AT_RISK_HORIZON_MONTHS",
     "levy_by_authority",
     "levy_payers",
