@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from apprenticeships.models import LocalAuthority, PostcodeDistrict
-from matching.ml.geo import EARTH_RADIUS_KM, haversine_km
 
-__all__ = ["EARTH_RADIUS_KM", "Place", "haversine_km", "place_lookup", "postcode_normalise"]
+__all__ = ["Place", "place_lookup", "postcode_normalise"]
 
 
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"

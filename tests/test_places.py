@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from apprenticeships.places import EARTH_RADIUS_KM, haversine_km, place_lookup, postcode_normalise
+from apprenticeships.places import place_lookup, postcode_normalise
+from lcr_skills.geo import EARTH_RADIUS_KM, haversine_km
 
 # --- normalising (no database) --------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.ml.geo import haversine_km
+from lcr_skills.geo import haversine_km
 from matching.ml.market import Market
 
 ONLINE_BIT = 1 << 3  # DeliveryMode.ONLINE's bit (apprenticeships.models.delivery)

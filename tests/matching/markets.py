@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lcr_skills.geo import EARTH_RADIUS_KM
 from matching.ml.candidates import ONLINE_BIT, Candidates
-from matching.ml.geo import EARTH_RADIUS_KM
 from matching.ml.market import Cohorts, Locations, Market, Offers, Vacancies
 
 LIVERPOOL = (53.402036, -2.980503)  # L1's centroid

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from lcr_skills.geo import haversine_km
 from matching.ml import candidates as candidates_module
 from matching.ml.candidates import GapReason, candidate_pairs
-from matching.ml.geo import haversine_km
 from tests.matching.markets import (
     BAND,
     DAY_RELEASE,
