@@ -13,9 +13,10 @@ from django.utils.safestring import SafeString
 from apprenticeships.funding.rules import RuleSet, rules_on
 from apprenticeships.models import Provider, Role
 from apprenticeships.permissions import role_required
+from lcr_skills import charts
+from lcr_skills.charts import Series
 from lcr_skills.text import csv_row
-from matching import charts, reports
-from matching.charts import Series
+from matching import reports
 from matching.models import RejectReason
 from matching.reports import REPORTS, Column, Report
 

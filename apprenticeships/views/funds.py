@@ -8,8 +8,8 @@ from apprenticeships.funding.rules import rules_on
 from apprenticeships.models import Role
 from apprenticeships.permissions import role_required, user_organisation
 from apprenticeships.services.levy import levy_position
-from matching import charts
-from matching.charts import Series
+from lcr_skills import charts
+from lcr_skills.charts import Series
 
 
 @role_required(Role.EMPLOYER)

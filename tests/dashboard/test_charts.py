@@ -2,8 +2,8 @@
 
 import re
 
-from matching import charts
-from matching.charts import Series
+from lcr_skills import charts
+from lcr_skills.charts import Series
 
 
 def bars(**overrides: object) -> str:

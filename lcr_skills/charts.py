@@ -1,4 +1,7 @@
-"""Server-side SVG charts for the dashboard: horizontal bars (plain, grouped, stacked), weekly columns and lines.
+"""Server-side SVG charts: horizontal bars (plain, grouped, stacked), weekly columns and lines.
+
+The hub dashboard (matching) and the employer's funds page (apprenticeships) both draw them, so they
+live below both apps.
 
 Each chart is an `<svg role="img">` named by its `<title>` and `<desc>`; series differ by pattern,
 dash and marker shape as well as colour, and carry their values as text, so nothing depends on
