@@ -1,10 +1,10 @@
-"""Matching API: runs (hub), suggestions (hub: all; parties: approved ones involving them), gaps."""
+"""Suggestions (hub: all; parties: approved ones involving them): the hub's decisions and the parties' answers."""
 
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,45 +12,19 @@ from rest_framework.response import Response
 from apprenticeships.api.serializers import LocalAuthoritySerializer
 from apprenticeships.filters import IdFilter, IntegerFilter
 from apprenticeships.history import actor_shown
-from apprenticeships.permissions import visible_gaps, visible_suggestions
+from apprenticeships.permissions import visible_suggestions
 from lcr_skills.text import validate_multi_line
 from matching import services
 from matching.ml.explain import summary
 from matching.models import (
     EndReason,
-    Gap,
-    MatchRun,
     PartyResponse,
     RejectReason,
-    ScoringModel,
     Suggestion,
     SuggestionEvent,
     reject_note_missing,
 )
 from matching.selectors import in_review_order
-
-
-class MatchRunSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True, read_only=True)
-
-    class Meta:
-        model = MatchRun
-        fields = [
-            "id",
-            "kind",
-            "status",
-            "progress",
-            "counts",
-            "model_version",
-            "timings",
-            "error",
-            "standards",
-            "created_by",
-            "created_at",
-            "started_at",
-            "finished_at",
-        ]
-        read_only_fields = fields
 
 
 class ExplanationSerializer(serializers.Serializer):
@@ -187,34 +161,6 @@ class SuggestionFilter(django_filters.FilterSet):
             "score_max",
             "rank",
         ]
-
-
-class MatchRunViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """Matching runs. Hub staff start a full run (202); only one full run runs at a time (409)."""
-
-    access_name = "match-runs"
-    serializer_class = MatchRunSerializer
-    queryset = MatchRun.objects.select_related("created_by")
-    filterset_fields = ["kind", "status"]
-    ordering_fields = ["created_at"]
-
-    @extend_schema(
-        request=None,
-        responses={
-            202: MatchRunSerializer,
-            409: OpenApiResponse(description="A full run is already queued or running; `run` is its id."),
-        },
-    )
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        try:
-            run = services.run_full_start(by=request.user)
-        except services.RunInProgress as busy:
-            body = {"detail": f"Full run {busy.run.pk} is already {busy.run.status}.", "run": busy.run.pk}
-            return Response(body, status=status.HTTP_409_CONFLICT)
-        run.refresh_from_db()
-        return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -367,86 +313,3 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         """Every decision and change of state, oldest first, with the suggestion as it was seen."""
         events = self.get_object().events.select_related("actor__membership")
         return Response(EventSerializer(events, many=True, context=self.get_serializer_context()).data)
-
-
-class GapSerializer(serializers.ModelSerializer):
-    reason_text = serializers.SerializerMethodField()
-    vacancy_title = serializers.CharField(source="vacancy.title", read_only=True)
-    standard = serializers.IntegerField(source="vacancy.standard.lars_code", read_only=True)
-    local_authority = serializers.CharField(source="vacancy.local_authority.name", read_only=True)
-
-    class Meta:
-        model = Gap
-        fields = [
-            "vacancy",
-            "reason",
-            "reason_text",
-            "vacancy_title",
-            "standard",
-            "local_authority",
-            "run",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField())
-    def get_reason_text(self, gap: Gap) -> str:
-        return gap.get_reason_display()
-
-
-class GapViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Live vacancies the last run could not match, and why: what the hub takes to providers."""
-
-    access_name = "gaps"
-    serializer_class = GapSerializer
-    filterset_fields = ["reason"]
-
-    def get_queryset(self) -> QuerySet[Gap]:
-        return (
-            visible_gaps(self.request.user)
-            .select_related("vacancy__standard", "vacancy__local_authority")
-            .order_by("vacancy_id")
-        )
-
-
-class ScoringModelSerializer(serializers.ModelSerializer):
-    is_active = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ScoringModel
-        fields = ["version", "status", "is_active", "params", "metrics", "sklearn_version", "created_at", "promoted_at"]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.BooleanField())
-    def get_is_active(self, model: ScoringModel) -> bool:
-        return model.status == ScoringModel.Status.ACTIVE
-
-
-class ScoringModelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Versions of the scoring model with their figures; hub staff train a new one or roll back."""
-
-    access_name = "matcher-models"
-    serializer_class = ScoringModelSerializer
-    queryset = ScoringModel.objects.defer("artefact").order_by("-created_at", "-id")
-    lookup_field = "version"
-    filter_backends: list = []
-
-    @extend_schema(
-        request=None,
-        responses={201: ScoringModelSerializer, 409: OpenApiResponse(description="No decisions of both kinds yet.")},
-    )
-    @action(detail=False, methods=["post"], url_path="train")
-    def train(self, request: Request) -> Response:
-        """Train on every decision so far; the new model is used only if it beats the current one on held-out ones."""
-        try:
-            model = services.matcher_retrain()
-        except services.NotEnoughDecisions as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-        return Response(self.get_serializer(model).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses=ScoringModelSerializer)
-    @action(detail=True, methods=["post"])
-    def activate(self, request: Request, version: str | None = None) -> Response:
-        """Use this version from now on (a roll-back to an earlier model, say)."""
-        model = services.model_activate(self.get_object().version)
-        return Response(self.get_serializer(model).data)
