@@ -23,14 +23,7 @@ class GapReason:
     NO_COHORT_IN_WINDOW = "no_cohort_in_window"  # reachable, but no cohort starts in the window
     NO_PLACES = "no_places"  # cohorts in the window, but none has places left (or others took them)
     ALL_REJECTED = "all_rejected"  # every pair that fits has already been rejected by the hub
-
-    LABELS = {
-        NO_PROVIDER: "No provider offers this standard",
-        OUT_OF_REACH: "No provider delivers within reach",
-        NO_COHORT_IN_WINDOW: "No cohort starts near the vacancy's start date",
-        NO_PLACES: "No places left in the cohorts that fit",
-        ALL_REJECTED: "The hub rejected every provider that fits",
-    }
+    # In words: matching.models.GapReason.
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""What the reports share: which suggestions count as what, areas, deciles, and summing grouped rows."""
+"""What the reports share: areas, deciles and summing grouped rows (status groups are on the Suggestion model)."""
 
 from django.db.models import Case, Count, DecimalField, Expression, F, Q, Value, When
 
@@ -6,10 +6,6 @@ from apprenticeships.models import LocalAuthority, Standard
 from matching.models import Suggestion
 
 S = Suggestion.Status
-# Suggestions the hub approved, whatever the parties (or the vacancy) did next.
-HUB_APPROVED = [S.APPROVED, S.ACCEPTED, S.AGREED, S.DECLINED, S.ENDED]
-# Suggestions that no longer offer the vacancy a provider.
-CLOSED_SUGGESTIONS = [S.REJECTED, S.DECLINED, S.ENDED]
 OUTSIDE = "Outside the city region"
 # IMD 2019 ranks England's 317 local authority districts; 1 = most deprived.
 IMD_AUTHORITIES = 317

@@ -3,10 +3,8 @@
 from django.db.models import Count, Exists, OuterRef, Q
 
 from apprenticeships.models import Vacancy
-from matching.ml.candidates import GapReason
-from matching.models import Gap, Suggestion
+from matching.models import Gap, GapReason, Suggestion
 from matching.reports.common import (
-    CLOSED_SUGGESTIONS,
     area_keys,
     city_region_authorities,
     every_authority,
@@ -19,7 +17,7 @@ COVERAGE_FIELDS = ("live", "with_provider", "without_provider", "not_matched")
 
 def coverage_facts() -> list[dict]:
     """Live vacancies per standard and area: how many, how many have a gap, how many no run has matched yet."""
-    open_suggestion = Exists(Suggestion.objects.filter(vacancy=OuterRef("pk")).exclude(status__in=CLOSED_SUGGESTIONS))
+    open_suggestion = Exists(Suggestion.objects.filter(vacancy=OuterRef("pk")).exclude(status__in=Suggestion.CLOSED))
     rows = list(
         Vacancy.objects.filter(status=Vacancy.Status.LIVE)
         .values("standard_id", **area_keys("local_authority"))
@@ -66,6 +64,4 @@ def gaps_by_reason() -> list[dict]:
         .order_by()
         .values_list("reason", "n")
     )
-    return [
-        {"reason": code, "label": label, "vacancies": counts.get(code, 0)} for code, label in GapReason.LABELS.items()
-    ]
+    return [{"reason": code, "label": label, "vacancies": counts.get(code, 0)} for code, label in GapReason.choices]

@@ -8,7 +8,6 @@ from django.db.models.functions import RowNumber
 from apprenticeships.models import Vacancy
 from matching.models import Suggestion
 from matching.reports.common import (
-    HUB_APPROVED,
     S,
     area_keys,
     city_region_authorities,
@@ -32,7 +31,7 @@ def match_facts() -> list[dict]:
     path = "vacancy__local_authority"
     matches = {
         (row["area"], row["decile"]): row
-        for row in Suggestion.objects.filter(status__in=HUB_APPROVED)
+        for row in Suggestion.objects.filter(status__in=Suggestion.INTRODUCED)
         .values(area=area_keys(path)["area"], decile=decile(path))
         .annotate(approved=Count("id"), agreed=Count("id", filter=Q(status=S.AGREED)))
         .order_by()
@@ -57,7 +56,9 @@ def median_days_to_approval() -> dict[str, float]:
     waited = ExpressionWrapper(F("decided_at") - F("vacancy__live_at"), output_field=DurationField())
     # The middle one or two approvals of each area, picked in the database by row number.
     middle = (
-        Suggestion.objects.filter(status__in=HUB_APPROVED, decided_at__isnull=False, vacancy__live_at__isnull=False)
+        Suggestion.objects.filter(
+            status__in=Suggestion.INTRODUCED, decided_at__isnull=False, vacancy__live_at__isnull=False
+        )
         .annotate(
             group=area,
             waited=waited,

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 
 from apprenticeships.models import Cohort, Provider
 from matching.models import Suggestion
-from matching.reports.common import HUB_APPROVED, S, share, standard_names
+from matching.reports.common import S, share, standard_names
 
 
 def providers(*, limit: int | None = None) -> list[dict]:
@@ -14,11 +14,11 @@ def providers(*, limit: int | None = None) -> list[dict]:
     places = Cohort.objects.values(**key).annotate(places_left=Sum("places")).order_by()
     decided = {
         (row.pop("provider_id"), row.pop("standard_id")): row
-        for row in Suggestion.objects.filter(status__in=[*HUB_APPROVED, S.REJECTED])
+        for row in Suggestion.objects.filter(status__in=Suggestion.DECIDED)
         .values(provider_id=F("course_offer__provider_id"), standard_id=F("course_offer__standard_id"))
         .annotate(
             places_filled=Coalesce(Sum("vacancy__positions", filter=Q(status=S.AGREED)), 0),
-            approved=Count("id", filter=Q(status__in=HUB_APPROVED)),
+            approved=Count("id", filter=Q(status__in=Suggestion.INTRODUCED)),
             decided=Count("id"),
         )
         .order_by()
