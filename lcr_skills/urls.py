@@ -23,7 +23,7 @@ urlpatterns = [
     path("api/v1/", include("apprenticeships.api.urls")),
     path("api/v1/", include("matching.api.urls")),
     path("", include("matching.urls")),
-    path("", include("matching.dashboard_urls")),
+    path("", include("matching.dashboard.urls")),
     path("", include("apprenticeships.urls")),
 ]
 

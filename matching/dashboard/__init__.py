@@ -1,0 +1,1 @@
+"""The hub dashboard: its page, its CSV exports and the reports behind them."""
