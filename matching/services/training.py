@@ -12,8 +12,6 @@ from matching.models import ScoringModel, Suggestion
 from matching.services.active_model import matcher_active_ensure, model_activate
 
 S = Suggestion.Status
-# An approved suggestion stays a positive example whatever the parties did next (or its vacancy did).
-POSITIVE = [S.APPROVED, S.ACCEPTED, S.AGREED, S.DECLINED, S.ENDED]
 
 
 class NotEnoughDecisions(Exception):
@@ -21,9 +19,13 @@ class NotEnoughDecisions(Exception):
 
 
 def decisions_dataset() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(features, labels, vacancy ids) of every hub decision, oldest decision first."""
+    """(features, labels, vacancy ids) of every hub decision, oldest decision first.
+
+    An approved suggestion stays a positive example whatever the parties did next (or its vacancy did):
+    every decided one but a rejection.
+    """
     rows = list(
-        Suggestion.objects.filter(status__in=[*POSITIVE, S.REJECTED], decided_at__isnull=False)
+        Suggestion.objects.filter(status__in=Suggestion.DECIDED, decided_at__isnull=False)
         .order_by("decided_at", "id")
         .values_list("features", "status", "vacancy_id")
     )
