@@ -1,8 +1,9 @@
 """Who may see and change what: the one place that decides access (DESIGN.md, "Roles").
 
 Every API view names its entry in ACCESS; an action missing from the table is refused, so new
-endpoints are closed until someone opens them here. Querysets are scoped by the `visible_*`
-functions, so another organisation's objects are simply not found (404).
+endpoints are closed until someone opens them here (matching's among them, by name: nothing here
+imports matching). Querysets are scoped by the `visible_*` functions, so another organisation's
+objects are simply not found (404); matching.permissions scopes suggestions and gaps.
 """
 
 from collections.abc import Callable
@@ -21,8 +22,6 @@ from apprenticeships.models import CourseOffer, Employer, Provider, Role, Vacanc
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_PERMISSION_CLASSES
     from rest_framework.views import APIView
-
-    from matching.models import Gap, Suggestion
 
 HUB_GROUP = "hub"
 ANONYMOUS = "anonymous"
@@ -168,35 +167,6 @@ def visible_offers(user: User | AnonymousUser) -> QuerySet[CourseOffer]:
     if role == Role.EMPLOYER:
         return CourseOffer.objects.filter(status=CourseOffer.Status.OPEN)
     return CourseOffer.objects.none()
-
-
-# What employers and providers may see of matching: the suggestions hub staff have approved,
-# and what became of them (ended: the vacancy left the market). Never ones still under review or rejected.
-VISIBLE_TO_PARTIES = ["approved", "accepted", "agreed", "declined", "ended"]
-
-
-def visible_suggestions(user: User | AnonymousUser) -> "QuerySet[Suggestion]":
-    from matching.models import Suggestion
-
-    role = user_role(user)
-    if role == Role.HUB:
-        return Suggestion.objects.all()
-    if role == Role.EMPLOYER:
-        return Suggestion.objects.filter(status__in=VISIBLE_TO_PARTIES, vacancy__employer__members__user=user)
-    if role == Role.PROVIDER:
-        return Suggestion.objects.filter(status__in=VISIBLE_TO_PARTIES, course_offer__provider__members__user=user)
-    return Suggestion.objects.none()
-
-
-def visible_gaps(user: User | AnonymousUser) -> "QuerySet[Gap]":
-    from matching.models import Gap
-
-    role = user_role(user)
-    if role == Role.HUB:
-        return Gap.objects.all()
-    if role == Role.EMPLOYER:
-        return Gap.objects.filter(vacancy__employer__members__user=user)
-    return Gap.objects.none()
 
 
 def owns(user: User | AnonymousUser, obj: object) -> bool:

@@ -4,8 +4,8 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
-from apprenticeships.permissions import visible_gaps
 from matching.models import Gap
+from matching.permissions import visible_gaps
 
 
 class GapSerializer(serializers.ModelSerializer):

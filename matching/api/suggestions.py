@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from apprenticeships.api.serializers import LocalAuthoritySerializer
 from apprenticeships.filters import IdFilter, IntegerFilter
 from apprenticeships.history import actor_shown
-from apprenticeships.permissions import visible_suggestions
 from lcr_skills.text import validate_multi_line
 from matching import services
 from matching.ml.explain import summary
@@ -24,6 +23,7 @@ from matching.models import (
     SuggestionEvent,
     reject_note_missing,
 )
+from matching.permissions import visible_suggestions
 from matching.selectors import in_review_order
 
 

@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apprenticeships.models import Role
-from apprenticeships.permissions import role_required, user_role, visible_suggestions
+from apprenticeships.permissions import role_required, user_role
 from matching import selectors, services
 from matching.forms import DeclineForm
 from matching.ml.explain import summary
 from matching.models import Suggestion
+from matching.permissions import visible_suggestions
 
 OTHER_PARTY = {Role.EMPLOYER: Role.PROVIDER, Role.PROVIDER: Role.EMPLOYER}
 
