@@ -24,7 +24,13 @@ from apprenticeships.models import Cohort, Employer, Membership, Provider, Role,
 from apprenticeships.permissions import HUB_GROUP, user_organisation, user_role
 from lcr_skills.errors import Conflict
 from lcr_skills.text import one_line
-from matching import enqueue
+from matching.enqueue import (
+    AGREED_MATCH_KEPT_SEND,
+    INTRODUCTION_ENDED_SEND,
+    INTRODUCTION_SEND,
+    after_commit,
+    rematch_after_commit,
+)
 from matching.ml.explain import summary
 from matching.models import EndReason, PartyResponse, RejectReason, Suggestion, SuggestionEvent, reject_note_missing
 
@@ -135,7 +141,7 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
             # approval stands if the broker is down too (Django logs the error); both parties see
             # the introduction on their pages either way.
             for party in INTRODUCED_PARTIES:
-                enqueue.after_commit(enqueue.INTRODUCTION_SEND, suggestion.pk, party)
+                after_commit(INTRODUCTION_SEND, suggestion.pk, party)
     except IntegrityError:  # another decision got in first (the unique index is the last word)
         raise DecisionConflict(
             "This suggestion has already been decided.", Suggestion.objects.get(pk=suggestion_id)
@@ -225,7 +231,7 @@ def suggestion_respond(suggestion_id: int, *, by: User, accept: bool, reason: st
     if not accept:
         suggestion.status = S.DECLINED
         action = SuggestionEvent.Action.DECLINE
-        enqueue.rematch_after_commit([suggestion.vacancy.standard_id])  # the vacancy is open to matching again
+        rematch_after_commit([suggestion.vacancy.standard_id])  # the vacancy is open to matching again
     elif other == PartyResponse.ACCEPTED:
         suggestion.status = S.AGREED
         action = SuggestionEvent.Action.AGREE
@@ -327,7 +333,7 @@ def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[
                 )
                 ended.append(suggestion)
                 for party in INTRODUCED_PARTIES:
-                    enqueue.after_commit(enqueue.INTRODUCTION_ENDED_SEND, suggestion.pk, party)
+                    after_commit(INTRODUCTION_ENDED_SEND, suggestion.pk, party)
             elif suggestion.status == S.AGREED:
                 _record(
                     suggestion,
@@ -337,7 +343,7 @@ def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[
                     from_status=S.AGREED,
                     reason=reason,
                 )
-                enqueue.after_commit(enqueue.AGREED_MATCH_KEPT_SEND, suggestion.pk, reason.value)
+                after_commit(AGREED_MATCH_KEPT_SEND, suggestion.pk, reason.value)
     return ended
 
 

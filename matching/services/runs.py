@@ -30,7 +30,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from matching import enqueue
+from matching.enqueue import RUN_PREPARE, after_commit
 from matching.ml.engine import MatchResult, match_market, merge_results
 from matching.ml.scoring import Matcher, matcher_loads
 from matching.models import MatchRun, MatchRunChunk
@@ -77,7 +77,7 @@ def run_full_start(*, by: User | None) -> MatchRun:
             return run_full_start(by=by)
         raise RunInProgress(active) from None
     # With the broker down the run is saved and queued all the same: the stalled-run resume sends it later.
-    enqueue.after_commit(enqueue.RUN_PREPARE, run.pk)
+    after_commit(RUN_PREPARE, run.pk)
     return run
 
 
