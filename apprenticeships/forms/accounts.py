@@ -4,11 +4,17 @@ Django's views do the work (apprenticeships/views/account.py). Every password ch
 user's API tokens through accounts.TokensRevokedOnPasswordChange, so nothing here needs to.
 """
 
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
 from apprenticeships.forms.common import GovukFormMixin
 from lcr_skills.lockout import LOCKED_OUT, lockout_message
+
+NEW_PASSWORD_HINT = (
+    f"At least {settings.PASSWORD_MIN_LENGTH} characters. Not a common password, not only numbers, and not like "
+    "your username or email address."
+)
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -25,11 +31,6 @@ class SignInForm(auth_forms.AuthenticationForm):
             if getattr(self.request, "axes_locked_out", False):
                 raise ValidationError(lockout_message(), code=LOCKED_OUT) from None
             raise
-
-
-NEW_PASSWORD_HINT = (
-    "At least 10 characters. Not a common password, not only numbers, and not like your username or email address."
-)
 
 
 class NewPasswordMixin:
