@@ -15,6 +15,13 @@ from django.dispatch import Signal
 # LEFT_MARKET_REASONS' values) and `by` (the User who changed it, or None).
 vacancy_left_market = Signal()
 
+# Sent when what the market offers for some standards changed: a vacancy joined or left the market,
+# or a live one changed; a course offer was created, changed or deleted. Sent inside the change's
+# transaction (or just after it, for an offer's deletion). Keyword argument: `standard_ids` (the
+# ids of every standard the change touched: before and after, when it moved to another). Matching
+# re-matches them once the transaction commits, all of one transaction's together.
+standards_changed = Signal()
+
 # Vacancy lifecycle action -> the reason vacancy_left_market gives for it.
 LEFT_MARKET_REASONS = {"withdraw": "withdrawn", "close": "closed", "filled": "filled", "refer": "referred"}
 # ... and for a live vacancy's material change, which sends it back to hub review.

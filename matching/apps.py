@@ -8,12 +8,13 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         # Apprenticeships tells matching what happened through its signals, and never imports matching.
         from apprenticeships.models import Vacancy
-        from apprenticeships.signals import vacancy_left_market
+        from apprenticeships.signals import standards_changed, vacancy_left_market
         from matching import receivers
 
         vacancy_left_market.connect(
             receivers.vacancy_left_market, sender=Vacancy, dispatch_uid="matching.vacancy_left_market"
         )
+        standards_changed.connect(receivers.standards_changed, dispatch_uid="matching.standards_changed")
         # Every Celery worker also watches for full runs whose worker died. And every process knows
         # matching's tasks: matching.enqueue queues them by name through the app's registry, and the
         # embedded default runs them in this process.

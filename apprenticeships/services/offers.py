@@ -14,7 +14,7 @@ from apprenticeships.models.delivery import modes_to_mask
 from apprenticeships.models.offers import MAX_RADIUS_KM
 from apprenticeships.places import place_lookup
 from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
-from matching.services import rematch_after_commit
+from apprenticeships.signals import standards_changed
 
 MAX_PLACES = 500  # in one cohort
 # At most this many delivery locations and cohorts on one offer: far more than a provider lists (a few campuses,
@@ -208,7 +208,7 @@ def offer_create(*, provider: Provider, **values: object) -> CourseOffer:
     _check_fields(values)
     located = offer_rules_check(values)
     offer = _save(CourseOffer(provider=provider, price=Decimal(0)), values, located)
-    rematch_after_commit([offer.standard_id])
+    standards_changed.send(sender=CourseOffer, standard_ids=[offer.standard_id])
     return offer
 
 
@@ -220,7 +220,7 @@ def offer_update(offer: CourseOffer, **values: object) -> CourseOffer:
     located = offer_rules_check(values, instance=locked)
     old_standard = locked.standard_id
     offer = _save(locked, values, located)
-    rematch_after_commit([old_standard, offer.standard_id])
+    standards_changed.send(sender=CourseOffer, standard_ids=[old_standard, offer.standard_id])
     return offer
 
 
@@ -236,4 +236,4 @@ def offer_delete(offer: CourseOffer) -> None:
             offer.delete()
     except ProtectedError:  # the audit trail keeps its decisions
         raise OfferInUse("Matches with this offer have been decided, so it can't be deleted: close it.") from None
-    rematch_after_commit([standard_id])
+    standards_changed.send(sender=CourseOffer, standard_ids=[standard_id])

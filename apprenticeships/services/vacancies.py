@@ -31,8 +31,7 @@ from apprenticeships.models.delivery import modes_to_mask
 from apprenticeships.models.vacancies import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from apprenticeships.places import place_lookup
 from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
-from apprenticeships.signals import CHANGED_WHILE_LIVE, LEFT_MARKET_REASONS, vacancy_left_market
-from matching.services import rematch_after_commit
+from apprenticeships.signals import CHANGED_WHILE_LIVE, LEFT_MARKET_REASONS, standards_changed, vacancy_left_market
 
 S = Vacancy.Status
 CLOSING_NOTICE_DAYS = 7  # the closing date must be at least this far ahead when submitted
@@ -259,7 +258,7 @@ def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Va
     else:
         locked.save()
     if was_live:
-        rematch_after_commit([vacancy.standard_id, locked.standard_id])
+        standards_changed.send(sender=Vacancy, standard_ids=[vacancy.standard_id, locked.standard_id])
     return locked
 
 
@@ -286,7 +285,7 @@ def vacancy_transition(vacancy: Vacancy, *, action: str, by: User | None, commen
     if action in LEFT_MARKET_REASONS:
         vacancy_left_market.send(sender=Vacancy, vacancy=locked, reason=LEFT_MARKET_REASONS[action], by=by)
     if S.LIVE in (from_status, target):  # it joins or leaves the market
-        rematch_after_commit([locked.standard_id])
+        standards_changed.send(sender=Vacancy, standard_ids=[locked.standard_id])
     return locked
 
 
