@@ -4,10 +4,11 @@ from django import forms
 
 from apprenticeships.forms.common import GovukFormMixin
 from apprenticeships.models import LocalAuthority, Standard
+from apprenticeships.models.standards import MAX_LEVEL, MIN_LEVEL
 from lcr_skills.text import validate_multi_line, validate_single_line
 from matching.models import RejectReason, reject_note_missing
 
-LEVELS = [(level, f"Level {level}") for level in range(2, 8)]
+LEVELS = [(level, f"Level {level}") for level in range(MIN_LEVEL, MAX_LEVEL + 1)]
 OTHER_NEEDS_A_NOTE = "Enter a note saying why, when the reason is “Other”"
 
 

@@ -17,6 +17,7 @@ from apprenticeships.filters import IntegerFilter
 from apprenticeships.funding.rules import AGE_GROUPS, minimum_hourly_wage
 from apprenticeships.history import actor_shown, history_steps
 from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacancy, VacancyTransition
+from apprenticeships.models.standards import MAX_LEVEL, MIN_LEVEL
 from apprenticeships.permissions import user_organisation, visible_vacancies
 from apprenticeships.places import place_lookup
 from apprenticeships.rules import SEARCH_MAX_KM, distance_without_postcode
@@ -282,7 +283,7 @@ class PublicVacancySerializer(serializers.ModelSerializer):
 
 class PublicSearchSerializer(serializers.Serializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100, validators=[validate_single_line])
-    level = serializers.IntegerField(required=False, min_value=2, max_value=7)
+    level = serializers.IntegerField(required=False, min_value=MIN_LEVEL, max_value=MAX_LEVEL)
     local_authority = serializers.CharField(
         required=False, allow_blank=True, max_length=60, validators=[validate_single_line]
     )

@@ -2,6 +2,9 @@ from django.db import models
 
 from apprenticeships.models.base import TimeStampedModel, one_of
 
+# Apprenticeship levels: 2 (intermediate) to 7 (master's degree).
+MIN_LEVEL, MAX_LEVEL = 2, 7
+
 
 class StandardStatus(models.TextChoices):
     APPROVED = "approved", "Approved for delivery"
@@ -31,7 +34,9 @@ class Standard(TimeStampedModel):
     class Meta:
         ordering = ["lars_code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(level__gte=2, level__lte=7), name="standard_level_2_to_7"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=MIN_LEVEL, level__lte=MAX_LEVEL), name="standard_level_2_to_7"
+            ),
             one_of("status", StandardStatus.values, name="standard_status_valid"),
         ]
 
