@@ -117,7 +117,7 @@ def full_run_through_celery(processes: int) -> None:
         Gap.objects.all().delete()
         started = time.perf_counter()
         run = run_full_start(by=None)
-        while run.status not in (MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED):
+        while run.status in MatchRun.IN_PROGRESS:
             time.sleep(0.2)
             run.refresh_from_db()
         wall = time.perf_counter() - started
