@@ -240,8 +240,6 @@ class GapReason(models.TextChoices):
 class Gap(TimeStampedModel):
     """A live vacancy the last run could not match, and why."""
 
-    Reason = GapReason
-
     vacancy = models.OneToOneField(Vacancy, on_delete=models.CASCADE, related_name="gap")
     reason = models.CharField(max_length=24, choices=GapReason.choices)
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="gaps")
