@@ -1,6 +1,5 @@
 """Matching's writes and business rules: runs, hub decisions and introductions, model training."""
 
-from matching.enqueue import rematch_after_commit  # until apprenticeships stops importing it from here
 from matching.services.active_model import matcher_active_ensure, model_activate
 from matching.services.decisions import (
     DecisionConflict,
@@ -52,7 +51,6 @@ __all__ = [
     "RunInProgress",
     "chunk_compute",
     "match_standards",
-    "rematch_after_commit",
     "rematch_standards",
     "run_fail",
     "run_finalize",
