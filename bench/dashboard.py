@@ -150,7 +150,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client, override_settings
 
-    from matching import reports
+    from matching.dashboard import reports
     from matching.models import Suggestion, SuggestionEvent
     from matching.services import matcher_active_ensure, run_full_now
 

@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from matching import reports
-from matching.reports import REPORTS, Column, Report
+from matching.dashboard import reports
+from matching.dashboard.reports import REPORTS, Column, Report
 
 
 class ColumnSerializer(serializers.Serializer):

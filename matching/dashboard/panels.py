@@ -10,9 +10,9 @@ from apprenticeships.funding.rules import RuleSet, rules_on
 from apprenticeships.models import Provider
 from lcr_skills import charts
 from lcr_skills.charts import Series
-from matching import reports
+from matching.dashboard import reports
+from matching.dashboard.reports import REPORTS, Column, Report
 from matching.models import RejectReason
-from matching.reports import REPORTS, Column, Report
 
 NUMERIC = {"int", "money", "percent", "days"}
 GRADES = dict(Provider.OfstedGrade.choices)

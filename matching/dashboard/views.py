@@ -11,9 +11,9 @@ from django.utils import timezone
 from apprenticeships.models import Role
 from apprenticeships.permissions import role_required
 from lcr_skills.text import csv_row
-from matching import reports
+from matching.dashboard import reports
 from matching.dashboard.panels import dashboard_context
-from matching.reports import REPORTS, Column, Report
+from matching.dashboard.reports import REPORTS, Column, Report
 
 
 @role_required(Role.HUB)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from matching import reports
-from matching.reports import REPORTS
+from matching.dashboard import reports
+from matching.dashboard.reports import REPORTS
 from tests.dashboard.conftest import Market
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from matching import reports
-from matching.reports import REPORTS
+from matching.dashboard import reports
+from matching.dashboard.reports import REPORTS
 from tests.dashboard.conftest import Market, suggest
 from tests.factories import PASSWORD
 from tests.market_factories import VacancyFactory

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from apprenticeships.services.levy import levy_position
-from matching import reports
+from matching.dashboard import reports
 from matching.models import Suggestion
 from tests.dashboard.conftest import Market, suggest, went_live
 

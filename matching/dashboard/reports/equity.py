@@ -6,8 +6,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Wind
 from django.db.models.functions import RowNumber
 
 from apprenticeships.models import Vacancy
-from matching.models import Suggestion
-from matching.reports.common import (
+from matching.dashboard.reports.common import (
     S,
     area_keys,
     city_region_authorities,
@@ -16,6 +15,7 @@ from matching.reports.common import (
     share,
     summed,
 )
+from matching.models import Suggestion
 
 MATCH_FIELDS = ("vacancies", "approved", "agreed")
 

@@ -4,8 +4,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from apprenticeships.models import Cohort, Provider
+from matching.dashboard.reports.common import S, share, standard_names
 from matching.models import Suggestion
-from matching.reports.common import S, share, standard_names
 
 
 def providers(*, limit: int | None = None) -> list[dict]:

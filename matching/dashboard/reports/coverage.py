@@ -3,14 +3,14 @@
 from django.db.models import Count, Exists, OuterRef, Q
 
 from apprenticeships.models import Vacancy
-from matching.models import Gap, GapReason, Suggestion
-from matching.reports.common import (
+from matching.dashboard.reports.common import (
     area_keys,
     city_region_authorities,
     every_authority,
     standard_names,
     summed,
 )
+from matching.models import Gap, GapReason, Suggestion
 
 COVERAGE_FIELDS = ("live", "with_provider", "without_provider", "not_matched")
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from apprenticeships.funding.account import AT_RISK_MONTHS, money
 from apprenticeships.models import Employer
 from apprenticeships.services.levy import LevyPosition, levy_position
+from matching.dashboard.reports.common import OUTSIDE, S, area_keys, city_region_authorities
 from matching.models import Suggestion
-from matching.reports.common import OUTSIDE, S, area_keys, city_region_authorities
 
 __all__ = [
     "LEVY_AT_RISK_HORIZON_MONTHS",

@@ -14,24 +14,29 @@ size they cost seconds (bench/dashboard.py).
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from matching.models import RejectReason
-from matching.reports.common import city_region_authorities
-from matching.reports.coverage import (
+from matching.dashboard.reports.common import city_region_authorities
+from matching.dashboard.reports.coverage import (
     coverage_by_authority,
     coverage_by_route,
     coverage_by_standard,
     coverage_facts,
     gaps_by_reason,
 )
-from matching.reports.equity import equity_by_authority, equity_by_decile, match_facts, median_days_to_approval
-from matching.reports.flow import FLOW_WEEKS, flow_start, flow_weekly
-from matching.reports.levy import (
+from matching.dashboard.reports.equity import (
+    equity_by_authority,
+    equity_by_decile,
+    match_facts,
+    median_days_to_approval,
+)
+from matching.dashboard.reports.flow import FLOW_WEEKS, flow_start, flow_weekly
+from matching.dashboard.reports.levy import (
     LEVY_AT_RISK_HORIZON_MONTHS,
     levy_by_authority,
     levy_payers,
     levy_transfers_needed,
 )
-from matching.reports.providers import providers
+from matching.dashboard.reports.providers import providers
+from matching.models import RejectReason
 
 
 @dataclass(frozen=True)
