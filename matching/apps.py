@@ -15,6 +15,12 @@ class MatchingConfig(AppConfig):
             receivers.vacancy_left_market, sender=Vacancy, dispatch_uid="matching.vacancy_left_market"
         )
         standards_changed.connect(receivers.standards_changed, dispatch_uid="matching.standards_changed")
+        # ... and exports and erases a person's data with matching's part in it.
+        from apprenticeships.services.personal_data import personal_data_section_register
+        from matching.personal_data import SECTIONS
+
+        for section in SECTIONS:
+            personal_data_section_register(section)
         # Every Celery worker also watches for full runs whose worker died. And every process knows
         # matching's tasks: matching.enqueue queues them by name through the app's registry, and the
         # embedded default runs them in this process.

@@ -1,12 +1,18 @@
 """A user's personal data: export it (UK GDPR right of access) and erase it (right to erasure).
 
-Erasure keeps the audit trail whole: suggestion decisions, vacancy steps and match runs stay,
-with the person replaced by NULL (decisions keep the role the person acted in), so the hub can
-still show what was decided, but no longer by whom.
+Erasure keeps the audit trail whole: vacancy steps (and matching's decisions and runs) stay, with
+the person replaced by NULL (decisions keep the role the person acted in), so the hub can still
+show what was decided, but no longer by whom.
+
+An app above this one holds personal data of its own: it registers a `PersonalDataSection` in its
+AppConfig.ready() (matching: its suggestion decisions and the runs a person started), and the
+export and the erasure take it in; this module never imports it.
 """
 
 import logging
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -19,15 +25,49 @@ from django.utils import timezone
 from apprenticeships.models import VacancyTransition
 from apprenticeships.permissions import user_organisation, user_role
 from apprenticeships.services.accounts import user_tokens_revoke
-from matching.models import MatchRun, SuggestionEvent
 
 logger = logging.getLogger(__name__)
 
 ERASED_PREFIX = "erased-"
 
 
+@dataclass(frozen=True)
+class PersonalDataSection:
+    """A part of a person's data that an app above this one holds."""
+
+    key: str  # its name in the export
+    after: str  # the section it comes after in the export
+    export: Callable[[User], Any]  # what it holds about the person, JSON-ready
+    erase: Callable[[User], None]  # forget the person in it (inside the erasure's transaction)
+
+
+_sections: dict[str, PersonalDataSection] = {}
+
+
+def personal_data_section_register(section: PersonalDataSection) -> None:
+    """Add an upper app's part to every export and erasure (called from its AppConfig.ready())."""
+    _sections[section.key] = section
+
+
 def personal_data_export(*, user: User) -> dict[str, Any]:
     """Everything the service holds about one person, as JSON-ready data."""
+    export: dict[str, Any] = {}
+
+    def add(key: str, value: Any) -> None:
+        export[key] = value
+        for section in _sections.values():
+            if section.after == key:
+                add(section.key, section.export(user))
+
+    for key, value in _own_data(user).items():
+        add(key, value)
+    for section in _sections.values():  # one whose place is gone still goes out, last
+        if section.key not in export:
+            export[section.key] = section.export(user)
+    return export
+
+
+def _own_data(user: User) -> dict[str, Any]:
     organisation = user_organisation(user)
     return {
         "exported_at": timezone.now().isoformat(),
@@ -52,19 +92,6 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             if organisation
             else None
         ),
-        "suggestion_decisions": [
-            {
-                "suggestion": event.suggestion_id,
-                "action": event.action,
-                "role": event.actor_role,
-                "from_status": event.from_status,
-                "to_status": event.to_status,
-                "reason": event.reason,
-                "note": event.note,
-                "at": event.created_at.isoformat(),
-            }
-            for event in SuggestionEvent.objects.filter(actor=user).order_by("created_at", "id")
-        ],
         "vacancy_steps": [
             {
                 "vacancy": step.vacancy_id,
@@ -74,10 +101,6 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
                 "at": step.created_at.isoformat(),
             }
             for step in VacancyTransition.objects.filter(by=user).order_by("created_at", "id")
-        ],
-        "match_runs_started": [
-            {"run": run.pk, "kind": run.kind, "status": run.status, "at": run.created_at.isoformat()}
-            for run in MatchRun.objects.filter(created_by=user).order_by("created_at", "id")
         ],
         "sign_ins": [
             {"at": entry.attempt_time.isoformat(), "ip_address": entry.ip_address, "user_agent": entry.user_agent}
@@ -101,9 +124,9 @@ def personal_data_erase(*, user: User, by: User) -> User:
     old_username = user.username
 
     # The audit entries refuse save(); a queryset update is the one sanctioned change: forget the person.
-    SuggestionEvent.objects.filter(actor=user).update(actor=None)
     VacancyTransition.objects.filter(by=user).update(by=None)
-    MatchRun.objects.filter(created_by=user).update(created_by=None)
+    for section in _sections.values():
+        section.erase(user)
 
     user_tokens_revoke(user=user)
     _sessions_delete(user)
