@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from apprenticeships.funding.account import Account, Commitment, Declaration, levy_account, money
+from apprenticeships.funding.account import Commitment, Declaration, money
 from apprenticeships.funding.estimate import Estimate, Programme, estimate
 from apprenticeships.models import Employer, PayBillDeclaration, Standard, Vacancy
 
@@ -99,16 +99,6 @@ def commitments_by_employer(employer_ids: Iterable[int]) -> dict[int, list[Commi
     for vacancy in vacancies:
         found.setdefault(vacancy.employer_id, []).append(vacancy_commitment(vacancy))
     return found
-
-
-def employer_account(employer: Employer, *, today: date | None = None, extra: Iterable[Commitment] = ()) -> Account:
-    """The employer's levy account as it stands today and for the next 24 months."""
-    return levy_account(
-        today=today or timezone.localdate(),
-        is_levy_payer=employer.is_levy_payer,
-        declarations=employer_declarations(employer) if employer.is_levy_payer else [],
-        commitments=[*employer_commitments(employer), *extra],
-    )
 
 
 def funding_estimate(

@@ -30,13 +30,6 @@ def money(value: Decimal | int | float | None) -> str:
 
 
 @register.filter
-def whole_pounds(value: Decimal | int | float | None) -> str:
-    if value is None or value == "":
-        return ""
-    return f"£{Decimal(value):,.0f}"
-
-
-@register.filter
 def govuk_date(value: date | datetime | None) -> str:
     if not value:
         return ""
