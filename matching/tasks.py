@@ -20,8 +20,8 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task(name="matching.run_prepare", bind=True, **RETRY)
-def run_prepare_task(self, run_id: int) -> None:
+@shared_task(name="matching.run_prepare", **RETRY)
+def run_prepare_task(run_id: int) -> None:
     """Split a queued full run into chunks and send each to the workers."""
     try:
         indexes = services.run_prepare(run_id)
@@ -34,8 +34,8 @@ def run_prepare_task(self, run_id: int) -> None:
         enqueue.send(enqueue.CHUNK, run_id, index)
 
 
-@shared_task(name="matching.chunk", bind=True, **RETRY)
-def chunk_task(self, run_id: int, index: int) -> None:
+@shared_task(name="matching.chunk", **RETRY)
+def chunk_task(run_id: int, index: int) -> None:
     """Compute one chunk of a full run; the last chunk to finish sends the run to be written."""
     try:
         last = services.chunk_compute(run_id, index)
@@ -48,8 +48,8 @@ def chunk_task(self, run_id: int, index: int) -> None:
         enqueue.send(enqueue.FINALIZE, run_id)
 
 
-@shared_task(name="matching.finalize", bind=True, **RETRY)
-def finalize_task(self, run_id: int) -> None:
+@shared_task(name="matching.finalize", **RETRY)
+def finalize_task(run_id: int) -> None:
     """Write a full run's results in one transaction."""
     try:
         services.run_finalize(run_id)
@@ -60,8 +60,8 @@ def finalize_task(self, run_id: int) -> None:
         raise
 
 
-@shared_task(name="matching.rematch", bind=True, **RETRY)
-def rematch_task(self, standard_ids: list[int]) -> None:
+@shared_task(name="matching.rematch", **RETRY)
+def rematch_task(standard_ids: list[int]) -> None:
     """Re-match the live vacancies of these standards after a vacancy or an offer changed."""
     services.rematch_standards(standard_ids)
 
