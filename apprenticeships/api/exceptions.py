@@ -6,8 +6,6 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from apprenticeships.services.offers import OfferInUse
-from apprenticeships.services.vacancies import VacancyConflict
 from lcr_skills.errors import Conflict, request_too_large_message
 
 
@@ -17,11 +15,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
-    if isinstance(exc, VacancyConflict):
-        body = {"detail": str(exc), "status": exc.vacancy.status}
-        return Response(body, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, OfferInUse):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, Conflict):  # e.g. matching's DecisionConflict
+    if isinstance(exc, Conflict):  # a vacancy's or offer's state, matching's DecisionConflict …
         return Response({"detail": str(exc), **exc.fields()}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

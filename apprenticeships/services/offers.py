@@ -15,6 +15,7 @@ from apprenticeships.models.offers import MAX_RADIUS_KM
 from apprenticeships.places import place_lookup
 from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
 from apprenticeships.signals import standards_changed
+from lcr_skills.errors import Conflict
 
 MAX_PLACES = 500  # in one cohort
 # At most this many delivery locations and cohorts on one offer: far more than a provider lists (a few campuses,
@@ -224,7 +225,7 @@ def offer_update(offer: CourseOffer, **values: object) -> CourseOffer:
     return offer
 
 
-class OfferInUse(Exception):
+class OfferInUse(Conflict):
     """The offer's cohorts are in matches with a recorded decision: it may be closed, not deleted."""
 
 

@@ -32,6 +32,7 @@ from apprenticeships.models.vacancies import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_W
 from apprenticeships.places import place_lookup
 from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
 from apprenticeships.signals import CHANGED_WHILE_LIVE, LEFT_MARKET_REASONS, standards_changed, vacancy_left_market
+from lcr_skills.errors import Conflict
 
 S = Vacancy.Status
 CLOSING_NOTICE_DAYS = 7  # the closing date must be at least this far ahead when submitted
@@ -65,12 +66,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-class VacancyConflict(Exception):
+class VacancyConflict(Conflict):
     """The vacancy's current status doesn't allow what was asked."""
 
     def __init__(self, message: str, vacancy: Vacancy) -> None:
         super().__init__(message)
         self.vacancy = vacancy
+
+    def fields(self) -> dict[str, object]:
+        return {"status": self.vacancy.status}
 
 
 def vacancy_rules_check(values: dict, *, instance: Vacancy | None = None, today: date | None = None) -> dict:
