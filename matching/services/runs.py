@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from matching.enqueue import RUN_PREPARE, after_commit
@@ -194,7 +194,8 @@ def run_resume(run_id: int, *, now: datetime | None = None) -> tuple[str, list[i
     """What a full run lost, to send again: ("prepare", []), ("chunks", indexes), ("finalize", []) or
     ("", []) when it lost nothing (or failed, after MATCH_RUN_MAX_RESUMES resumes).
 
-    Lost: a chunk whose heartbeat stopped for MATCH_CHUNK_LEASE_SECONDS (its process died); a
+    Lost: a chunk whose heartbeat stopped for MATCH_CHUNK_LEASE_SECONDS (its process died), with
+    any chunk nobody started although a later one was computed (taken ahead by a worker that died); a
     prepare or finalize that should have happened by then; or, when the run has shown no sign of
     life for MATCH_RUN_STALL_SECONDS, everything it waits for (messages lost in the broker, or on a
     dead worker before it started them). Work is idempotent: a chunk sent twice is computed once
@@ -220,6 +221,8 @@ def run_resume(run_id: int, *, now: datetime | None = None) -> tuple[str, list[i
     else:
         lost = [c.index for c in waiting if c.claimed_by and c.heartbeat_at and c.heartbeat_at < leased]
         last_sign = max([run.updated_at, *(c.heartbeat_at for c in waiting if c.heartbeat_at)])
+        if lost or last_sign < leased:  # a worker died, or nothing moved for a lease
+            lost = sorted({*lost, *_passed_over(run, waiting)})
         if last_sign < stalled:
             lost = [c.index for c in waiting]
         step = "chunks" if lost else ""
@@ -233,6 +236,17 @@ def run_resume(run_id: int, *, now: datetime | None = None) -> tuple[str, list[i
     MatchRunChunk.objects.filter(run_id=run_id, index__in=lost, done=False).update(claimed_by="", heartbeat_at=None)
     logger.warning("full run %s lost work: sending %s again %s", run_id, step, lost or "")
     return step, lost
+
+
+def _passed_over(run: MatchRun, waiting: list[MatchRunChunk]) -> list[int]:
+    """Chunks nobody took although one queued after them was computed: a worker took their messages
+    ahead of time and died before starting them (the broker holds those for its visibility timeout).
+    Asked when a chunk's worker died, or no process has shown life on the run for a lease; at worst
+    a chunk waiting in a live worker's hands is computed twice."""
+    last_done = run.chunks.filter(done=True).aggregate(last=Max("index"))["last"]
+    if last_done is None:
+        return []
+    return [c.index for c in waiting if not c.claimed_by and c.index < last_done]
 
 
 def run_finalize(run_id: int) -> bool:

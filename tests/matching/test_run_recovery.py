@@ -59,6 +59,33 @@ def test_a_chunk_whose_worker_stopped_its_heartbeat_is_sent_again_once_its_lease
     assert run.resumes == 1 and run.status == MatchRun.Status.RUNNING
 
 
+def computed(run: MatchRun, index: int, at: datetime) -> None:
+    MatchRunChunk.objects.filter(run=run, index=index).update(done=True, updated_at=at)
+    MatchRun.objects.filter(pk=run.pk).update(updated_at=at)
+
+
+def test_a_chunk_a_dead_worker_took_ahead_but_never_started_is_sent_again_with_the_one_it_was_computing(run):
+    # The killed worker was computing chunk 0 and held chunk 1's message, not yet started; a live
+    # worker then computed every later chunk.
+    started = run.updated_at
+    claimed(run, 0, DEAD, started)
+    for index in indexes(run)[2:]:
+        computed(run, index, started + timedelta(seconds=5))
+
+    assert run_resume(run.pk, now=started + timedelta(seconds=LEASE - 1)) == ("", [])
+    assert run_resume(run.pk, now=started + timedelta(seconds=LEASE + 1)) == ("chunks", [0, 1])
+
+
+def test_a_chunk_passed_over_is_sent_again_once_the_run_stops_moving_for_a_lease(run):
+    last = indexes(run)[-1]
+    computed(run, last, run.updated_at)  # chunks before it were taken by nobody alive
+    claimed(run, 0, ALIVE, run.updated_at + timedelta(seconds=LEASE))  # ... but this one is being computed
+
+    assert run_resume(run.pk, now=run.updated_at + timedelta(seconds=LEASE + 1)) == ("", [])
+    claimed(run, 0, ALIVE, run.updated_at + timedelta(seconds=5))  # its worker went quiet too
+    assert run_resume(run.pk, now=run.updated_at + timedelta(seconds=LEASE + 6)) == ("chunks", indexes(run)[:-1])
+
+
 def test_a_heartbeat_keeps_a_long_chunk_from_being_sent_again(run):
     claimed(run, 0, ALIVE, run.updated_at + timedelta(seconds=STALL))  # still beating, long after it began
 
