@@ -89,6 +89,17 @@ def test_the_template_imports_as_it_is(api, priya, provider_a):
     assert offer.cohorts.order_by("start_date").first().start_date > days_ahead(0)
 
 
+def test_start_dates_may_be_written_day_first_as_in_the_uk(api, priya):
+    first, second = days_ahead(40), days_ahead(120)
+    cohorts = f"{first:%d/%m/%Y}:12; {second.isoformat()}:8"
+
+    response = upload(api(priya), csv_bytes([good_row(cohorts=cohorts)]))
+
+    assert response.status_code == 201, response.content
+    offer = CourseOffer.objects.get(pk=response.json()["ids"][0])
+    assert list(offer.cohorts.order_by("start_date").values_list("start_date", "places")) == [(first, 12), (second, 8)]
+
+
 def test_every_row_of_a_good_file_is_saved_for_the_uploaders_provider(api, priya, provider_a):
     rows = [good_row(), good_row(title="Network engineer", standard="1", national="yes", locations="", cohorts="")]
 
@@ -136,7 +147,11 @@ def test_one_bad_row_saves_nothing_and_the_report_names_its_row_and_columns(api,
         ({"locations": "L3 5TR:far"}, "locations", "whole number"),
         ({"locations": "L3 5TR:0"}, "locations", "radius"),
         ({"locations": ""}, "locations", "at least one delivery location"),
-        ({"cohorts": "2027-13-01:5"}, "cohorts", "YYYY-MM-DD"),
+        ({"cohorts": "2027-13-01:5"}, "cohorts", "“2027-13-01” is not a date: write it as 14/02/2027 or 2027-02-14"),
+        ({"cohorts": "31/02/2027:5"}, "cohorts", "“31/02/2027” is not a date"),
+        ({"cohorts": "02/14/2027:5"}, "cohorts", "“02/14/2027” is not a date"),  # month first is not how the UK writes
+        ({"cohorts": "14/02/2027:a few"}, "cohorts", "“a few” is not a number of places"),
+        ({"cohorts": "14/02/2027"}, "cohorts", "date:places"),
         ({"cohorts": f"{days_ahead(-1)}:5"}, "cohorts", "in the past"),
         ({"cohorts": f"{days_ahead(30)}:5;{days_ahead(30)}:2"}, "cohorts", "already starts"),
         ({"cohorts": f"{days_ahead(30)}:0"}, "cohorts", "places"),

@@ -3,7 +3,7 @@
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
@@ -30,7 +30,8 @@ COLUMNS: dict[str, str] = {
     "delivery_modes": "One or more of day_release, block_release, workplace, online, separated by ;",
     "national": "yes if delivered anywhere in England, otherwise no",
     "locations": "Delivery postcodes with a radius in km, postcode:km separated by ;, e.g. L3 5TR:25;CH41:15",
-    "cohorts": "Start dates (YYYY-MM-DD) with places, date:places separated by ;, e.g. 2027-01-11:12;2027-04-12:8",
+    "cohorts": "Start dates (14/02/2027 or 2027-02-14) with places, date:places separated by ;, "
+    "e.g. 11/01/2027:12;12/04/2027:8",
     "status": "open or closed (optional, default open)",
 }
 REQUIRED = ["standard", "title", "price", "delivery_modes"]
@@ -167,14 +168,27 @@ def _locations_read(text: str) -> Read:
         return SKIP, str(invalid) if "form" in str(invalid) else "Each radius must be a whole number of km."
 
 
+def _day(text: str) -> date:
+    """A start date as people write it in a spreadsheet: 14/02/2027 (day first, as in the UK) or 2027-02-14."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}” is not a date: write it as 14/02/2027 or 2027-02-14.")
+
+
 def _cohorts_read(text: str) -> Read:
     try:
-        cohorts = [
-            {"start_date": date.fromisoformat(day), "places": int(places)}
-            for day, places in _pairs(text, "YYYY-MM-DD:places")
-        ]
+        pairs = _pairs(text, "date:places")
+        cohorts = [{"start_date": _day(day), "places": places} for day, places in pairs]
     except ValueError as invalid:
-        return SKIP, str(invalid) if "form" in str(invalid) else "Use dates as YYYY-MM-DD and whole places."
+        return SKIP, str(invalid)
+    for cohort in cohorts:
+        try:
+            cohort["places"] = int(cohort["places"])
+        except ValueError:
+            return SKIP, f"“{cohort['places']}” is not a number of places: use a whole number, like 12."
     return cohorts, None
 
 
