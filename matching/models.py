@@ -224,7 +224,11 @@ class Suggestion(TimeStampedModel):
     @property
     def explanation(self) -> list[dict]:
         """Every feature's value, contribution and the words for it, biggest contribution first."""
-        return explanation_rows(self.features, self.contributions)
+        return self.explanation_for("hub")
+
+    def explanation_for(self, reader: str) -> list[dict]:
+        """The explanation in the words of one reader (employer, provider or hub)."""
+        return explanation_rows(self.features, self.contributions, reader=reader)
 
 
 class GapReason(models.TextChoices):

@@ -14,7 +14,9 @@ def _weeks_or_days(days: int) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
-def feature_text(name: str, value: float) -> str:
+def feature_text(name: str, value: float, *, reader: str = "hub") -> str:
+    """One feature in words, for `reader` ("employer", "provider" or "hub"): the start date is the
+    employer's, so only the employer reads it as "your start date"."""
     known = not (value is None or math.isnan(value))
     if name == "distance_km":
         return f"{value:.0f} km away" if known else "delivered online or nationally"
@@ -22,10 +24,10 @@ def feature_text(name: str, value: float) -> str:
         strength = "closely" if value >= 0.3 else "partly" if value >= 0.1 else "hardly"
         return f"course description {strength} matches the vacancy"
     if name == "start_gap_days":
-        days = int(value)
+        days, date = int(value), "your start date" if reader == "employer" else "the employer's start date"
         if days == 0:
-            return "starts on your date"
-        return f"starts {_weeks_or_days(days)} {'after' if days > 0 else 'before'} your date"
+            return f"starts on {date}"
+        return f"starts {_weeks_or_days(days)} {'after' if days > 0 else 'before'} {date}"
     if name == "delivery_fit":
         return "offers all your delivery modes" if value >= 0.999 else f"offers {value:.0%} of your delivery modes"
     if name == "ofsted_grade":
@@ -41,14 +43,16 @@ def feature_text(name: str, value: float) -> str:
     return f"{name} {value}"
 
 
-def explanation_rows(values: dict[str, float | None], contributions: dict[str, float]) -> list[dict]:
-    """Every feature's value, contribution to the score and words, biggest contribution first."""
+def explanation_rows(
+    values: dict[str, float | None], contributions: dict[str, float], *, reader: str = "hub"
+) -> list[dict]:
+    """Every feature's value, contribution to the score and words for `reader`, biggest contribution first."""
     rows = [
         {
             "feature": name,
             "value": values.get(name),
             "contribution": contributions.get(name, 0.0),
-            "text": feature_text(name, math.nan if values.get(name) is None else values[name]),
+            "text": feature_text(name, math.nan if values.get(name) is None else values[name], reader=reader),
         }
         for name in FEATURES
     ]

@@ -290,7 +290,8 @@ def introduction_send(suggestion_id: int, party: str) -> int:
     body = (
         f"The Liverpool City Region apprenticeship hub has matched the vacancy “{vacancy.title}” "
         f"({vacancy.employer.name}) with “{offer.title}” from {offer.provider.name}, "
-        f"cohort starting {suggestion.cohort.start_date:%d %B %Y}.\n\nWhy: {summary(suggestion.explanation)}.\n\n"
+        f"cohort starting {suggestion.cohort.start_date:%d %B %Y}.\n\n"
+        f"Why: {summary(suggestion.explanation_for(party))}.\n\n"
         f"Contact: {others}\n\nPlease accept or decline the introduction in LCR Skills Match."
     )
     recipients = [p["email"] for p in contacts[party] if p["email"]]

@@ -44,7 +44,8 @@ def _page(request: HttpRequest, party: str, declining: tuple[int, DeclineForm] |
     groups = selectors.matches_by_state(visible_suggestions(request.user), party=party)
     other = OTHER_PARTY[party]
     for suggestion in (s for group in groups.values() for s in group):
-        suggestion.summary = summary(suggestion.explanation)
+        suggestion.reasons = suggestion.explanation_for(party)
+        suggestion.summary = summary(suggestion.reasons)
         suggestion.contacts = services.party_contacts(suggestion)[other]
         suggestion.declined = next(iter(suggestion.events.all()), None)
     context = {

@@ -177,10 +177,10 @@ def test_a_model_saved_by_another_scikit_learn_version_is_refused(matcher):
         ("ofsted_grade", 2.0, "Ofsted Good"),
         ("ofsted_grade", 1.0, "Ofsted Outstanding"),
         ("ofsted_grade", math.nan, "no Ofsted grade yet"),
-        ("start_gap_days", 14.0, "starts 2 weeks after your date"),
-        ("start_gap_days", -3.0, "starts 3 days before your date"),
-        ("start_gap_days", 1.0, "starts 1 day after your date"),
-        ("start_gap_days", 0.0, "starts on your date"),
+        ("start_gap_days", 14.0, "starts 2 weeks after the employer's start date"),
+        ("start_gap_days", -3.0, "starts 3 days before the employer's start date"),
+        ("start_gap_days", 1.0, "starts 1 day after the employer's start date"),
+        ("start_gap_days", 0.0, "starts on the employer's start date"),
         ("achievement_rate", 61.5, "62% achievement rate"),
         ("places_left", 1.0, "1 place left"),
         ("places_left", 8.0, "8 places left"),
@@ -193,6 +193,19 @@ def test_each_feature_reads_in_plain_words(feature, value, text):
     assert feature_text(feature, value) == text
 
 
+@pytest.mark.parametrize(
+    ("reader", "text"),
+    [
+        ("employer", "starts 12 days after your start date"),
+        ("provider", "starts 12 days after the employer's start date"),
+        ("hub", "starts 12 days after the employer's start date"),
+    ],
+)
+def test_the_start_date_is_the_employers_whoever_reads_it(reader, text):
+    assert feature_text("start_gap_days", 12.0, reader=reader) == text
+    assert feature_text("start_gap_days", 0.0, reader=reader) == "starts on " + text.split(" after ")[1]
+
+
 def test_an_explanation_lists_every_feature_biggest_contribution_first_and_sums_up_in_words():
     values = {**BASE, "distance_km": 12.0, "ofsted_grade": 2.0, "start_gap_days": 14.0}
     contributions = {name: PRIOR_WEIGHTS[name] / 2 for name in FEATURES}
@@ -202,7 +215,7 @@ def test_an_explanation_lists_every_feature_biggest_contribution_first_and_sums_
     assert [set(r) for r in rows] == [{"feature", "value", "contribution", "text"}] * len(FEATURES)
     assert {r["feature"] for r in rows} == set(FEATURES)
     assert [r["contribution"] for r in rows] == sorted(contributions.values(), reverse=True)
-    assert summary(rows) == "12 km away · Ofsted Good · starts 2 weeks after your date"
+    assert summary(rows) == "12 km away · Ofsted Good · starts 2 weeks after the employer's start date"
 
 
 def test_an_explanation_shows_an_unknown_value_as_null_with_words_for_it():

@@ -90,6 +90,9 @@ def test_both_parties_are_emailed_once_on_approval(introduced, matched):
     assert "priya <priya@example.org>" in to_alice.body and "alice@" not in to_alice.body
     assert "alice <alice@example.org>" in to_priya.body and "priya@" not in to_priya.body
     assert "Why: " in to_alice.body and "accept or decline" in to_alice.body
+    # The start date is the employer's: only the employer reads it as theirs.
+    assert "your start date" in to_alice.body and "the employer's start date" not in to_alice.body
+    assert "the employer's start date" in to_priya.body and "your" not in to_priya.body
 
 
 def test_no_email_goes_before_the_approval_is_committed(api, hannah, alices_match, django_capture_on_commit_callbacks):

@@ -45,7 +45,8 @@ def test_an_employer_sees_its_introductions_with_the_providers_contacts(client, 
     waiting = section(body, "Introduced and waiting for your answer (1)")
     assert "Liverpool developer" in waiting and "with Provider A" in waiting
     assert "priya@example.org" in waiting and 'href="mailto:priya@example.org"' in waiting
-    assert "12 km away · Ofsted Good · starts on your date" in waiting
+    assert "12 km away · Ofsted Good · starts on your start date" in waiting
+    assert "Starts on your start date" in waiting  # the "Why" table too
     assert "Accept<span" in waiting and "Decline<span" in waiting
     # Still under review, or someone else's: not here.
     assert "Knowsley developer" not in body and "Wirral developer" not in body
@@ -59,6 +60,8 @@ def test_a_provider_sees_its_introductions_with_the_employers_contacts(client, p
 
     waiting = section(body, "Introduced and waiting for your answer (1)")
     assert "Liverpool developer" in waiting and "Employer A" in waiting and "alice@example.org" in waiting
+    assert "12 km away · Ofsted Good · starts on the employer&#x27;s start date" in waiting
+    assert "Starts on the employer&#x27;s start date" in waiting and "your start date" not in waiting
     assert "Wirral developer" not in body and "Knowsley developer" not in body
 
 

@@ -65,7 +65,7 @@ def test_the_queue_lists_waiting_suggestions_most_deprived_area_first_and_says_w
     assert "3 suggestions waiting for review" in body and "Wirral developer" not in body
     assert "Knowsley" in body and "IMD 2019 rank 2 of 317" in body and "IMD 2019 rank 3 of 317" in body
     assert "Provider A" in body and "Software developer, Liverpool day release" in body
-    assert "12 km away · Ofsted Good · starts on your date" in body
+    assert "12 km away · Ofsted Good · starts on the employer&#x27;s start date" in body
     assert "How well the descriptions match" in body and "Course description closely matches the vacancy" in body
     assert body.count('<span class="govuk-details__summary-text">Why<span') == 3  # a "Why" on each row
     assert f'name="selected" type="checkbox" value="{market.knowsley.pk}:1" form="bulk-decision"' in body
