@@ -110,7 +110,7 @@ def test_pages_of_the_queue_keep_the_filters(reviewer, market, monkeypatch):
 
     body = reviewer.get(QUEUE, {"provider": "Provider", "page": 2}).text
 
-    assert "Showing 2 to 2" in body and "4 suggestions waiting for review that match your filters" in body
+    assert "Showing 2 to 2 of 4." in body and "4 suggestions waiting for review that match your filters" in body
     assert 'href="?provider=Provider&amp;page=3"' in body
     assert titles(body) == ["Liverpool developer"]
 
