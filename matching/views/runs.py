@@ -11,9 +11,19 @@ from apprenticeships.permissions import role_required
 from matching import selectors, services
 
 
+def _started_tag(pk: int) -> str:
+    return f"run-started-{pk}"
+
+
 @role_required(Role.HUB)
 def run_list(request: HttpRequest) -> HttpResponse:
-    context = {"runs": selectors.runs_recent(), "active": selectors.run_active(), "gaps": selectors.gaps_by_reason()}
+    active = selectors.run_active()
+    if active:
+        # Pointed to only while the run is queued or running: one that already finished has no progress bar.
+        for message in messages.get_messages(request):
+            if message.extra_tags == _started_tag(active.pk):
+                message.message += " Its progress shows below."
+    context = {"runs": selectors.runs_recent(), "active": active, "gaps": selectors.gaps_by_reason()}
     return render(request, "matching/run_list.html", context)
 
 
@@ -25,7 +35,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     except services.RunInProgress as busy:
         messages.warning(request, f"Run {busy.run.pk} is already {busy.run.status}: wait for it to finish.")
     else:
-        messages.success(request, f"Matching run {run.pk} has started. Its progress shows below.")
+        messages.success(request, f"Matching run {run.pk} has started.", extra_tags=_started_tag(run.pk))
     return redirect("matching-runs")
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from matching.ml.candidates import GapReason
 from matching.ml.explain import summary
@@ -42,6 +43,19 @@ def test_starting_a_run_from_the_page_says_so_and_a_second_start_warns_that_one_
     assert banner(first) == [("success", f"Matching run {run.pk} has started. Its progress shows below.")]
     assert banner(second) == [("warning", f"Run {run.pk} is already queued: wait for it to finish.")]
     assert MatchRun.objects.count() == 1
+
+
+def test_a_run_that_finished_before_the_page_loaded_is_not_said_to_show_progress_below(client, hannah):
+    client.force_login(hannah)
+    client.post(reverse("matching-run-start"))
+    run = MatchRun.objects.get()
+    run.status, run.progress = MatchRun.Status.SUCCEEDED, 1.0
+    run.save()
+
+    page = client.get(reverse("matching-runs"))
+
+    assert banner(page) == [("success", f"Matching run {run.pk} has started.")]
+    assert "progress shows below" not in page.text and 'id="run-progress"' not in page.text
 
 
 def test_starting_a_run_needs_a_post_from_hub_staff(client, hannah, alice):
@@ -91,7 +105,7 @@ def test_the_suggestions_page_shows_each_suggestion_with_its_reasons_in_words(cl
     assert response.status_code == 200
     assert "7 suggestions waiting for review" in response.text
     first = Suggestion.objects.get(vacancy=small_market.alices, rank=1)
-    assert summary(first.explanation) in response.text
+    assert escape(summary(first.explanation)) in response.text  # "the employer's start date", escaped
     assert " km away · Ofsted Good · starts " in response.text
 
 
