@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -22,6 +23,23 @@ pytestmark = pytest.mark.django_db
 def signed_in(client, user):
     client.force_login(user)
     return client
+
+
+class IdCollector(HTMLParser):
+    """Every id attribute in a page, in order (repeats kept)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids += [value for name, value in attrs if name == "id" and value is not None]
+
+    @classmethod
+    def of(cls, body: str) -> list[str]:
+        parser = cls()
+        parser.feed(body)
+        return parser.ids
 
 
 def read_csv(response) -> list[list[str]]:
@@ -57,13 +75,13 @@ def test_the_dashboard_shows_each_section_with_charts_and_tables(client, hannah,
 
 def test_the_dashboard_tables_carry_the_figures(client, hannah, market: Market) -> None:
     body = signed_in(client, hannah).get(reverse("dashboard")).text
-    table = body[body.index('id="coverage-by-authority"') :]
+    table = body[body.index('id="report-coverage-by-authority"') :]
     knowsley = re.search(r'<th scope="row" class="govuk-table__header">Knowsley</th>(.*?)</tr>', table, re.S).group(1)
 
     assert re.findall(r">([^<]+)</td>", knowsley) == ["2", "1", "1", "0"]
     shortfall = reports.levy_transfers_needed()[0]["shortfall"]
     assert f"£{shortfall:,.0f}" in body  # Employer A's shortfall
-    assert "Employer A" in body[body.index('id="levy-transfers"') :]
+    assert "Employer A" in body[body.index('id="report-levy-transfers"') :]
     assert "2 Good" in body  # Provider A's Ofsted grade beside its places
     assert "50.0%" in body
 
@@ -188,3 +206,12 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_size_of_the_market(cl
 def test_the_sign_in_persona_password_still_works_for_the_dashboard(client, hannah) -> None:
     assert client.login(username="hannah", password=PASSWORD)
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_no_two_elements_on_the_dashboard_share_an_id(client, hannah, market: Market) -> None:
+    body = signed_in(client, hannah).get(reverse("dashboard")).text
+
+    ids = IdCollector.of(body)
+
+    assert ids, "the page has ids to check"
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
