@@ -15,8 +15,9 @@ def _weeks_or_days(days: int) -> str:
 
 
 def feature_text(name: str, value: float, *, reader: str = "hub") -> str:
-    """One feature in words, for `reader` ("employer", "provider" or "hub"): the start date is the
-    employer's, so only the employer reads it as "your start date"."""
+    """One feature in words, for `reader` ("employer", "provider" or "hub"): the start date and the
+    delivery modes are the employer's, so only the employer reads them as "your"."""
+    whose = "your" if reader == "employer" else "the employer's"
     known = not (value is None or math.isnan(value))
     if name == "distance_km":
         return f"{value:.0f} km away" if known else "delivered online or nationally"
@@ -24,12 +25,14 @@ def feature_text(name: str, value: float, *, reader: str = "hub") -> str:
         strength = "closely" if value >= 0.3 else "partly" if value >= 0.1 else "hardly"
         return f"course description {strength} matches the vacancy"
     if name == "start_gap_days":
-        days, date = int(value), "your start date" if reader == "employer" else "the employer's start date"
+        days, date = int(value), f"{whose} start date"
         if days == 0:
             return f"starts on {date}"
         return f"starts {_weeks_or_days(days)} {'after' if days > 0 else 'before'} {date}"
     if name == "delivery_fit":
-        return "offers all your delivery modes" if value >= 0.999 else f"offers {value:.0%} of your delivery modes"
+        return (
+            f"offers all {whose} delivery modes" if value >= 0.999 else f"offers {value:.0%} of {whose} delivery modes"
+        )
     if name == "ofsted_grade":
         return f"Ofsted {OFSTED.get(int(value), 'graded')}" if known else "no Ofsted grade yet"
     if name == "achievement_rate":

@@ -184,8 +184,8 @@ def test_a_model_saved_by_another_scikit_learn_version_is_refused(matcher):
         ("achievement_rate", 61.5, "62% achievement rate"),
         ("places_left", 1.0, "1 place left"),
         ("places_left", 8.0, "8 places left"),
-        ("delivery_fit", 1.0, "offers all your delivery modes"),
-        ("delivery_fit", 0.5, "offers 50% of your delivery modes"),
+        ("delivery_fit", 1.0, "offers all the employer's delivery modes"),
+        ("delivery_fit", 0.5, "offers 50% of the employer's delivery modes"),
         ("price_ratio", 0.85, "price 85% of the funding band"),
     ],
 )
@@ -204,6 +204,14 @@ def test_each_feature_reads_in_plain_words(feature, value, text):
 def test_the_start_date_is_the_employers_whoever_reads_it(reader, text):
     assert feature_text("start_gap_days", 12.0, reader=reader) == text
     assert feature_text("start_gap_days", 0.0, reader=reader) == "starts on " + text.split(" after ")[1]
+
+
+@pytest.mark.parametrize(
+    ("reader", "whose"), [("employer", "your"), ("provider", "the employer's"), ("hub", "the employer's")]
+)
+def test_the_delivery_modes_are_the_employers_whoever_reads_them(reader, whose):
+    assert feature_text("delivery_fit", 1.0, reader=reader) == f"offers all {whose} delivery modes"
+    assert feature_text("delivery_fit", 0.5, reader=reader) == f"offers 50% of {whose} delivery modes"
 
 
 def test_an_explanation_lists_every_feature_biggest_contribution_first_and_sums_up_in_words():
