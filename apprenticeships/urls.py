@@ -10,6 +10,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/data/", views.about_data, name="about-data"),
     path("standards/", views.standard_list, name="standard-list"),
+    # The footer's pages, as GOV.UK services have them.
+    path("accessibility/", views.info_page, {"page": "accessibility"}, name="accessibility"),
+    path("privacy/", views.info_page, {"page": "privacy"}, name="privacy"),
+    path("cookies/", views.info_page, {"page": "cookies"}, name="cookies"),
+    path("contact/", views.info_page, {"page": "contact"}, name="contact"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=SignInForm),

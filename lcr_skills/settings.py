@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apprenticeships.context_processors.role",
+                "apprenticeships.context_processors.hub_contact",
             ],
         },
     },
@@ -342,6 +343,15 @@ CITY_REGION_AUTHORITY_CODES = ["E06000006", "E08000011", "E08000012", "E08000013
 # The hub's own policy: refuse course-offer prices above the standard's funding band (the funding rules
 # allow them, the employer paying the excess in full).
 REFUSE_PRICE_ABOVE_FUNDING_BAND = envbool("REFUSE_PRICE_ABOVE_FUNDING_BAND", "1")
+# The hub's contact details, shown on every page that says "contact the hub" (the contact page, the
+# footer, a vacancy page). Set them for a real deployment: the phone default is one of Ofcom's
+# numbers kept for drama (0151 496 0000 to 0999), so it can never ring anyone.
+HUB_CONTACT_NAME = envstr("HUB_CONTACT_NAME", "Liverpool City Region apprenticeship hub")
+HUB_CONTACT_EMAIL = envstr("HUB_CONTACT_EMAIL", "apprenticeships@example.org")
+HUB_CONTACT_PHONE = envstr("HUB_CONTACT_PHONE", "0151 496 0000")
+HUB_CONTACT_HOURS = envstr("HUB_CONTACT_HOURS", "Monday to Friday, 9am to 5pm (except bank holidays)")
+# Applications to vacancies are deleted this many months after the vacancy closes (the privacy notice says so).
+APPLICATION_RETENTION_MONTHS = envint("APPLICATION_RETENTION_MONTHS", "12")
 # Hub staff review a submitted vacancy within one working day (GOV.UK Recruit an apprentice's service level).
 VACANCY_REVIEW_WORKING_DAYS = envint("VACANCY_REVIEW_WORKING_DAYS", "1")
 # Matching (DESIGN.md, "The matcher"): suggestions per vacancy, and the cohort start window around

@@ -1,5 +1,6 @@
-"""Pages for everyone: home (one per role), about the data, the standards search."""
+"""Pages for everyone: home (one per role), the footer's pages, about the data, the standards search."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +20,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if role in (Role.EMPLOYER, Role.PROVIDER):
         return render(request, f"apprenticeships/home_{role}.html", {"organisation": user_organisation(request.user)})
     return render(request, "apprenticeships/home.html", {"signed_in_without_role": request.user.is_authenticated})
+
+
+def info_page(request: HttpRequest, page: str) -> HttpResponse:
+    """The footer's pages: accessibility statement, privacy notice, cookies and contact."""
+    context = {"retention_months": settings.APPLICATION_RETENTION_MONTHS}
+    return render(request, f"pages/{page}.html", context)
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
