@@ -80,6 +80,8 @@ ACCESS: dict[str, dict[str, frozenset]] = {
         "import_csv": PROVIDER,
         "import_template": PROVIDER,
     },
+    # Find training: open offers without their prices, for employers (and the hub helping them).
+    "training": {"list": HUB_OR_EMPLOYER},
     "match-runs": {"list": HUB, "retrieve": HUB, "create": HUB},
     "suggestions": {
         "list": SIGNED_IN,

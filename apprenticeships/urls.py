@@ -3,13 +3,14 @@ from django.urls import path, re_path
 
 from apprenticeships import views
 from apprenticeships.forms.accounts import SignInForm
-from apprenticeships.views import account, employer, hub, provider, public
+from apprenticeships.views import account, employer, hub, provider, public, training
 from apprenticeships.views.funds import funds as employer_funds
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/data/", views.about_data, name="about-data"),
     path("standards/", views.standard_list, name="standard-list"),
+    path("standards/<str:reference>/", training.standard_detail, name="standard-detail"),
     # The footer's pages, as GOV.UK services have them.
     path("accessibility/", views.info_page, {"page": "accessibility"}, name="accessibility"),
     path("privacy/", views.info_page, {"page": "privacy"}, name="privacy"),
@@ -43,6 +44,11 @@ urlpatterns = [
         employer.vacancy_action,
         name="employer-vacancy-action",
     ),
+    # Employers finding training
+    path("employer/training/", training.find_training, name="employer-find-training"),
+    path("employer/shortlist/", training.shortlist, name="employer-shortlist"),
+    path("employer/shortlist/<int:pk>/add/", training.shortlist_add_view, name="employer-shortlist-add"),
+    path("employer/shortlist/<int:pk>/remove/", training.shortlist_remove_view, name="employer-shortlist-remove"),
     # Training providers
     path("provider/offers/", provider.offer_list, name="provider-offers"),
     path("provider/offers/new/", provider.offer_new, name="provider-offer-new"),

@@ -22,6 +22,7 @@ REMATCH = "matching.rematch"
 INTRODUCTION_SEND = "matching.introduction_send"
 INTRODUCTION_ENDED_SEND = "matching.introduction_ended_send"
 AGREED_MATCH_KEPT_SEND = "matching.agreed_match_kept_send"
+INTRODUCTION_REQUEST_ANSWER_SEND = "matching.introduction_request_answer_send"
 RESUME_STALLED = "matching.resume_stalled"
 
 

@@ -170,3 +170,48 @@ class DeclineForm(GovukFormMixin, forms.Form):
             "max_length": "Reason must be 2,000 characters or fewer",
         },
     )
+
+
+class IntroductionRequestForm(GovukFormMixin, forms.Form):
+    """An employer's request for an introduction: optionally which of its vacancies, and a message."""
+
+    vacancy = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Which vacancy is it for?",
+        help_text="Optional: the hub can tell the provider about the job",
+        error_messages={"invalid_choice": "Choose one of your vacancies from the list, or none"},
+    )
+    message = forms.CharField(
+        required=False,
+        max_length=2000,
+        validators=[validate_multi_line],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Message for the hub (optional)",
+        help_text="For example, when you would like the apprentice to start, or what you need from the training",
+        error_messages={"max_length": "Your message must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: object, vacancies: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vacancy"].choices = [
+            ("", "Not for a particular vacancy"),
+            *((v.pk, f"{v.title} ({v.get_status_display().lower()})") for v in vacancies),
+        ]
+
+
+class RequestDeclineForm(GovukFormMixin, forms.Form):
+    """Hub staff decline an employer's request: the reason is sent to the employer."""
+
+    reason = forms.CharField(
+        max_length=2000,
+        validators=[validate_multi_line],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why are you declining it?",
+        help_text="The employer is sent this",
+        error_messages={
+            "required": "Enter why the hub is declining this request",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from apprenticeships.models import Cohort, CourseOffer, Vacancy
+from apprenticeships.models import Cohort, CourseOffer, Employer, Vacancy
 from apprenticeships.models.base import TimeStampedModel, one_of
 from lcr_skills.text import validate_multi_line
 from matching.ml import candidates
@@ -324,3 +324,55 @@ class SuggestionEvent(models.Model):
 
     def delete(self, *args, **kwargs) -> None:
         raise PermissionError("Audit entries can't be deleted")
+
+
+class IntroductionRequestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for the hub"
+    ACCEPTED = "accepted", "Introduced by the hub"
+    DECLINED = "declined", "Declined by the hub"
+
+
+class IntroductionRequest(TimeStampedModel):
+    """An employer asking the hub to introduce it to the provider of a course offer (for one of its
+    vacancies, or in general); hub staff accept it, which introduces them, or decline it with a reason."""
+
+    Status = IntroductionRequestStatus
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="introduction_requests")
+    course_offer = models.ForeignKey(CourseOffer, on_delete=models.CASCADE, related_name="introduction_requests")
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.CASCADE, null=True, blank=True, related_name="introduction_requests"
+    )
+    message = models.TextField(max_length=2000, blank=True, validators=[validate_multi_line])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(max_length=2000, blank=True, validators=[validate_multi_line])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One open request per employer, offer and vacancy (or none): two partial indexes, as a
+            # NULL vacancy would otherwise never equal another (NULLS NOT DISTINCT is PostgreSQL 15+ only).
+            models.UniqueConstraint(
+                fields=["employer", "course_offer", "vacancy"],
+                condition=models.Q(status=IntroductionRequestStatus.OPEN, vacancy__isnull=False),
+                name="one_open_request_per_employer_offer_vacancy",
+            ),
+            models.UniqueConstraint(
+                fields=["employer", "course_offer"],
+                condition=models.Q(status=IntroductionRequestStatus.OPEN, vacancy__isnull=True),
+                name="one_open_request_per_employer_offer_without_vacancy",
+            ),
+            # A declined request always says why; nothing else has a decline reason.
+            models.CheckConstraint(
+                condition=(models.Q(status=IntroductionRequestStatus.DECLINED) & ~models.Q(decline_reason=""))
+                | (~models.Q(status=IntroductionRequestStatus.DECLINED) & models.Q(decline_reason="")),
+                name="introduction_request_decline_reason_iff_declined",
+            ),
+            one_of("status", IntroductionRequestStatus.values, name="introduction_request_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk}: employer {self.employer_id} → offer {self.course_offer_id} ({self.status})"

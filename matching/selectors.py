@@ -1,8 +1,9 @@
 """Reads for the matching pages."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
-from matching.models import Gap, GapReason, MatchRun, ScoringModel, Suggestion, SuggestionEvent
+from apprenticeships.models import Employer
+from matching.models import Gap, GapReason, IntroductionRequest, MatchRun, ScoringModel, Suggestion, SuggestionEvent
 
 
 def runs_recent(limit: int = 10) -> list[MatchRun]:
@@ -142,3 +143,26 @@ def decision_counts() -> dict[str, int]:
 def scoring_models() -> QuerySet[ScoringModel]:
     """Every version of the scoring model, newest first, without the stored artefacts."""
     return ScoringModel.objects.defer("artefact").order_by("-created_at", "-id")
+
+
+# --- Employers' requests for introductions ---------------------------------------------------------
+
+
+def introduction_requests_open() -> QuerySet[IntroductionRequest]:
+    """Requests waiting for the hub, longest waiting first."""
+    return (
+        IntroductionRequest.objects.filter(status=IntroductionRequest.Status.OPEN)
+        .select_related("employer", "course_offer__provider", "course_offer__standard", "vacancy")
+        .order_by("created_at", "id")
+    )
+
+
+def introduction_requests_of(employer: Employer) -> QuerySet[IntroductionRequest]:
+    """One employer's requests (only its own), waiting ones first, then newest first."""
+    return (
+        IntroductionRequest.objects.filter(employer=employer)
+        .select_related("course_offer__provider", "course_offer__standard", "vacancy")
+        .order_by(
+            Case(When(status=IntroductionRequest.Status.OPEN, then=Value(0)), default=Value(1)), "-created_at", "-id"
+        )
+    )

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from matching import enqueue, services
+from matching.services import requests
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 60, "max_retries": 5}
@@ -96,6 +97,12 @@ def introduction_ended_send_task(suggestion_id: int, party: str) -> int:
 def agreed_match_kept_send_task(suggestion_id: int, reason: str) -> int:
     """E-mail hub staff that an agreed match's vacancy left the market; retried as above."""
     return services.agreed_match_kept_send(suggestion_id, reason)
+
+
+@shared_task(name="matching.introduction_request_answer_send", **MAIL_RETRY)
+def introduction_request_answer_send_task(request_id: int, party: str) -> int:
+    """E-mail one party the hub's answer to an employer's request for an introduction; retried as above."""
+    return requests.introduction_request_answer_send(request_id, party)
 
 
 @shared_task(name="matching.retrain", **RETRY)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from apprenticeships.models import Role
-from matching.views import matches, models, review, runs
+from matching.views import matches, models, requests, review, runs
 
 EMPLOYER, PROVIDER = {"party": Role.EMPLOYER}, {"party": Role.PROVIDER}
 
@@ -14,6 +14,20 @@ urlpatterns = [
     path("hub/suggestions/<int:pk>/", review.suggestion_detail, name="matching-suggestion"),
     path("hub/suggestions/<int:pk>/approve/", review.suggestion_approve, name="matching-suggestion-approve"),
     path("hub/suggestions/<int:pk>/reject/", review.suggestion_reject, name="matching-suggestion-reject"),
+    # Employers' requests for introductions, which the review queue lists beside suggestions
+    path("hub/introduction-requests/<int:pk>/", requests.request_detail, name="matching-introduction-request"),
+    path(
+        "hub/introduction-requests/<int:pk>/accept/",
+        requests.request_accept,
+        name="matching-introduction-request-accept",
+    ),
+    path(
+        "hub/introduction-requests/<int:pk>/decline/",
+        requests.request_decline,
+        name="matching-introduction-request-decline",
+    ),
+    path("employer/training/<int:pk>/introduce/", requests.request_new, name="employer-introduction-request-new"),
+    path("employer/introduction-requests/", requests.request_list, name="employer-introduction-requests"),
     # Scoring models
     path("hub/models/", models.model_list, name="matching-models"),
     path("hub/models/train/", models.model_train, name="matching-model-train"),

@@ -4,6 +4,7 @@ from apprenticeships.models.funding import PayBillDeclaration
 from apprenticeships.models.offers import Cohort, CourseOffer, OfferLocation
 from apprenticeships.models.organisations import Employer, Membership, Provider, Role
 from apprenticeships.models.places import LocalAuthority, Lsoa, PostcodeDistrict
+from apprenticeships.models.shortlist import ShortlistEntry
 from apprenticeships.models.standards import Standard, StandardsCatalogue
 from apprenticeships.models.vacancies import Vacancy, VacancyTransition
 
@@ -21,6 +22,7 @@ __all__ = [
     "PostcodeDistrict",
     "Provider",
     "Role",
+    "ShortlistEntry",
     "Standard",
     "StandardsCatalogue",
     "Vacancy",

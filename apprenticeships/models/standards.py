@@ -48,6 +48,11 @@ class Standard(TimeStampedModel):
         return self.level == 7
 
     @property
+    def page_key(self) -> str:
+        """What its page's address ends with: the IfATE reference (ST0116) where known, else the LARS code."""
+        return self.reference or str(self.lars_code)
+
+    @property
     def keyword_list(self) -> list[str]:
         return [k for k in self.keywords.split("|") if k]
 

@@ -20,6 +20,7 @@ from matching.ml.explain import summary
 from matching.models import RejectReason, Suggestion
 
 QUEUE_PAGE_SIZE = 25
+REQUESTS_SHOWN = 50  # the oldest waiting; more than a day's worth
 INTRODUCED = (
     Suggestion.Status.APPROVED,
     Suggestion.Status.ACCEPTED,
@@ -70,6 +71,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "errors": filters.error_summary() + (bulk.error_summary() if bulk.is_bound else []),
         "review_order": selectors.REVIEW_ORDER,
         "reasons": RejectReason.choices,
+        # Employers' own requests for introductions, beside the matcher's suggestions.
+        "requests": list(selectors.introduction_requests_open()[:REQUESTS_SHOWN]),
+        "requests_total": selectors.introduction_requests_open().count(),
     }
     return render(request, "matching/review_queue.html", context)
 
