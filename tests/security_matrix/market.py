@@ -3,7 +3,8 @@
 Alice (employer A) and Bob (employer B) each have a draft, a submitted and a live vacancy; Priya
 (provider A) and Quentin (provider B) each an open and a closed course offer. A real matching run
 suggests pairs; for each employer one suggestion is approved (so the parties may see it) and one
-is left under review (so they may not). Hannah is hub staff.
+is left under review (so they may not). Each employer has asked the hub for an introduction to the
+other provider's open course. Hannah is hub staff.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 
 from apprenticeships.models import CourseOffer, Employer, Provider, Role, Vacancy
-from matching.models import Suggestion
+from matching.models import IntroductionRequest, Suggestion
 from matching.services import run_full_now, suggestion_approve
 from tests.factories import EmployerFactory, ProviderFactory, make_hub_user, make_user
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
@@ -29,6 +30,7 @@ class Side:
     vacancies: dict[str, Vacancy] = field(default_factory=dict)
     offers: dict[str, CourseOffer] = field(default_factory=dict)
     suggestions: dict[str, Suggestion] = field(default_factory=dict)
+    requests: dict[str, IntroductionRequest] = field(default_factory=dict)
 
 
 @dataclass
@@ -95,6 +97,16 @@ def market_build() -> Market:
         for side in (employer, provider):
             side.suggestions["approved"] = approved
         employer.suggestions["pending"] = pending
+    # Each employer asked the hub to introduce it to the other provider's open course.
+    for name, provider_name in (("alice", "quentin"), ("bob", "priya")):
+        employer, provider = sides[name], sides[provider_name]
+        employer.requests["open"] = IntroductionRequest.objects.create(
+            employer=employer.organisation,
+            course_offer=provider.offers["open"],
+            vacancy=employer.vacancies[LIVE],
+            message=f"Private request message of {employer.organisation.name}",
+            requested_by=employer.user,
+        )
     return Market(hannah=hannah, sides=sides)
 
 

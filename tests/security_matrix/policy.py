@@ -86,6 +86,15 @@ def web(persona: str, roles: set[str], thing: Thing | None = None) -> object:
     return OK
 
 
+def web_open_offer(persona: str, roles: set[str], thing: Thing) -> object:
+    """A page about a course offer that employers may look at: open offers only ("course offers (public
+    fields, never prices)"); a closed one is not found, whoever's it is."""
+    role, _ = PERSONAS[persona]
+    if role not in roles:
+        return refuse(role, api=False)
+    return OK if thing.state == "open" else NOT_FOUND
+
+
 def must_not_see(persona: str, private: dict[str, list[str]]) -> list[str]:
     """Other organisations' private texts (keyed "employer A", "provider B"): never in this persona's bodies."""
     role, org = PERSONAS[persona]

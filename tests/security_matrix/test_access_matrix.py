@@ -40,6 +40,10 @@ def web(roles: set[str]) -> Rule:
     return lambda persona, thing: p.web(persona, roles, thing)
 
 
+def web_open_offer(roles: set[str]) -> Rule:
+    return lambda persona, thing: p.web_open_offer(persona, roles, thing)
+
+
 def crud(read: set[str], create: set[str], change: set[str], *, delete: bool = True) -> tuple[dict, dict]:
     """A collection and its items; changes are partial (PATCH) only, as the API offers."""
     collection = {"GET": api(read), "POST": api(create)}
@@ -89,6 +93,7 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "api/v1/^course-offers/(?P<pk>[^/.]+)/$": ("offer", OFFER),
     "api/v1/^course-offers/import/$": (None, {"POST": api(PROVIDER)}),
     "api/v1/^course-offers/import/template/$": (None, {"GET": api(PROVIDER)}),
+    "api/v1/^training/$": (None, {"GET": api(HUB | EMPLOYER)}),
     "api/v1/matcher/train/": (None, {"POST": api(HUB)}),
     "api/v1/^match-runs/$": (None, {"GET": api(HUB), "POST": api(HUB)}),
     "api/v1/^match-runs/(?P<pk>[^/.]+)/$": ("run", {"GET": api(HUB)}),
@@ -110,6 +115,7 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "": (None, {"GET": web(ANYONE)}),
     "about/data/": (None, {"GET": web(ANYONE)}),
     "standards/": (None, {"GET": web(ANYONE)}),
+    "standards/<str:reference>/": ("standard", {"GET": web(ANYONE)}),
     "sign-in/": (None, {"GET": web(ANYONE), "POST": web(ANYONE)}),
     "sign-out/": (None, {"POST": web(ANYONE)}),
     "account/password/": (None, {"GET": web(SIGNED_IN), "POST": web(SIGNED_IN)}),
@@ -130,6 +136,19 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
         "vacancy",
         {"POST": web(EMPLOYER)},
     ),
+    "employer/training/": (None, {"GET": web(EMPLOYER)}),
+    "employer/shortlist/": (None, {"GET": web(EMPLOYER)}),
+    "employer/shortlist/<int:pk>/add/": ("offer", {"POST": web_open_offer(EMPLOYER)}),
+    # Taking an offer off one's own shortlist: any offer id, as it names only the person's own entry.
+    "employer/shortlist/<int:pk>/remove/": ("offer", {"POST": lambda persona, thing: p.web(persona, EMPLOYER)}),
+    "employer/training/<int:pk>/introduce/": (
+        "offer",
+        {"GET": web_open_offer(EMPLOYER), "POST": web_open_offer(EMPLOYER)},
+    ),
+    "employer/introduction-requests/": (None, {"GET": web(EMPLOYER)}),
+    "hub/introduction-requests/<int:pk>/": ("introduction-request", {"GET": web(HUB)}),
+    "hub/introduction-requests/<int:pk>/accept/": ("introduction-request", {"POST": web(HUB)}),
+    "hub/introduction-requests/<int:pk>/decline/": ("introduction-request", {"POST": web(HUB)}),
     "provider/offers/": (None, {"GET": web(PROVIDER)}),
     "provider/offers/new/": (None, {"GET": web(PROVIDER), "POST": web(PROVIDER)}),
     "provider/offers/upload/": (None, {"GET": web(PROVIDER), "POST": web(PROVIDER)}),
@@ -207,6 +226,8 @@ def things(market: Market, kind: str | None) -> list[Thing]:
                 provider = "A" if s.course_offer.provider_id == priya.organisation.pk else "B"
                 found.append(Thing(kind, s.pk, employer=letter, provider=provider, state=s.status))
         return found
+    if kind == "introduction-request":
+        return [Thing(kind, side.requests["open"].pk, employer=letter) for letter, side in (("A", alice), ("B", bob))]
     if kind == "employer":
         return [Thing(kind, alice.organisation.pk, employer="A"), Thing(kind, bob.organisation.pk, employer="B")]
     if kind == "provider":
@@ -245,6 +266,7 @@ def private_texts(market: Market) -> dict[str, list[str]]:
     for name, letter in (("alice", "A"), ("bob", "B")):
         hidden = [v for v in market.sides[name].vacancies.values() if v.status != LIVE]
         texts[f"employer {letter}"] = [v.title for v in hidden] + [v.notes for v in hidden]
+        texts[f"employer {letter}"] += [r.message for r in market.sides[name].requests.values()]
     for name, letter in (("priya", "A"), ("quentin", "B")):
         texts[f"provider {letter}"] = [market.sides[name].offers["closed"].title]
     return texts
