@@ -23,7 +23,7 @@ from rest_framework import serializers
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.test import APIClient
 
-from apprenticeships import selectors
+from apprenticeships import selectors, training
 from apprenticeships.api.ordering import RoleOrderingFilter
 from apprenticeships.models import CourseOffer, Role
 from apprenticeships.permissions import ACCESS, ANONYMOUS, user_organisation
@@ -147,6 +147,11 @@ SHOWN_AS: dict[tuple[str, str], str] = {
     ("public-vacancies", "latitude"): "postcode",
     ("public-vacancies", "longitude"): "postcode",
     ("public-vacancies", "distance_sq"): "postcode",
+    # A standard's keywords are public (/api/v1/standards/<lars_code>/), and the answer names the standard.
+    ("training", "standard__keywords"): "standard",
+    # Distance from the postcode to an offer's nearest venue: shown as that distance and that venue's postcode.
+    ("training", "locations__latitude"): "distance_miles",
+    ("training", "locations__longitude"): "nearest_postcode",
 }
 
 # Lists whose view reads its own query parameters (not DRF's filter backends): parameter -> model paths.
@@ -158,6 +163,12 @@ OWN_PARAMETERS: dict[str, dict[str, list[str]]] = {
         "postcode": ["latitude", "longitude"],
         "within_km": ["latitude", "longitude"],
         "ordering": sorted({name.removeprefix("-") for sort in selectors.PUBLIC_SORTS.values() for name in sort}),
+    },
+    "training": {
+        "search": list(training.SEARCH_FIELDS),
+        "standard": ["standard__lars_code"],
+        "postcode": ["locations__latitude", "locations__longitude"],
+        "within_miles": ["locations__latitude", "locations__longitude"],
     },
 }
 
@@ -302,6 +313,7 @@ def test_every_list_sorts_filters_and_searches_only_by_what_each_role_reads(mark
         ("suggestions", Role.EMPLOYER),
         ("suggestions", Role.PROVIDER),
         ("gaps", Role.EMPLOYER),
+        ("training", Role.EMPLOYER),
     }
     assert wrong == [], "\n".join(wrong)
 
