@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from apprenticeships.services.personal_data import PersonalDataSection
-from matching.models import MatchRun, SuggestionEvent
+from matching.models import IntroductionRequest, MatchRun, SuggestionEvent
 
 
 def suggestion_decisions_export(user: User) -> list[dict[str, Any]]:
@@ -47,6 +47,31 @@ def match_runs_erase(user: User) -> None:
     MatchRun.objects.filter(created_by=user).update(created_by=None)
 
 
+def introduction_requests_export(user: User) -> list[dict[str, Any]]:
+    """The requests for introductions the person made or decided, oldest first."""
+    mine = IntroductionRequest.objects.filter(requested_by=user) | IntroductionRequest.objects.filter(decided_by=user)
+    return [
+        {
+            "request": item.pk,
+            "asked": item.requested_by_id == user.pk,
+            "decided": item.decided_by_id == user.pk,
+            "course_offer": item.course_offer_id,
+            "vacancy": item.vacancy_id,
+            "message": item.message if item.requested_by_id == user.pk else "",
+            "status": item.status,
+            "decline_reason": item.decline_reason if item.decided_by_id == user.pk else "",
+            "at": item.created_at.isoformat(),
+        }
+        for item in mine.order_by("created_at", "id")
+    ]
+
+
+def introduction_requests_erase(user: User) -> None:
+    """Forget who asked and who decided; the requests stay (they are the employer's and the hub's)."""
+    IntroductionRequest.objects.filter(requested_by=user).update(requested_by=None)
+    IntroductionRequest.objects.filter(decided_by=user).update(decided_by=None)
+
+
 SECTIONS = (
     PersonalDataSection(
         key="suggestion_decisions",
@@ -56,5 +81,11 @@ SECTIONS = (
     ),
     PersonalDataSection(
         key="match_runs_started", after="vacancy_steps", export=match_runs_export, erase=match_runs_erase
+    ),
+    PersonalDataSection(
+        key="introduction_requests",
+        after="shortlist",
+        export=introduction_requests_export,
+        erase=introduction_requests_erase,
     ),
 )

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apprenticeships.models import VacancyTransition
+from apprenticeships.models import ShortlistEntry, VacancyTransition
 from apprenticeships.permissions import user_organisation, user_role
 from apprenticeships.services.accounts import user_tokens_revoke
 
@@ -102,6 +102,10 @@ def _own_data(user: User) -> dict[str, Any]:
             }
             for step in VacancyTransition.objects.filter(by=user).order_by("created_at", "id")
         ],
+        "shortlist": [
+            {"course_offer": entry.offer_id, "at": entry.created_at.isoformat()}
+            for entry in ShortlistEntry.objects.filter(user=user).order_by("created_at", "id")
+        ],
         "sign_ins": [
             {"at": entry.attempt_time.isoformat(), "ip_address": entry.ip_address, "user_agent": entry.user_agent}
             for entry in AccessLog.objects.filter(username=user.username).order_by("attempt_time")
@@ -125,6 +129,7 @@ def personal_data_erase(*, user: User, by: User) -> User:
 
     # The audit entries refuse save(); a queryset update is the one sanctioned change: forget the person.
     VacancyTransition.objects.filter(by=user).update(by=None)
+    ShortlistEntry.objects.filter(user=user).delete()  # the person's own list: nobody else's record
     for section in _sections.values():
         section.erase(user)
 
