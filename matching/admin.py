@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from apprenticeships.admin import HubAdmin
-from matching.models import Gap, MatchRun, ScoringModel, Suggestion, SuggestionEvent
+from matching.models import Gap, IntroductionRequest, MatchRun, ScoringModel, Suggestion, SuggestionEvent
 
 
 class ReadOnlyHubAdmin(HubAdmin):
@@ -63,3 +63,13 @@ class ScoringModelAdmin(ReadOnlyHubAdmin):
     list_display = ["version", "status", "sklearn_version", "created_at", "promoted_at"]
     list_filter = ["status"]
     exclude = ["artefact"]
+
+
+@admin.register(IntroductionRequest)
+class IntroductionRequestAdmin(ReadOnlyHubAdmin):
+    """Decided on the review queue's request pages (one decision, e-mails sent); the admin only shows them."""
+
+    list_display = ["id", "employer", "course_offer", "vacancy", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["employer", "course_offer", "vacancy"]
+    search_fields = ["=id", "employer__name", "course_offer__provider__name"]
