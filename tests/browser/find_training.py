@@ -48,6 +48,7 @@ def employer_finds_training(page: Page, *, price_texts: list[str]) -> None:
     body = page.content()
     assert [text for text in price_texts if text in body] == [], "an employer's page shows a price"
     assert_accessible(page, context="(find training results)")
+    screenshot(page, "find-training-0-results")
 
     course.get_by_role("button", name=re.compile(f"^Add to shortlist\\s+“{COURSE}” from {PROVIDER}$")).click()
     expect(success_banner(page)).to_contain_text(f"“{COURSE}” from {PROVIDER} is on your shortlist.")
