@@ -1,3 +1,4 @@
+from apprenticeships.models.applications import Application, ApplicationStatus, VacancyAlert
 from apprenticeships.models.delivery import DeliveryMode
 from apprenticeships.models.forms import FormSubmission
 from apprenticeships.models.funding import PayBillDeclaration
@@ -8,6 +9,8 @@ from apprenticeships.models.standards import Standard, StandardsCatalogue
 from apprenticeships.models.vacancies import Vacancy, VacancyTransition
 
 __all__ = [
+    "Application",
+    "ApplicationStatus",
     "Cohort",
     "CourseOffer",
     "DeliveryMode",
@@ -24,5 +27,6 @@ __all__ = [
     "Standard",
     "StandardsCatalogue",
     "Vacancy",
+    "VacancyAlert",
     "VacancyTransition",
 ]
