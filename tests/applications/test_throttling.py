@@ -59,7 +59,9 @@ def test_one_email_applying_from_many_addresses_is_throttled(api, live) -> None:
 def test_alert_signups_are_throttled_per_address_and_per_email(api) -> None:
     count = limit("alert-email")
     by_email = [
-        api().post("/api/v1/public/alerts/", {"email": "reader@example.net", "search": f"w{n}"}, REMOTE_ADDR=f"192.0.2.{n}")
+        api().post(
+            "/api/v1/public/alerts/", {"email": "reader@example.net", "search": f"w{n}"}, REMOTE_ADDR=f"192.0.2.{n}"
+        )
         for n in range(count + 1)
     ]
     assert [r.status_code for r in by_email] == [202] * count + [429]
