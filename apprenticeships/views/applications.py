@@ -78,13 +78,13 @@ def alert_new(request: HttpRequest) -> HttpResponse:
 def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
     alert = alerts.alert_confirm(token=token)
     context = {"alert": alert, "described": alerts.search_describe(alert.search) if alert else ""}
-    return render(request, "apprenticeships/public/alert_confirmed.html", context, status=200 if alert else 404)
+    return render(request, "apprenticeships/public/alert_confirmed.html", context)
 
 
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a form token; the signed link is the authority
 def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if not alerts.alert_unsubscribe_check(token):
-        return render(request, "apprenticeships/public/alert_unsubscribe.html", {"bad_link": True}, status=404)
+        return render(request, "apprenticeships/public/alert_unsubscribe.html", {"bad_link": True})
     if request.method == "POST":
         alerts.alert_unsubscribe(token=token)
         return render(request, "apprenticeships/public/alert_unsubscribe.html", {"done": True})
