@@ -315,6 +315,8 @@ SPECTACULAR_SETTINGS = {
         "ResponseEnum": "matching.models.PartyResponse",
         "EventReasonEnum": "matching.models.EVENT_REASONS",
         "GapReasonEnum": "matching.models.GapReason",
+        "ApplicationStatusEnum": "apprenticeships.models.applications.ApplicationStatus",
+        "AgeGroupsEnum": "apprenticeships.funding.rules.AGE_GROUPS",
     },
 }
 

@@ -185,12 +185,24 @@ class ApplicantEmailSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
 
+class ApplicantDataSerializer(serializers.Serializer):
+    exported_at = serializers.DateTimeField()
+    email = serializers.EmailField()
+    applications = serializers.ListField(child=serializers.DictField())
+    alerts = serializers.ListField(child=serializers.DictField())
+
+
+class ApplicantErasedSerializer(serializers.Serializer):
+    applications = serializers.IntegerField(help_text="How many applications were deleted.")
+    alerts = serializers.IntegerField(help_text="How many alerts were deleted.")
+
+
 class ApplicantDataExportView(APIView):
     """Hub staff: everything held about a person who applied or asked for alerts, by their e-mail address."""
 
     access_name = "applicant-data"
 
-    @extend_schema(request=ApplicantEmailSerializer, responses={200: serializers.DictField()})
+    @extend_schema(request=ApplicantEmailSerializer, responses={200: ApplicantDataSerializer})
     def post(self, request: Request) -> Response:
         body = ApplicantEmailSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -202,9 +214,7 @@ class ApplicantDataEraseView(APIView):
 
     access_name = "applicant-data"
 
-    @extend_schema(
-        request=ApplicantEmailSerializer, responses={200: serializers.DictField(child=serializers.IntegerField())}
-    )
+    @extend_schema(request=ApplicantEmailSerializer, responses={200: ApplicantErasedSerializer})
     def post(self, request: Request) -> Response:
         body = ApplicantEmailSerializer(data=request.data)
         body.is_valid(raise_exception=True)
