@@ -1,9 +1,9 @@
 """Applications (anonymous, to a live vacancy), employers answering them, alerts, and applicants' data for hub staff."""
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.generics import get_object_or_404  # a pk that is not a number: 404, not a 500
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -59,6 +59,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = [name for name in fields if name != "status"]
 
 
+VACANCY_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The vacancy's id.")
+
+
 class ApplicationReceiptSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     vacancy = serializers.IntegerField()
@@ -80,6 +83,7 @@ class PublicApplicationView(APIView):
     email_throttle_scope = "apply-email"
 
     @extend_schema(
+        parameters=[VACANCY_ID],
         request=ApplicationCreateSerializer,
         responses={
             201: ApplicationReceiptSerializer,
@@ -99,6 +103,7 @@ class PublicApplicationView(APIView):
         return Response({"id": application.pk, "vacancy": vacancy.pk, "detail": detail}, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(parameters=[VACANCY_ID])
 class VacancyApplicationsView(generics.ListAPIView):
     """The applications to one of your vacancies, newest first (hub staff: any vacancy's)."""
 

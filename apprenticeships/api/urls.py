@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from apprenticeships.api import applications, funding, offers, vacancies, views
@@ -19,14 +19,14 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("places/<str:postcode>/", views.PlaceView.as_view(), name="api-place"),
     path("funding/estimate/", funding.FundingEstimateView.as_view(), name="api-funding-estimate"),
-    path(
-        "public/vacancies/<int:pk>/applications/",
+    re_path(  # [^/.]+ as the router's ids: the view answers 404 for one that is not a number
+        r"^public/vacancies/(?P<pk>[^/.]+)/applications/$",
         applications.PublicApplicationView.as_view(),
         name="api-public-vacancy-applications",
     ),
     path("public/alerts/", applications.PublicAlertView.as_view(), name="api-public-alerts"),
-    path(
-        "vacancies/<int:pk>/applications/",
+    re_path(
+        r"^vacancies/(?P<pk>[^/.]+)/applications/$",
         applications.VacancyApplicationsView.as_view(),
         name="api-vacancy-applications",
     ),

@@ -103,9 +103,9 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "api/v1/^matcher/models/$": (None, {"GET": api(HUB)}),
     "api/v1/^matcher/models/train/$": (None, {"POST": api(HUB)}),
     "api/v1/^matcher/models/(?P<version>[^/.]+)/activate/$": ("model", {"POST": api(HUB)}),
-    "api/v1/public/vacancies/<int:pk>/applications/": ("public-vacancy", {"POST": api(ANYONE)}),
+    "api/v1/^public/vacancies/(?P<pk>[^/.]+)/applications/$": ("public-vacancy", {"POST": api(ANYONE)}),
     "api/v1/public/alerts/": (None, {"POST": api(ANYONE)}),
-    "api/v1/vacancies/<int:pk>/applications/": ("vacancy", {"GET": api(HUB | EMPLOYER)}),
+    "api/v1/^vacancies/(?P<pk>[^/.]+)/applications/$": ("vacancy", {"GET": api(HUB | EMPLOYER)}),
     "api/v1/^applications/$": (None, {"GET": api(HUB | EMPLOYER)}),
     "api/v1/^applications/(?P<pk>[^/.]+)/$": (
         "application",
