@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apprenticeships.api.public_search import search_errors
+from apprenticeships.api.public_search import search_errors, search_parameter_names
 from apprenticeships.api.throttles import AddressRateThrottle, EmailRateThrottle
 from apprenticeships.funding.rules import AGE_GROUPS
 from apprenticeships.models import Application, Vacancy
@@ -156,7 +156,14 @@ class AlertCreateSerializer(serializers.Serializer):
     age_group = serializers.CharField(required=False, allow_blank=True, max_length=5)
 
     def validate(self, attrs: dict) -> dict:
-        search = alerts.search_normalise({k: v for k, v in attrs.items() if k != "email"})
+        given = {k: v for k, v in attrs.items() if k != "email"}
+        data = self.initial_data if hasattr(self.initial_data, "get") else {}
+        # Any other parameter the public search takes (a filter added to it later) is kept as given.
+        for name in search_parameter_names() - set(self.fields):
+            value = data.get(name)
+            if isinstance(value, str | int | float | bool) and str(value).strip():
+                given[name] = str(value)[:100]
+        search = alerts.search_normalise(given)
         errors = search_errors(search)
         if errors:
             raise serializers.ValidationError(errors)

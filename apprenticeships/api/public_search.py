@@ -19,6 +19,11 @@ def _knows(name: str) -> bool:
     return name in PublicSearchSerializer().fields
 
 
+def search_parameter_names() -> set[str]:
+    """The query parameters the public search takes (its sort aside: an alert lists by date), and both distances."""
+    return (set(PublicSearchSerializer().fields) | {"within_miles", "within_km"}) - {"ordering"}
+
+
 def search_parameters(params: dict[str, str]) -> dict[str, str]:
     """The parameters as the search takes them: miles become kilometres where it knows only kilometres."""
     params = dict(params)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from apprenticeships.api.public_search import search_errors
+from apprenticeships.api.public_search import search_errors, search_parameter_names
 from apprenticeships.api.throttles import form_throttled
 from apprenticeships.forms.applications import AlertForm, ApplicationForm, ApplicationStatusForm
 from apprenticeships.models import Role, Vacancy
@@ -53,7 +53,7 @@ def vacancy_applied(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _search_from(data: dict) -> dict[str, str]:
-    names = set(alerts.SEARCH_PARAMETERS) | set(PAGE_TO_SEARCH)
+    names = set(alerts.SEARCH_PARAMETERS) | search_parameter_names() | set(PAGE_TO_SEARCH)
     search = {PAGE_TO_SEARCH.get(name, name): data.get(name, "") for name in names if data.get(name, "")}
     return alerts.search_normalise(search)
 
