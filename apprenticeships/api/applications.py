@@ -70,7 +70,10 @@ class ApplicationReceiptSerializer(serializers.Serializer):
 
 class ClosedSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.CharField(
+        help_text="“closed”, or “apply_elsewhere” when the employer takes applications itself."
+    )
+    apply_url = serializers.CharField(required=False, help_text="The employer's own application page, if it has one.")
 
 
 class PublicApplicationView(APIView):
