@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from apprenticeships.models import CourseOffer, Employer, Provider, Role, Vacancy
+from apprenticeships.models import Application, CourseOffer, Employer, Provider, Role, Vacancy
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_PERMISSION_CLASSES
     from rest_framework.views import APIView
@@ -70,6 +70,11 @@ ACCESS: dict[str, dict[str, frozenset]] = {
         "filled": HUB_OR_EMPLOYER,
     },
     "public-vacancies": {"list": ANYONE, "retrieve": ANYONE},
+    "public-vacancy-applications": {"post": ANYONE},
+    "public-alerts": {"post": ANYONE},
+    "vacancy-applications": {"get": HUB_OR_EMPLOYER},
+    "applications": {"list": HUB_OR_EMPLOYER, "retrieve": HUB_OR_EMPLOYER, "partial_update": HUB_OR_EMPLOYER},
+    "applicant-data": {"post": HUB},
     "course-offers": {
         "list": SIGNED_IN,
         "retrieve": SIGNED_IN,
@@ -155,6 +160,16 @@ def visible_vacancies(user: User | AnonymousUser) -> QuerySet[Vacancy]:
     if role == Role.EMPLOYER:
         return Vacancy.objects.filter(employer__members__user=user)
     return Vacancy.objects.none()
+
+
+def visible_applications(user: User | AnonymousUser) -> QuerySet[Application]:
+    """Hub staff see every application; an employer those to its own vacancies."""
+    role = user_role(user)
+    if role == Role.HUB:
+        return Application.objects.all()
+    if role == Role.EMPLOYER:
+        return Application.objects.filter(vacancy__employer__members__user=user)
+    return Application.objects.none()
 
 
 def visible_offers(user: User | AnonymousUser) -> QuerySet[CourseOffer]:

@@ -2,9 +2,22 @@ from celery import shared_task
 from django.db.models import Count
 
 from apprenticeships.models import Standard
+from apprenticeships.services import alerts, applications
 
 
 @shared_task(name="apprenticeships.standards_by_status")
 def standards_by_status() -> dict[str, int]:
     """Count standards by status as the worker sees the database (operators check a worker's database with it)."""
     return dict(Standard.objects.values_list("status").annotate(n=Count("id")).order_by())
+
+
+@shared_task(name="apprenticeships.alerts_send_daily")
+def alerts_send_daily() -> dict[str, int]:
+    """Each day: e-mail confirmed alerts their new vacancies; delete alerts never confirmed."""
+    return alerts.alerts_send_daily()
+
+
+@shared_task(name="apprenticeships.applications_delete_expired")
+def applications_delete_expired() -> int:
+    """Each day: delete applications past their retention period."""
+    return applications.applications_delete_expired()

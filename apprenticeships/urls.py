@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from apprenticeships import views
 from apprenticeships.forms.accounts import SignInForm
 from apprenticeships.views import account, employer, hub, provider, public, training
+from apprenticeships.views import applications as apply_views
 from apprenticeships.views.funds import funds as employer_funds
 
 urlpatterns = [
@@ -32,11 +33,18 @@ urlpatterns = [
     # Anyone
     path("vacancies/", public.vacancy_search, name="vacancy-search"),
     path("vacancies/<int:pk>/", public.vacancy_public, name="vacancy-public"),
+    path("vacancies/<int:pk>/apply/", apply_views.vacancy_apply, name="vacancy-apply"),
+    path("vacancies/<int:pk>/applied/", apply_views.vacancy_applied, name="vacancy-applied"),
+    path("vacancies/alerts/", apply_views.alert_new, name="alert-new"),
+    path("alerts/confirm/<str:token>/", apply_views.alert_confirm, name="alert-confirm"),
+    path("alerts/unsubscribe/<str:token>/", apply_views.alert_unsubscribe, name="alert-unsubscribe"),
     # Employers
     path("employer/vacancies/", employer.vacancy_list, name="employer-vacancies"),
     path("employer/funds/", employer_funds, name="employer-funds"),
     path("employer/vacancies/new/", employer.vacancy_new, name="employer-vacancy-new"),
     path("employer/vacancies/<int:pk>/", employer.vacancy_detail, name="employer-vacancy"),
+    path("employer/vacancies/<int:pk>/applications/", apply_views.vacancy_applications, name="employer-applications"),
+    path("employer/applications/<int:pk>/", apply_views.application_detail, name="employer-application"),
     path("employer/vacancies/<int:pk>/edit/", employer.vacancy_edit, name="employer-vacancy-edit"),
     path("employer/vacancies/<int:pk>/delete/", employer.vacancy_remove, name="employer-vacancy-delete"),
     re_path(

@@ -284,6 +284,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": envrate("API_TOKEN_RATE", "10/minute"),
         "token-username": envrate("API_TOKEN_USERNAME_RATE", "10/minute"),
+        # Applying and asking for alerts without an account: per client address, and per e-mail address.
+        "apply": envrate("APPLY_RATE", "10/hour"),
+        "apply-email": envrate("APPLY_EMAIL_RATE", "5/hour"),
+        "alert": envrate("ALERT_RATE", "10/hour"),
+        "alert-email": envrate("ALERT_EMAIL_RATE", "3/hour"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -310,6 +315,8 @@ SPECTACULAR_SETTINGS = {
         "ResponseEnum": "matching.models.PartyResponse",
         "EventReasonEnum": "matching.models.EVENT_REASONS",
         "GapReasonEnum": "matching.models.GapReason",
+        "ApplicationStatusEnum": "apprenticeships.models.applications.ApplicationStatus",
+        "AgeGroupsEnum": "apprenticeships.funding.rules.AGE_GROUPS",
     },
 }
 
@@ -352,6 +359,10 @@ HUB_CONTACT_PHONE = envstr("HUB_CONTACT_PHONE", "0151 496 0000")
 HUB_CONTACT_HOURS = envstr("HUB_CONTACT_HOURS", "Monday to Friday, 9am to 5pm (except bank holidays)")
 # Applications to vacancies are deleted this many months after the vacancy closes (the privacy notice says so).
 APPLICATION_RETENTION_MONTHS = envint("APPLICATION_RETENTION_MONTHS", "12")
+# An e-mail alert not confirmed within this many days is deleted (and its link stops working).
+ALERT_CONFIRM_DAYS = envint("ALERT_CONFIRM_DAYS", "7")
+# This site's address, for links in e-mails sent with no request to build them from (alerts, applications).
+SITE_URL = envstr("SITE_URL", "http://localhost:8000")
 # Hub staff review a submitted vacancy within one working day (GOV.UK Recruit an apprentice's service level).
 VACANCY_REVIEW_WORKING_DAYS = envint("VACANCY_REVIEW_WORKING_DAYS", "1")
 # Matching (DESIGN.md, "The matcher"): suggestions per vacancy, and the cohort start window around
@@ -380,6 +391,11 @@ MATCH_RUN_CHECK_SECONDS = envint("MATCH_RUN_CHECK_SECONDS", "15")
 CELERY_BEAT_SCHEDULE = {
     "retrain-matcher-nightly": {"task": "matching.retrain", "schedule": crontab(hour=2, minute=30)},
     "resume-stalled-runs": {"task": "matching.resume_stalled", "schedule": 60.0},
+    "vacancy-alerts-daily": {"task": "apprenticeships.alerts_send_daily", "schedule": crontab(hour=7, minute=0)},
+    "applications-retention-daily": {
+        "task": "apprenticeships.applications_delete_expired",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 # How many chunks (Celery tasks) a full run is split into, by groups of standards.
 MATCH_CHUNKS = envint("MATCH_CHUNKS", "8")

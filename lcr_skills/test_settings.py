@@ -9,7 +9,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests ask for many tokens; tests/security/test_throttling.py puts the real rates back.
 REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"token": "1000/minute", "token-username": "1000/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": "1000/minute",
+        "token-username": "1000/minute",
+        "apply": "1000/minute",
+        "apply-email": "1000/minute",
+        "alert": "1000/minute",
+        "alert-email": "1000/minute",
+    },
 }
 # Serve static files straight from the source folders, as in development, without collectstatic.
 STATIC_ROOT = None

@@ -1,8 +1,11 @@
 import factory
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from apprenticeships import services
-from apprenticeships.models import Employer, Provider, Role
+from apprenticeships.models import Application, Employer, Provider, Role, Vacancy, VacancyAlert
+from apprenticeships.services.alerts import search_key, search_normalise
+from apprenticeships.services.applications import application_create
 from apprenticeships.services.funding import pay_bill_declare
 
 PASSWORD = "correct-horse-battery-staple"
@@ -56,3 +59,34 @@ def make_user(username: str, role: str, organisation: Employer | Provider | None
 
 def make_hub_user(username: str = "hannah") -> User:
     return make_user(username, Role.HUB)
+
+
+class ApplicationFactory(factory.Factory):
+    """An application made through `application_create` (so the e-mails go too) to a live `vacancy`."""
+
+    class Meta:
+        model = Application
+
+    vacancy: Vacancy = None  # required
+    name = "Jordan Lee"
+    email = factory.Sequence(lambda n: f"applicant{n}@example.net")
+    phone = "07700 900123"
+    postcode = "L36 9GD"
+    age_group = "16-18"
+    about = "I like fixing things and took design and technology at school."
+
+    @classmethod
+    def _create(cls, model_class: type, vacancy: Vacancy, **values: object) -> Application:
+        return application_create(vacancy_id=vacancy.pk, **values)
+
+
+class VacancyAlertFactory(factory.django.DjangoModelFactory):
+    """An alert, confirmed unless `confirmed_at=None`."""
+
+    class Meta:
+        model = VacancyAlert
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.net")
+    search = factory.LazyFunction(dict)
+    search_key = factory.LazyAttribute(lambda alert: search_key(search_normalise(alert.search)))
+    confirmed_at = factory.LazyFunction(timezone.now)

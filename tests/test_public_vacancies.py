@@ -27,6 +27,7 @@ PUBLIC_KEYS = {
     "start_date",
     "closing_date",
     "employer_name",
+    "apply_url",  # where to apply: the employer's own page, or empty to apply here
 }
 
 

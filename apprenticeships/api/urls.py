@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from apprenticeships.api import funding, offers, training, vacancies, views
+from apprenticeships.api import applications, funding, offers, training, vacancies, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -11,6 +11,7 @@ router.register("providers", views.ProviderViewSet, basename="provider")
 router.register("users", views.UserViewSet, basename="user")
 router.register("vacancies", vacancies.VacancyViewSet, basename="vacancy")
 router.register("public/vacancies", vacancies.PublicVacancyViewSet, basename="public-vacancy")
+router.register("applications", applications.ApplicationViewSet, basename="application")
 router.register("course-offers", offers.CourseOfferViewSet, basename="course-offer")
 router.register("training", training.TrainingViewSet, basename="training")
 
@@ -19,5 +20,18 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("places/<str:postcode>/", views.PlaceView.as_view(), name="api-place"),
     path("funding/estimate/", funding.FundingEstimateView.as_view(), name="api-funding-estimate"),
+    re_path(  # [^/.]+ as the router's ids: the view answers 404 for one that is not a number
+        r"^public/vacancies/(?P<pk>[^/.]+)/applications/$",
+        applications.PublicApplicationView.as_view(),
+        name="api-public-vacancy-applications",
+    ),
+    path("public/alerts/", applications.PublicAlertView.as_view(), name="api-public-alerts"),
+    re_path(
+        r"^vacancies/(?P<pk>[^/.]+)/applications/$",
+        applications.VacancyApplicationsView.as_view(),
+        name="api-vacancy-applications",
+    ),
+    path("applicant-data/export/", applications.ApplicantDataExportView.as_view(), name="api-applicant-data-export"),
+    path("applicant-data/erase/", applications.ApplicantDataEraseView.as_view(), name="api-applicant-data-erase"),
     *router.urls,
 ]

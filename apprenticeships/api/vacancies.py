@@ -91,6 +91,12 @@ class VacancySerializer(serializers.ModelSerializer):
     minimum_hourly_wage = serializers.SerializerMethodField(
         help_text="The apprentice minimum wage an hour in force on the start date (the rule book)."
     )
+    apply_url = serializers.URLField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="The employer's own application page (https); empty: applicants apply through this service.",
+    )
     local_authority = LocalAuthoritySerializer(read_only=True)
     funding = serializers.SerializerMethodField()
     history = TransitionSerializer(source="transitions", many=True, read_only=True)
@@ -118,6 +124,7 @@ class VacancySerializer(serializers.ModelSerializer):
             "start_date",
             "closing_date",
             "delivery_modes",
+            "apply_url",
             "notes",
             "status",
             "local_authority",
@@ -261,6 +268,9 @@ class PublicVacancySerializer(serializers.ModelSerializer):
     postcode = serializers.CharField(source="outcode", help_text="The postcode district only, e.g. L1.")
     local_authority = LocalAuthoritySerializer()
     employer_name = serializers.CharField(source="employer.name")
+    apply_url = serializers.CharField(
+        help_text="The employer's own application page; empty: apply here, POST …/applications/."
+    )
 
     class Meta:
         model = Vacancy
@@ -278,6 +288,7 @@ class PublicVacancySerializer(serializers.ModelSerializer):
             "start_date",
             "closing_date",
             "employer_name",
+            "apply_url",
         ]
 
 

@@ -123,6 +123,18 @@ class VacancyForm(GovukFormMixin, forms.Form):
         help_text=f"The last day to apply. To submit for review it must be at least {CLOSING_NOTICE_DAYS} days away.",
     )
     delivery_modes = delivery_modes_field("How could the training be delivered?", "Select all that would work for you.")
+    apply_url = forms.URLField(
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        label="Your own application page (optional)",
+        help_text="If applicants should apply on your website, its address, starting https://. "
+        "Leave it empty for them to apply through this service: you will see their applications here.",
+        error_messages={
+            "invalid": "Enter the address of your application page, starting https://",
+            "max_length": "The address must be 500 characters or fewer",
+        },
+    )
     notes = forms.CharField(
         max_length=2000,
         required=False,

@@ -1,3 +1,4 @@
+from apprenticeships.models.applications import Application, ApplicationStatus, VacancyAlert
 from apprenticeships.models.delivery import DeliveryMode
 from apprenticeships.models.forms import FormSubmission
 from apprenticeships.models.funding import PayBillDeclaration
@@ -9,6 +10,8 @@ from apprenticeships.models.standards import Standard, StandardsCatalogue
 from apprenticeships.models.vacancies import Vacancy, VacancyTransition
 
 __all__ = [
+    "Application",
+    "ApplicationStatus",
     "Cohort",
     "CourseOffer",
     "DeliveryMode",
@@ -26,5 +29,6 @@ __all__ = [
     "Standard",
     "StandardsCatalogue",
     "Vacancy",
+    "VacancyAlert",
     "VacancyTransition",
 ]

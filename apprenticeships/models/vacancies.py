@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 
 from apprenticeships.funding.rules import AGE_GROUPS
@@ -59,6 +60,12 @@ class Vacancy(DeliveryModesMixin, TimeStampedModel):
         blank=True,
         validators=[validate_multi_line],
         help_text="For providers only; never shown publicly.",
+    )
+    apply_url = models.URLField(
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["https"], message="Enter a web address starting https://")],
+        help_text="The employer's own application page (https); empty: applicants apply through this service.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -51,6 +51,7 @@ MATERIAL_FIELDS = frozenset(
         "delivery_modes",
         "age_groups",
         "duration_months",
+        "apply_url",  # where residents are sent: the hub checks a new one before it is live
     }
 )
 EDITABLE_FIELDS = MATERIAL_FIELDS | {"positions", "closing_date", "notes"}
@@ -96,6 +97,7 @@ def vacancy_rules_check(values: dict, *, instance: Vacancy | None = None, today:
             *_positions_rule(merged),
             *_delivery_modes_rule(merged),
             *_dates_rule(merged, values, today),
+            *_apply_url_rule(values),
             *place_problems,
         ]
     )
@@ -185,6 +187,18 @@ def _dates_rule(merged: dict, values: dict, today: date) -> list[Problem]:
     if start is not None and closing is not None and start <= closing:
         problems.append(("start_date", "The start date must be after the closing date."))
     return problems
+
+
+def _apply_url_rule(values: dict) -> list[Problem]:
+    """The employer's own application page, when given: a whole https address."""
+    url = values.get("apply_url")
+    if not url:
+        return []
+    try:
+        Vacancy._meta.get_field("apply_url").run_validators(url)
+    except ValidationError:
+        return [("apply_url", "Enter the address of your application page, starting https://")]
+    return []
 
 
 def _place_located(values: dict) -> tuple[dict, list[Problem]]:

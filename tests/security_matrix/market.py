@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
-from apprenticeships.models import CourseOffer, Employer, Provider, Role, Vacancy
+from apprenticeships.models import Application, CourseOffer, Employer, Provider, Role, Vacancy
 from matching.models import IntroductionRequest, Suggestion
 from matching.services import run_full_now, suggestion_approve
-from tests.factories import EmployerFactory, ProviderFactory, make_hub_user, make_user
+from tests.factories import ApplicationFactory, EmployerFactory, ProviderFactory, make_hub_user, make_user
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
 
 LIVE, DRAFT, SUBMITTED = Vacancy.Status.LIVE, Vacancy.Status.DRAFT, Vacancy.Status.SUBMITTED
@@ -31,6 +31,7 @@ class Side:
     offers: dict[str, CourseOffer] = field(default_factory=dict)
     suggestions: dict[str, Suggestion] = field(default_factory=dict)
     requests: dict[str, IntroductionRequest] = field(default_factory=dict)
+    applications: list[Application] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +87,8 @@ def market_build() -> Market:
             title=f"Pending developer at {side.organisation.name}",
             notes=f"Private note on the pending vacancy of {side.organisation.name}",
         )
+        # A resident's application to the live vacancy (an employer's applications are its own to see).
+        side.applications.append(ApplicationFactory(vacancy=side.vacancies[LIVE], name=f"Applicant to {name}"))
     run_full_now()
     for name, provider_name in (("alice", "priya"), ("bob", "quentin")):
         employer, provider = sides[name], sides[provider_name]

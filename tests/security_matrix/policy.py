@@ -49,9 +49,9 @@ def may_see(persona: str, thing: Thing) -> bool:
     role, org = PERSONAS[persona]
     if thing.kind == "public-vacancy":  # published vacancies only, whoever asks
         return thing.state == "live"
-    if role == "hub" or thing.kind in {"standard", "place", "reset-link"}:
+    if role == "hub" or thing.kind in {"standard", "place", "reset-link", "alert-link"}:
         return True
-    if thing.kind in {"employer", "provider", "vacancy"}:
+    if thing.kind in {"employer", "provider", "vacancy", "application"}:
         return is_party(persona, thing)
     if thing.kind == "offer":
         return role != "anonymous" and (is_party(persona, thing) or thing.state == "open")

@@ -108,6 +108,16 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "api/v1/^matcher/models/$": (None, {"GET": api(HUB)}),
     "api/v1/^matcher/models/train/$": (None, {"POST": api(HUB)}),
     "api/v1/^matcher/models/(?P<version>[^/.]+)/activate/$": ("model", {"POST": api(HUB)}),
+    "api/v1/^public/vacancies/(?P<pk>[^/.]+)/applications/$": ("public-vacancy", {"POST": api(ANYONE)}),
+    "api/v1/public/alerts/": (None, {"POST": api(ANYONE)}),
+    "api/v1/^vacancies/(?P<pk>[^/.]+)/applications/$": ("vacancy", {"GET": api(HUB | EMPLOYER)}),
+    "api/v1/^applications/$": (None, {"GET": api(HUB | EMPLOYER)}),
+    "api/v1/^applications/(?P<pk>[^/.]+)/$": (
+        "application",
+        {"GET": api(HUB | EMPLOYER), "PATCH": api(HUB | EMPLOYER, write=True)},
+    ),
+    "api/v1/applicant-data/export/": (None, {"POST": api(HUB)}),
+    "api/v1/applicant-data/erase/": (None, {"POST": api(HUB)}),
     "api/v1/^reports/$": (None, {"GET": api(HUB)}),
     "api/v1/^reports/(?P<name>[a-z][a-z-]*)/$": ("report", {"GET": api(HUB)}),
     # --- Pages -----------------------------------------------------------------------------------
@@ -126,6 +136,18 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "account/password-reset/complete/": (None, {"GET": web(ANYONE)}),
     "vacancies/": (None, {"GET": web(ANYONE)}),
     "vacancies/<int:pk>/": ("public-vacancy", {"GET": web(ANYONE)}),
+    "vacancies/<int:pk>/apply/": ("public-vacancy", {"GET": web(ANYONE), "POST": web(ANYONE)}),
+    "vacancies/<int:pk>/applied/": ("public-vacancy", {"GET": web(ANYONE)}),
+    "vacancies/alerts/": (None, {"POST": web(ANYONE)}),
+    "alerts/confirm/<str:token>/": ("alert-link", {"GET": web(ANYONE)}),
+    "alerts/unsubscribe/<str:token>/": ("alert-link", {"GET": web(ANYONE), "POST": web(ANYONE)}),
+    "employer/vacancies/<int:pk>/applications/": ("vacancy", {"GET": web(HUB | EMPLOYER)}),
+    "employer/applications/<int:pk>/": ("application", {"GET": web(HUB | EMPLOYER), "POST": web(HUB | EMPLOYER)}),
+    # The footer's pages.
+    "accessibility/": (None, {"GET": web(ANYONE)}),
+    "privacy/": (None, {"GET": web(ANYONE)}),
+    "cookies/": (None, {"GET": web(ANYONE)}),
+    "contact/": (None, {"GET": web(ANYONE)}),
     "employer/vacancies/": (None, {"GET": web(EMPLOYER)}),
     "employer/funds/": (None, {"GET": web(EMPLOYER)}),
     "employer/vacancies/new/": (None, {"GET": web(EMPLOYER), "POST": web(EMPLOYER)}),
@@ -238,8 +260,14 @@ def things(market: Market, kind: str | None) -> list[Thing]:
         return [Thing(kind, alice.vacancies[LIVE].standard.lars_code)]
     if kind == "place":
         return [Thing(kind, "L18JQ")]
-    if kind == "reset-link":  # one that was never sent: the page says the link no longer works
+    if kind in {"reset-link", "alert-link"}:  # one that was never sent: the page says the link no longer works
         return [Thing(kind, "MQ")]
+    if kind == "application":
+        return [
+            Thing(kind, application.pk, employer=letter)
+            for letter, side in (("A", alice), ("B", bob))
+            for application in side.applications
+        ]
     if kind == "run":
         from matching.models import MatchRun
 
