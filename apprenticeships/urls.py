@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from apprenticeships import views
 from apprenticeships.forms.accounts import SignInForm
-from apprenticeships.views import account, employer, hub, provider, public
+from apprenticeships.views import account, employer, hub, provider, public, schools
 from apprenticeships.views.funds import funds as employer_funds
 
 urlpatterns = [
@@ -31,6 +31,10 @@ urlpatterns = [
     # Anyone
     path("vacancies/", public.vacancy_search, name="vacancy-search"),
     path("vacancies/<int:pk>/", public.vacancy_public, name="vacancy-public"),
+    path("schools/", schools.schools, name="schools"),
+    path("schools/<str:code>/", schools.schools_list, name="schools-list"),
+    path("schools/<str:code>/feed/", schools.SchoolLeaverFeed(), name="schools-feed"),
+    path("schools/<str:code>/vacancies.csv", schools.schools_csv, name="schools-csv"),
     # Employers
     path("employer/vacancies/", employer.vacancy_list, name="employer-vacancies"),
     path("employer/funds/", employer_funds, name="employer-funds"),
