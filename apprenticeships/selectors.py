@@ -73,6 +73,7 @@ FUZZY_FIELDS = ("title", "standard__title")
 # compare ("liver" is 0.67 like "live"), so they match by their stem or as the start of a word only.
 FUZZY_THRESHOLD = 0.6
 FUZZY_MIN_LENGTH = 6
+PREFIX_MIN_LENGTH = 3
 SEARCH_MAX_WORDS = 10
 PUBLIC_SORTS = {
     "relevance": ["-relevance", "closing_date", "id"],
@@ -87,24 +88,22 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
     """Vacancies whose words match `text`, with a `relevance` to sort by.
 
     PostgreSQL: English full-text search over the stored `search_vector`, stemmed (so "engineers" finds
-    "engineering"), as a web search ("quoted phrases", or, -not) or with each word as the start of a
-    word (so "liver" finds "Liverpool"), ranked with SearchRank (the title weighs most); or every long
+    "engineering"), as a web search ("quoted phrases", or, -not) or with the last word as the start of
+    a word (so "liver" finds "Liverpool"), ranked with SearchRank (the title weighs most); or every long
     word of the text close to a word of the title or the standard's title by trigram word similarity
     (so "plumber" finds "plumbing", which stemming does not). Elsewhere (SQLite): the text anywhere in
     the searched fields, title matches first.
     """
-    if connection.vendor != "postgresql":
-        matches = reduce(or_, (Q(**{f"{name}__icontains": text}) for name in PUBLIC_SEARCH_FIELDS))
-        in_title = Case(When(title__icontains=text, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
-        return vacancies.filter(matches).annotate(relevance=in_title)
     words = re.findall(r"[^\W_]+", text.lower())[:SEARCH_MAX_WORDS]
+    if connection.vendor != "postgresql":
+        return _simple_text_search(vacancies, text, words)
     web = SearchQuery(text, config="english", search_type="websearch")
     found = Q(search_vector=web)
     rank = SearchRank(F("search_vector"), web)
-    if words:
-        prefixes = SearchQuery(" & ".join(f"{word}:*" for word in words), config="english", search_type="raw")
-        found |= Q(search_vector=prefixes)
-        rank = Greatest(rank, SearchRank(F("search_vector"), prefixes))
+    if words and len(words[-1]) >= PREFIX_MIN_LENGTH:  # the last word as the start of a word, as typed
+        typed = SearchQuery(" & ".join([*words[:-1], f"{words[-1]}:*"]), config="english", search_type="raw")
+        found |= Q(search_vector=typed)
+        rank = Greatest(rank, SearchRank(F("search_vector"), typed))
     vacancies = vacancies.annotate(rank=rank)
     long_words = [word for word in words if len(word) >= FUZZY_MIN_LENGTH]
     similarity = Value(0.0, output_field=FloatField())
@@ -120,6 +119,27 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
         similarity = reduce(add, (F(name) for name in names)) / Value(float(len(names)))
     relevance = ExpressionWrapper(F("rank") + similarity, output_field=FloatField())
     return vacancies.filter(found).annotate(relevance=relevance)
+
+
+# Endings the simple search drops from a word, so that "plumber" finds "plumbing" (a crude stem).
+SIMPLE_ENDINGS = ("ers", "ing", "er", "es", "ed", "s")
+
+
+def word_root(word: str) -> str:
+    for ending in SIMPLE_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def _simple_text_search(vacancies: QuerySet[Vacancy], text: str, words: list[str]) -> QuerySet[Vacancy]:
+    """The embedded default's search (SQLite): every word's root somewhere in the searched fields, title matches
+    first."""
+    for word in words or [text]:
+        root = word_root(word)
+        vacancies = vacancies.filter(reduce(or_, (Q(**{f"{name}__icontains": root}) for name in PUBLIC_SEARCH_FIELDS)))
+    in_title = Case(When(title__icontains=text, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+    return vacancies.annotate(relevance=in_title)
 
 
 def public_vacancies(

@@ -247,6 +247,7 @@ class PublicSearchForm(GovukFormMixin, forms.Form):
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = f"Choose a {field.label.lower()} from the list"
         self.fields["level"].error_messages["invalid_choice"] = "Choose levels from the list"
+        self.fields["age_group"].error_messages["invalid_choice"] = "Choose an age group from the list"
         self.fields["q"].error_messages["max_length"] = "Search words must be 100 characters or fewer"
         self.fields["postcode"].error_messages["max_length"] = "Enter a postcode, like L1 8JQ"
 
