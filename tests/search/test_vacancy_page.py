@@ -67,7 +67,7 @@ def test_the_training_provider_and_course_show_once_both_parties_agreed(client, 
 
 def test_back_to_search_keeps_the_search_and_its_filters(client, search_market):
     results = client.get(SEARCH).text
-    href = f'/vacancies/{search_market["plumbing"].pk}/?back='
+    href = f"/vacancies/{search_market['plumbing'].pk}/?back="
     assert href in results
     link = results.split(href, 1)[1].split('"', 1)[0]
 
