@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
 from apprenticeships import selectors
 from apprenticeships.models import LocalAuthority, Vacancy
@@ -20,11 +21,13 @@ def city_region_authority(code: str) -> LocalAuthority:
     return get_object_or_404(LocalAuthority, code=code, in_city_region=True)
 
 
+@require_safe
 def schools(request: HttpRequest) -> HttpResponse:
     authorities = LocalAuthority.objects.filter(in_city_region=True).order_by("name")
     return render(request, "apprenticeships/public/schools.html", {"authorities": authorities})
 
 
+@require_safe
 def schools_list(request: HttpRequest, code: str) -> HttpResponse:
     authority = city_region_authority(code)
     vacancies = selectors.school_leaver_vacancies(authority)
@@ -45,6 +48,7 @@ CSV_COLUMNS = [
 ]
 
 
+@require_safe
 def schools_csv(request: HttpRequest, code: str) -> HttpResponse:
     authority = city_region_authority(code)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -77,6 +81,9 @@ class SchoolLeaverFeed(Feed):
     """An Atom feed of one local authority's live vacancies open to 16 to 18 year olds."""
 
     feed_type = Atom1Feed
+
+    def __call__(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        return require_safe(super().__call__)(request, *args, **kwargs)
 
     def get_object(self, request: HttpRequest, code: str) -> LocalAuthority:
         return city_region_authority(code)

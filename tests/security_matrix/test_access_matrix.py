@@ -120,6 +120,10 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "account/password-reset/complete/": (None, {"GET": web(ANYONE)}),
     "vacancies/": (None, {"GET": web(ANYONE)}),
     "vacancies/<int:pk>/": ("public-vacancy", {"GET": web(ANYONE)}),
+    "schools/": (None, {"GET": web(ANYONE)}),
+    "schools/<str:code>/": ("local-authority", {"GET": web(ANYONE)}),
+    "schools/<str:code>/feed/": ("local-authority", {"GET": web(ANYONE)}),
+    "schools/<str:code>/vacancies.csv": ("local-authority", {"GET": web(ANYONE)}),
     "employer/vacancies/": (None, {"GET": web(EMPLOYER)}),
     "employer/funds/": (None, {"GET": web(EMPLOYER)}),
     "employer/vacancies/new/": (None, {"GET": web(EMPLOYER), "POST": web(EMPLOYER)}),
@@ -217,6 +221,8 @@ def things(market: Market, kind: str | None) -> list[Thing]:
         return [Thing(kind, alice.vacancies[LIVE].standard.lars_code)]
     if kind == "place":
         return [Thing(kind, "L18JQ")]
+    if kind == "local-authority":
+        return [Thing(kind, "E08000012")]  # Liverpool
     if kind == "reset-link":  # one that was never sent: the page says the link no longer works
         return [Thing(kind, "MQ")]
     if kind == "run":
