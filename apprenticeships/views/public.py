@@ -19,8 +19,24 @@ BACK_MAX_LENGTH = 1000
 FILTERS = ("q", "level", "local_authority", "postcode", "age_group", "foundation")
 
 
+# The API's names for two of the page's parameters: a link built with the API's names (an alert's
+# e-mail, another service) opens the same search on the page.
+API_NAMES = {"search": "q", "ordering": "sort"}
+
+
+def search_parameters(query: QueryDict) -> QueryDict:
+    """The page's search parameters, taking the API's names where the page's are absent."""
+    data = query.copy()
+    for api_name, page_name in API_NAMES.items():
+        if api_name in data:
+            values = data.pop(api_name)
+            if page_name not in data:
+                data.setlist(page_name, values)
+    return data
+
+
 def vacancy_search(request: HttpRequest) -> HttpResponse:
-    form = PublicSearchForm(request.GET or None)
+    form = PublicSearchForm(search_parameters(request.GET) or None)
     results = None
     if not form.is_bound:
         results = selectors.public_vacancies()
@@ -66,5 +82,5 @@ def vacancy_public(request: HttpRequest, pk: int) -> HttpResponse:
 
 def searched_place(search: QueryDict) -> Place | None:
     """The postcode district a search was made from, if it had a valid one."""
-    form = PublicSearchForm(search)
+    form = PublicSearchForm(search_parameters(search))
     return form.cleaned_data.get("postcode") if search.get("postcode") and form.is_valid() else None

@@ -128,3 +128,10 @@ def test_plumber_finds_the_plumbing_vacancy_on_either_database(api, search_marke
     # PostgreSQL by trigram word similarity (tests/search/test_postgres_search.py); SQLite by the word's root.
     assert api_titles(api, search="plumber") == ["Plumbing and heating technician"]
     assert api_titles(api, search="Plumbers near Huyton") == []  # every word must be found
+
+
+def test_the_page_also_takes_the_apis_names_for_the_words_and_the_order(client, search_market):
+    body = client.get(reverse("vacancy-search"), {"search": "plumber", "ordering": "closing_date"}).text
+
+    assert "1 apprenticeship found" in body
+    assert 'value="plumber"' in body
