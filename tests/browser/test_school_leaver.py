@@ -43,3 +43,26 @@ def vacancies(employer_a, employer_b) -> list[Vacancy]:
 
 def test_a_school_leaver_finds_a_plumbing_apprenticeship_near_home(open_page, vacancies):
     journeys.school_leaver_finds_a_vacancy(open_page(), title=TITLE, left_out=[TOO_FAR, TOO_OLD, "Electrician"])
+
+
+def test_a_careers_adviser_prints_the_list_for_knowsley(open_page, vacancies):
+    page = open_page()
+    page.goto("/")
+    page.get_by_role("link", name="For schools and colleges").first.click()
+    journeys.expect(page.get_by_role("heading", level=1)).to_have_text("For schools and colleges")
+    journeys.assert_accessible(page, context="(schools page)")
+    page.get_by_role("link", name="Printable list for Knowsley").click()
+
+    journeys.expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Apprenticeships for 16 to 18 year olds in Knowsley"
+    )
+    main = page.get_by_role("main")
+    journeys.expect(main).to_contain_text(TITLE)
+    journeys.expect(main).not_to_contain_text(TOO_OLD)  # 25 and over only
+    journeys.assert_accessible(page, context="(schools: printable list)")
+
+    page.emulate_media(media="print")
+    journeys.expect(page.locator(".govuk-header")).to_be_hidden()
+    journeys.expect(page.get_by_role("link", name="Download as a spreadsheet (CSV)")).to_be_hidden()
+    journeys.expect(main).to_contain_text(f"/vacancies/{vacancies[0].pk}/")  # the address, written out on paper
+    journeys.screenshot(page, "journey-schools-printable-list")
