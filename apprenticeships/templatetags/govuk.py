@@ -74,6 +74,17 @@ def miles_from_squared(distance_sq: float | None) -> str:
     return f"{math.sqrt(max(distance_sq, 0.0)) / KM_PER_MILE:.1f}"
 
 
+# What each apprenticeship level is equivalent to (GOV.UK, "What qualification levels mean").
+LEVEL_NAMES = {2: "intermediate", 3: "advanced", 4: "higher", 5: "higher", 6: "degree", 7: "master's degree"}
+
+
+@register.filter
+def level_text(level: int | None) -> str:
+    """3 → "3 (advanced)"."""
+    name = LEVEL_NAMES.get(level or 0)
+    return f"{level} ({name})" if name else str(level or "")
+
+
 @register.filter
 def age_groups_text(groups: list[str] | None) -> str:
     """["16-18", "19-21"] → "16 to 18 and 19 to 21"."""

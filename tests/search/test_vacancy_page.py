@@ -10,6 +10,7 @@ from django.utils import timezone
 from apprenticeships.models import Vacancy
 from matching.models import Suggestion
 from tests.market_factories import CourseOfferFactory
+from tests.search.conftest import BUILDING_SERVICES, make_foundation
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,7 @@ def test_it_shows_wages_hours_duration_dates_level_and_who_can_apply(client, sea
     assert f"{plumbing.closing_date.day} {plumbing.closing_date:%B %Y}" in body
     assert f"{posted.day} {posted:%B %Y}" in body
     assert "Building services engineering installer" in body
+    assert "2 (intermediate)" in body
     assert "People aged 16 to 18 and 19 to 21 when they start" in body
     assert "The employer is choosing a training provider" in body
 
@@ -102,3 +104,11 @@ def test_a_bad_postcode_in_the_search_shows_no_distance(client, search_market):
 
     assert "miles from" not in body
     assert back_link(body) == "/vacancies/?postcode=ZZ99"
+
+
+def test_a_foundation_apprenticeship_is_tagged(client, search_market):
+    assert "Foundation apprenticeship</strong>" not in page(client, search_market["plumbing"])
+
+    make_foundation(BUILDING_SERVICES)
+
+    assert "Foundation apprenticeship</strong>" in page(client, search_market["plumbing"])
