@@ -54,6 +54,25 @@ def delivery_modes_problem(modes: list[str] | None, *, none_chosen: str) -> str 
 SEARCH_MAX_KM = 500
 OFFER_SEARCH_DEFAULT_KM = 25
 
+# The vacancy search's distances, in miles, as the national Find an apprenticeship service offers them
+# (2, 5, 10, 15, 20, 30 and 40 miles or "Across England": SkillsFundingAgency/das-findapprenticeship-web,
+# Views/SearchApprenticeships/SearchResults.cshtml), to 100 miles as its course search goes (DESIGN.md),
+# 10 miles when a postcode is given with no distance. "all": no limit.
+SEARCH_MILES = (2, 5, 10, 15, 20, 30, 40, 50, 100)
+SEARCH_DEFAULT_MILES = 10
+SEARCH_ANY_DISTANCE = "all"
+KM_PER_MILE = 1.609344
+
+
+def search_within_km(*, postcode: object, within_miles: object, within_km: float | None = None) -> float | None:
+    """How far a vacancy search reaches, in km: `within_km` if given (API clients), else the miles asked
+    for, else the default miles when there is a postcode; None for no limit."""
+    if within_km is not None:
+        return within_km
+    if within_miles == SEARCH_ANY_DISTANCE or not postcode:
+        return None
+    return float(within_miles or SEARCH_DEFAULT_MILES) * KM_PER_MILE
+
 
 def distance_without_postcode(*, postcode: object, within_km: object, sort: str | None = None) -> str | None:
     """A distance needs a postcode to measure from: "within_km" or "sort" when one is asked for without it."""

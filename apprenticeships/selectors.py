@@ -1,14 +1,20 @@
 """Reads for pages and the API."""
 
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
-from operator import or_
+from operator import add, and_, or_
 
 from django.conf import settings
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.exceptions import FieldError
+from django.db import connection
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from apprenticeships.models import (
@@ -59,8 +65,18 @@ def squared_km_from(latitude: float, longitude: float, *, prefix: str = "") -> C
 
 
 # Where the public search looks for its text: fields a public vacancy shows (tests/security/test_ordering_leaks.py).
-PUBLIC_SEARCH_FIELDS = ("title", "description", "standard__title")
+PUBLIC_SEARCH_FIELDS = ("title", "description", "standard__title", "employer__name")
+# The fields the fuzzy match compares word by word (the description would match nearly anything).
+FUZZY_FIELDS = ("title", "standard__title")
+# pg_trgm's own default `word_similarity_threshold` is 0.6; a match must beat it ("plumber" is 0.625 like
+# "plumbing"; https://www.postgresql.org/docs/current/pgtrgm.html). Shorter words have too few trigrams to
+# compare ("liver" is 0.67 like "live"), so they match by their stem or as the start of a word only.
+FUZZY_THRESHOLD = 0.6
+FUZZY_MIN_LENGTH = 6
+PREFIX_MIN_LENGTH = 3
+SEARCH_MAX_WORDS = 10
 PUBLIC_SORTS = {
+    "relevance": ["-relevance", "closing_date", "id"],
     "closing_date": ["closing_date", "id"],
     "distance": ["distance_sq", "closing_date", "id"],
     "wage": ["-weekly_wage", "closing_date", "id"],
@@ -68,25 +84,103 @@ PUBLIC_SORTS = {
 }
 
 
+def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
+    """Vacancies whose words match `text`, with a `relevance` to sort by.
+
+    PostgreSQL: English full-text search over the stored `search_vector`, stemmed (so "engineers" finds
+    "engineering"), as a web search ("quoted phrases", or, -not) or with the last word as the start of
+    a word (so "liver" finds "Liverpool"), ranked with SearchRank (the title weighs most); or every long
+    word of the text close to a word of the title or the standard's title by trigram word similarity
+    (so "plumber" finds "plumbing", which stemming does not). Elsewhere (SQLite): the text anywhere in
+    the searched fields, title matches first.
+    """
+    words = re.findall(r"[^\W_]+", text.lower())[:SEARCH_MAX_WORDS]
+    if connection.vendor != "postgresql":
+        return _simple_text_search(vacancies, text, words)
+    web = SearchQuery(text, config="english", search_type="websearch")
+    found = Q(search_vector=web)
+    rank = SearchRank(F("search_vector"), web)
+    if words and len(words[-1]) >= PREFIX_MIN_LENGTH:  # the last word as the start of a word, as typed
+        typed = SearchQuery(" & ".join([*words[:-1], f"{words[-1]}:*"]), config="english", search_type="raw")
+        found |= Q(search_vector=typed)
+        rank = Greatest(rank, SearchRank(F("search_vector"), typed))
+    vacancies = vacancies.annotate(rank=rank)
+    long_words = [word for word in words if len(word) >= FUZZY_MIN_LENGTH]
+    similarity = Value(0.0, output_field=FloatField())
+    if long_words:
+        names = [f"similarity_{i}" for i in range(len(long_words))]
+        vacancies = vacancies.annotate(
+            **{
+                name: Greatest(*(TrigramWordSimilarity(word, field) for field in FUZZY_FIELDS))
+                for name, word in zip(names, long_words, strict=True)
+            }
+        )
+        found |= reduce(and_, (Q(**{f"{name}__gt": FUZZY_THRESHOLD}) for name in names))
+        similarity = reduce(add, (F(name) for name in names)) / Value(float(len(names)))
+    relevance = ExpressionWrapper(F("rank") + similarity, output_field=FloatField())
+    return vacancies.filter(found).annotate(relevance=relevance)
+
+
+# Endings the simple search drops from a word, so that "plumber" finds "plumbing" (a crude stem).
+SIMPLE_ENDINGS = ("ers", "ing", "er", "es", "ed", "s")
+
+
+def word_root(word: str) -> str:
+    for ending in SIMPLE_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def _simple_text_search(vacancies: QuerySet[Vacancy], text: str, words: list[str]) -> QuerySet[Vacancy]:
+    """The embedded default's search (SQLite): every word's root somewhere in the searched fields, title matches
+    first."""
+    for word in words or [text]:
+        root = word_root(word)
+        vacancies = vacancies.filter(reduce(or_, (Q(**{f"{name}__icontains": root}) for name in PUBLIC_SEARCH_FIELDS)))
+    in_title = Case(When(title__icontains=text, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+    return vacancies.annotate(relevance=in_title)
+
+
 def public_vacancies(
     *,
     text: str = "",
-    level: int | None = None,
+    levels: Sequence[int] = (),
+    foundation: bool = False,
+    age_group: str = "",
     local_authority: str = "",
     near: Place | None = None,
     within_km: float | None = None,
-    sort: str = "closing_date",
+    sort: str = "",
     today: date | None = None,
 ) -> QuerySet[Vacancy]:
-    """Live vacancies still open for applications, as anyone may search them."""
+    """Live vacancies still open for applications, as anyone may search them.
+
+    `levels`: any of these levels; `foundation`: foundation apprenticeships only; `age_group`: open to
+    apprentices of that age group ("16-18"); `within_km` of the `near` place's postcode district centre.
+    `sort` defaults to relevance when there is text, else to the closing date.
+    """
     today = today or timezone.localdate()
     vacancies = Vacancy.objects.filter(status=Vacancy.Status.LIVE, closing_date__gte=today).select_related(
         "employer", "standard", "local_authority"
     )
+    sort = sort or ("relevance" if text else "closing_date")
     if text:
-        vacancies = vacancies.filter(reduce(or_, (Q(**{f"{name}__icontains": text}) for name in PUBLIC_SEARCH_FIELDS)))
-    if level:
-        vacancies = vacancies.filter(standard__level=level)
+        vacancies = _text_search(vacancies, text)
+    elif sort == "relevance":
+        sort = "closing_date"
+    if levels:
+        vacancies = vacancies.filter(standard__level__in=list(levels))
+    if foundation:
+        vacancies = vacancies.filter(standard__is_foundation=True)
+    if age_group:
+        # jsonb containment on PostgreSQL; SQLite has no JSON `contains`, so the quoted group in the JSON text.
+        open_to = (
+            Q(age_groups__contains=[age_group])
+            if connection.vendor == "postgresql"
+            else Q(age_groups__icontains=f'"{age_group}"')
+        )
+        vacancies = vacancies.filter(open_to)
     if local_authority:
         vacancies = vacancies.filter(
             Q(local_authority__code=local_authority) | Q(local_authority__name__iexact=local_authority)
@@ -98,6 +192,27 @@ def public_vacancies(
     elif sort == "distance":
         sort = "closing_date"
     return vacancies.order_by(*PUBLIC_SORTS[sort])
+
+
+@dataclass(frozen=True)
+class AgreedTraining:
+    provider: str
+    course: str
+
+
+def vacancy_training_agreed(vacancy: Vacancy) -> list[AgreedTraining]:
+    """The training providers and courses a vacancy's employer has agreed with (once both parties agreed).
+
+    Read through the reverse name `suggestions` that matching's Suggestion gives CourseOffer and Vacancy,
+    and its stored status value "agreed": apprenticeships imports nothing from matching
+    (docs/architecture.md), and without matching installed there is simply none.
+    """
+    try:
+        offers = CourseOffer.objects.filter(suggestions__vacancy=vacancy, suggestions__status="agreed")
+        rows = offers.select_related("provider").order_by("provider__name", "title").distinct()
+        return [AgreedTraining(provider=offer.provider.name, course=offer.title) for offer in rows]
+    except FieldError:
+        return []
 
 
 def offers_within(queryset: QuerySet[CourseOffer], *, near: Place, within_km: float) -> QuerySet[CourseOffer]:
@@ -179,4 +294,15 @@ def provider_offers(provider: Provider, *, today: date | None = None) -> QuerySe
         .select_related("standard")
         .annotate(places_left=Sum("cohorts__places", filter=Q(cohorts__start_date__gte=today), default=0))
         .order_by("title", "id")
+    )
+
+
+# School leavers: apprentices aged 16 to 18 when they start (the funding rules' first age group).
+SCHOOL_LEAVER_AGE_GROUP = "16-18"
+
+
+def school_leaver_vacancies(local_authority: LocalAuthority, *, today: date | None = None) -> QuerySet[Vacancy]:
+    """Live vacancies open to 16 to 18 year olds in one local authority, closing soonest first."""
+    return public_vacancies(
+        age_group=SCHOOL_LEAVER_AGE_GROUP, local_authority=local_authority.code, sort="closing_date", today=today
     )

@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from apprenticeships import views
 from apprenticeships.forms.accounts import SignInForm
-from apprenticeships.views import account, employer, hub, provider, public, training
+from apprenticeships.views import account, employer, hub, provider, public, schools, training
 from apprenticeships.views import applications as apply_views
 from apprenticeships.views.funds import funds as employer_funds
 
@@ -38,6 +38,10 @@ urlpatterns = [
     path("vacancies/alerts/", apply_views.alert_new, name="alert-new"),
     path("alerts/confirm/<str:token>/", apply_views.alert_confirm, name="alert-confirm"),
     path("alerts/unsubscribe/<str:token>/", apply_views.alert_unsubscribe, name="alert-unsubscribe"),
+    path("schools/", schools.schools, name="schools"),
+    path("schools/<str:code>/", schools.schools_list, name="schools-list"),
+    path("schools/<str:code>/feed/", schools.SchoolLeaverFeed(), name="schools-feed"),
+    path("schools/<str:code>/vacancies.csv", schools.schools_csv, name="schools-csv"),
     # Employers
     path("employer/vacancies/", employer.vacancy_list, name="employer-vacancies"),
     path("employer/funds/", employer_funds, name="employer-funds"),

@@ -27,6 +27,13 @@ PUBLIC_KEYS = {
     "start_date",
     "closing_date",
     "employer_name",
+    "standard_title",
+    "foundation_apprenticeship",
+    "annual_wage",
+    "duration_months",
+    "age_groups",
+    "posted_on",
+    "distance_miles",
     "apply_url",  # where to apply: the employer's own page, or empty to apply here
 }
 
@@ -160,9 +167,9 @@ def test_the_public_can_search_by_text_level_local_authority_and_distance(api, l
         ("ordering=closing_date", ["southport", "liverpool", "halton"]),
         ("ordering=wage", ["southport", "liverpool", "halton"]),  # best paid first
         ("ordering=start_date", ["halton", "southport", "liverpool"]),
-        ("ordering=distance&postcode=L1+8JQ", ["liverpool", "halton", "southport"]),
-        ("ordering=distance&postcode=PR9", ["southport", "liverpool", "halton"]),
-        ("ordering=distance&postcode=WA7", ["halton", "liverpool", "southport"]),
+        ("ordering=distance&postcode=L1+8JQ&within_miles=all", ["liverpool", "halton", "southport"]),
+        ("ordering=distance&postcode=PR9&within_miles=all", ["southport", "liverpool", "halton"]),
+        ("ordering=distance&postcode=WA7&within_km=100", ["halton", "liverpool", "southport"]),
     ],
 )
 def test_the_public_can_sort_by_closing_date_wage_start_date_and_distance(api, live, query, order):

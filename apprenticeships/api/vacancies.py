@@ -1,5 +1,6 @@
 """Vacancies API: employers' vacancies with their lifecycle actions, and the public search."""
 
+import math
 from decimal import Decimal
 
 import django_filters
@@ -20,7 +21,15 @@ from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacan
 from apprenticeships.models.standards import MAX_LEVEL, MIN_LEVEL
 from apprenticeships.permissions import user_organisation, visible_vacancies
 from apprenticeships.places import place_lookup
-from apprenticeships.rules import SEARCH_MAX_KM, distance_without_postcode
+from apprenticeships.rules import (
+    KM_PER_MILE,
+    SEARCH_ANY_DISTANCE,
+    SEARCH_DEFAULT_MILES,
+    SEARCH_MAX_KM,
+    SEARCH_MILES,
+    distance_without_postcode,
+    search_within_km,
+)
 from apprenticeships.services import levy, vacancies
 from lcr_skills.text import validate_multi_line, validate_single_line
 
@@ -262,14 +271,28 @@ class PublicVacancySerializer(serializers.ModelSerializer):
     """What anyone may see of a live vacancy: no notes, no funding, no employer details but its name."""
 
     standard = serializers.IntegerField(source="standard.lars_code")
+    standard_title = serializers.CharField(source="standard.title")
     level = serializers.IntegerField(source="standard.level")
+    foundation_apprenticeship = serializers.BooleanField(source="standard.is_foundation")
     weekly_wage = serializers.DecimalField(**MONEY)
+    annual_wage = serializers.DecimalField(max_digits=9, decimal_places=2, coerce_to_string=False)
     hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    duration_months = serializers.IntegerField(
+        source="planned_duration_months",
+        help_text="Planned duration: the standard's typical one unless the employer gives one.",
+    )
+    age_groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=AGE_GROUPS), help_text="The apprentice's age at the start it is open to."
+    )
     postcode = serializers.CharField(source="outcode", help_text="The postcode district only, e.g. L1.")
     local_authority = LocalAuthoritySerializer()
     employer_name = serializers.CharField(source="employer.name")
     apply_url = serializers.CharField(
         help_text="The employer's own application page; empty: apply here, POST …/applications/."
+    )
+    posted_on = serializers.SerializerMethodField(help_text="When it went live.")
+    distance_miles = serializers.SerializerMethodField(
+        help_text="Miles from the searched postcode's district centre to the vacancy's, when a postcode was given."
     )
 
     class Meta:
@@ -279,28 +302,72 @@ class PublicVacancySerializer(serializers.ModelSerializer):
             "title",
             "description",
             "standard",
+            "standard_title",
             "level",
+            "foundation_apprenticeship",
             "positions",
             "weekly_wage",
+            "annual_wage",
             "hours_per_week",
+            "duration_months",
+            "age_groups",
             "postcode",
             "local_authority",
             "start_date",
             "closing_date",
+            "posted_on",
             "employer_name",
             "apply_url",
+            "distance_miles",
         ]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_posted_on(self, vacancy: Vacancy) -> str | None:
+        return vacancy.live_at.date().isoformat() if vacancy.live_at else None
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_distance_miles(self, vacancy: Vacancy) -> float | None:
+        distance_sq = getattr(vacancy, "distance_sq", None)
+        return None if distance_sq is None else round(math.sqrt(distance_sq) / KM_PER_MILE, 1)
 
 
 class PublicSearchSerializer(serializers.Serializer):
+    """The public search's parameters: the page's too (there `q` for `search` and `sort` for `ordering`)."""
+
     search = serializers.CharField(required=False, allow_blank=True, max_length=100, validators=[validate_single_line])
-    level = serializers.IntegerField(required=False, min_value=MIN_LEVEL, max_value=MAX_LEVEL)
+    level = serializers.ListField(
+        child=serializers.IntegerField(min_value=MIN_LEVEL, max_value=MAX_LEVEL),
+        required=False,
+        max_length=MAX_LEVEL - MIN_LEVEL + 1,
+        help_text="Any of these levels: repeat it, e.g. level=2&level=3.",
+    )
+    foundation = serializers.BooleanField(required=False, help_text="true: foundation apprenticeships only.")
+    age_group = serializers.ChoiceField(
+        choices=AGE_GROUPS, required=False, help_text="Open to apprentices of this age at the start, e.g. 16-18."
+    )
     local_authority = serializers.CharField(
         required=False, allow_blank=True, max_length=60, validators=[validate_single_line]
     )
-    postcode = serializers.CharField(required=False, allow_blank=True, max_length=10, validators=[validate_single_line])
-    within_km = serializers.FloatField(required=False, min_value=1, max_value=SEARCH_MAX_KM)
-    ordering = serializers.ChoiceField(choices=list(selectors.PUBLIC_SORTS), required=False, default="closing_date")
+    postcode = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10,
+        validators=[validate_single_line],
+        help_text="Distances are measured from its postcode district's centre.",
+    )
+    within_miles = serializers.ChoiceField(
+        choices=[*(str(miles) for miles in SEARCH_MILES), SEARCH_ANY_DISTANCE],
+        required=False,
+        help_text=f"With a postcode: {SEARCH_DEFAULT_MILES} unless given; “all” for any distance.",
+    )
+    within_km = serializers.FloatField(
+        required=False, min_value=1, max_value=SEARCH_MAX_KM, help_text="Instead of within_miles."
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(selectors.PUBLIC_SORTS),
+        required=False,
+        help_text="relevance (with search) unless given, else closing_date.",
+    )
 
     def validate_postcode(self, value: str) -> object:
         if not value.strip():
@@ -316,19 +383,41 @@ class PublicSearchSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict) -> dict:
+        if "within_km" in attrs and "within_miles" in attrs:
+            raise serializers.ValidationError({"within_miles": ["Give within_miles or within_km, not both."]})
+        miles = attrs.get("within_miles")
         missing = distance_without_postcode(
-            postcode=attrs.get("postcode"), within_km=attrs.get("within_km"), sort=attrs.get("ordering")
+            postcode=attrs.get("postcode"),
+            within_km=attrs.get("within_km", None if miles == SEARCH_ANY_DISTANCE else miles),
+            sort=attrs.get("ordering"),
         )
         if missing == "within_km":
-            raise serializers.ValidationError({"within_km": ["Give a postcode to search within a distance of it."]})
+            name = "within_km" if "within_km" in attrs else "within_miles"
+            raise serializers.ValidationError({name: ["Give a postcode to search within a distance of it."]})
         if missing == "sort":
             raise serializers.ValidationError({"ordering": ["Give a postcode to sort by distance."]})
         return attrs
 
+    def search_kwargs(self) -> dict:
+        """The arguments for selectors.public_vacancies."""
+        query = self.validated_data
+        return {
+            "text": query.get("search", "").strip(),
+            "levels": query.get("level") or [],
+            "foundation": query.get("foundation", False),
+            "age_group": query.get("age_group", ""),
+            "local_authority": query.get("local_authority", "").strip(),
+            "near": query.get("postcode"),
+            "within_km": search_within_km(
+                postcode=query.get("postcode"), within_miles=query.get("within_miles"), within_km=query.get("within_km")
+            ),
+            "sort": query.get("ordering", ""),
+        }
+
 
 @extend_schema(parameters=[PublicSearchSerializer])
 class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Live vacancies, for anyone: search by text, level, local authority and distance from a postcode."""
+    """Live vacancies, for anyone: search by words, level, age group, local authority and distance from a postcode."""
 
     access_name = "public-vacancies"
     serializer_class = PublicVacancySerializer
@@ -340,12 +429,4 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             return selectors.public_vacancies()
         params = PublicSearchSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        query = params.validated_data
-        return selectors.public_vacancies(
-            text=query.get("search", "").strip(),
-            level=query.get("level"),
-            local_authority=query.get("local_authority", "").strip(),
-            near=query.get("postcode"),
-            within_km=query.get("within_km"),
-            sort=query["ordering"],
-        )
+        return selectors.public_vacancies(**params.search_kwargs())

@@ -14,7 +14,13 @@ from apprenticeships.funding.rules import AGE_GROUPS
 from apprenticeships.models import LocalAuthority, Vacancy
 from apprenticeships.models.vacancies import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from apprenticeships.places import place_lookup
-from apprenticeships.rules import distance_without_postcode
+from apprenticeships.rules import (
+    SEARCH_ANY_DISTANCE,
+    SEARCH_DEFAULT_MILES,
+    SEARCH_MILES,
+    distance_without_postcode,
+    search_within_km,
+)
 from apprenticeships.selectors import PUBLIC_SORTS
 from apprenticeships.services.vacancies import (
     CLOSING_NOTICE_DAYS,
@@ -187,7 +193,6 @@ class ReferForm(GovukFormMixin, forms.Form):
 
 
 LEVELS = [
-    ("", "Any level"),
     ("2", "Level 2 – intermediate"),
     ("3", "Level 3 – advanced"),
     ("4", "Level 4 – higher"),
@@ -195,8 +200,12 @@ LEVELS = [
     ("6", "Level 6 – degree"),
     ("7", "Level 7 – master's degree"),
 ]
-DISTANCES = [("", "Any distance"), ("5", "5 km"), ("10", "10 km"), ("25", "25 km"), ("50", "50 km"), ("100", "100 km")]
+DISTANCES = [(str(miles), f"{miles} miles") for miles in SEARCH_MILES] + [(SEARCH_ANY_DISTANCE, "Any distance")]
+AGE_GROUP_CHOICES = [("", "Any age")] + [
+    (group, group.replace("-", " to ").replace("25+", "25 and over")) for group in AGE_GROUPS
+]
 SORT_LABELS = {
+    "relevance": "Best match",
     "closing_date": "Closing date (soonest first)",
     "distance": "Distance (nearest first)",
     "wage": "Wage (highest first)",
@@ -205,15 +214,38 @@ SORT_LABELS = {
 
 
 class PublicSearchForm(GovukFormMixin, forms.Form):
-    """Search of live vacancies; `search_kwargs()` are the arguments for selectors.public_vacancies."""
+    """Search of live vacancies; `search_kwargs()` are the arguments for selectors.public_vacancies.
+
+    The parameters are the public API's (`/api/v1/public/vacancies/`), but for `q` (the API's
+    `search`) and `sort` (the API's `ordering`).
+    """
 
     q = forms.CharField(
         max_length=100, required=False, validators=[validate_single_line], label="Job, skill or keyword"
     )
-    level = forms.ChoiceField(choices=LEVELS, required=False, label="Level")
-    local_authority = forms.ChoiceField(required=False, label="Area")
     postcode = forms.CharField(max_length=10, required=False, validators=[validate_single_line], label="Your postcode")
-    within_km = forms.ChoiceField(choices=DISTANCES, required=False, label="Distance")
+    within_miles = forms.ChoiceField(
+        choices=DISTANCES, required=False, label="Distance", help_text=f"{SEARCH_DEFAULT_MILES} miles unless you choose"
+    )
+    local_authority = forms.ChoiceField(required=False, label="Area")
+    age_group = forms.ChoiceField(
+        choices=AGE_GROUP_CHOICES,
+        required=False,
+        label="Your age when you start",
+        help_text="Shows only apprenticeships open to your age group",
+    )
+    level = forms.MultipleChoiceField(
+        choices=LEVELS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Level",
+        help_text="Levels 2 and 3 suit most school leavers",
+    )
+    foundation = forms.BooleanField(
+        required=False,
+        label="Foundation apprenticeships only",
+        help_text="Level 2 apprenticeships for young people starting out in work",
+    )
     sort = forms.ChoiceField(
         choices=[(key, SORT_LABELS.get(key, key)) for key in PUBLIC_SORTS], required=False, label="Sort by"
     )
@@ -226,6 +258,8 @@ class PublicSearchForm(GovukFormMixin, forms.Form):
         ]
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = f"Choose a {field.label.lower()} from the list"
+        self.fields["level"].error_messages["invalid_choice"] = "Choose levels from the list"
+        self.fields["age_group"].error_messages["invalid_choice"] = "Choose an age group from the list"
         self.fields["q"].error_messages["max_length"] = "Search words must be 100 characters or fewer"
         self.fields["postcode"].error_messages["max_length"] = "Enter a postcode, like L1 8JQ"
 
@@ -241,8 +275,11 @@ class PublicSearchForm(GovukFormMixin, forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         if "postcode" in cleaned:  # it could be read (a postcode, or none)
+            miles = cleaned.get("within_miles")
             missing = distance_without_postcode(
-                postcode=cleaned["postcode"], within_km=cleaned.get("within_km"), sort=cleaned.get("sort")
+                postcode=cleaned["postcode"],
+                within_km=None if miles == SEARCH_ANY_DISTANCE else miles,
+                sort=cleaned.get("sort"),
             )
             if missing == "within_km":
                 self.add_error("postcode", "Enter your postcode to search within a distance of it")
@@ -252,12 +289,13 @@ class PublicSearchForm(GovukFormMixin, forms.Form):
 
     def search_kwargs(self) -> dict:
         data = self.cleaned_data
-        within = data.get("within_km")
         return {
             "text": data.get("q", "").strip(),
-            "level": int(data["level"]) if data.get("level") else None,
+            "levels": [int(level) for level in data.get("level") or []],
+            "foundation": bool(data.get("foundation")),
+            "age_group": data.get("age_group", ""),
             "local_authority": data.get("local_authority", ""),
             "near": data.get("postcode"),
-            "within_km": float(within) if within else None,
-            "sort": data.get("sort") or "closing_date",
+            "within_km": search_within_km(postcode=data.get("postcode"), within_miles=data.get("within_miles")),
+            "sort": data.get("sort") or "",
         }

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
 
@@ -70,6 +71,11 @@ class Vacancy(DeliveryModesMixin, TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     live_at = models.DateTimeField(null=True, blank=True)
+    # The public search's words (PostgreSQL only): title, standard, employer and description, stemmed in
+    # English. A database trigger writes it on every insert and every change of those, the standard's
+    # title or the employer's name (migration 0009), so bulk writes and raw updates keep it true;
+    # Django never writes it. Its GIN index is made by that migration too (PostgreSQL only).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

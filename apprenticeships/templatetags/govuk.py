@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
+from apprenticeships.rules import KM_PER_MILE
+
 register = template.Library()
 
 # Colours of status tags (GOV.UK tag component); anything unlisted is grey.
@@ -62,6 +64,32 @@ def km_from_squared(distance_sq: float | None) -> str:
     if distance_sq is None:
         return ""
     return f"{math.sqrt(max(distance_sq, 0.0)):.1f}"
+
+
+@register.filter
+def miles_from_squared(distance_sq: float | None) -> str:
+    """A squared distance in km² as a distance in miles with one decimal place."""
+    if distance_sq is None:
+        return ""
+    return f"{math.sqrt(max(distance_sq, 0.0)) / KM_PER_MILE:.1f}"
+
+
+# What each apprenticeship level is equivalent to (GOV.UK, "What qualification levels mean").
+LEVEL_NAMES = {2: "intermediate", 3: "advanced", 4: "higher", 5: "higher", 6: "degree", 7: "master's degree"}
+
+
+@register.filter
+def level_text(level: int | None) -> str:
+    """3 → "3 (advanced)"."""
+    name = LEVEL_NAMES.get(level or 0)
+    return f"{level} ({name})" if name else str(level or "")
+
+
+@register.filter
+def age_groups_text(groups: list[str] | None) -> str:
+    """["16-18", "19-21"] → "16 to 18 and 19 to 21"."""
+    names = [group.replace("-", " to ").replace("25+", "25 and over") for group in groups or []]
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""
 
 
 @register.filter

@@ -422,7 +422,7 @@ def resident_finds_the_vacancy(page: Page, story: Story, *, far_title: str) -> N
     menu(page, "Find an apprenticeship")
     expect(page.get_by_role("heading", level=1)).to_have_text("Find an apprenticeship")
     page.get_by_label("Your postcode").fill("L3 5TR")
-    page.get_by_label("Distance").select_option(label="5 km")
+    page.get_by_label("Distance").select_option(label="5 miles")
     page.get_by_role("button", name="Search").click()
 
     expect(page.get_by_role("heading", level=2, name="1 apprenticeship found")).to_be_visible()
@@ -433,8 +433,10 @@ def resident_finds_the_vacancy(page: Page, story: Story, *, far_title: str) -> N
     expect(page.get_by_role("heading", level=1)).to_have_text(story.title)
     facts = page.locator(".govuk-summary-list")
     expect(table_like(facts, "Employer")).to_have_text(story.employer)
-    expect(table_like(facts, "Wage")).to_have_text("£300.00 a week (£15,600.00 a year)")
-    expect(table_like(facts, "Where")).to_have_text(f"{story.postcode.split()[0]}, {story.area}")
+    expect(table_like(facts, "Weekly wage")).to_have_text("£300.00 a week")
+    expect(table_like(facts, "Annual wage")).to_have_text("£15,600.00 a year")
+    where = rf"^\s*{story.postcode.split()[0]}, {story.area} \(\d+\.\d miles from L3\)\s*$"
+    expect(table_like(facts, "Where")).to_have_text(re.compile(where))
     main = page.get_by_role("main")
     expect(main).to_contain_text(story.description)
     expect(main).not_to_contain_text(story.notes)  # notes are for providers only
@@ -450,6 +452,48 @@ def table_like(summary_list: Locator, key: str) -> Locator:
         has=summary_list.page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$"))
     )
     return row.locator(".govuk-summary-list__value")
+
+
+# --- A school leaver searches near home and reads a vacancy ---------------------------------------------
+
+
+def school_leaver_finds_a_vacancy(page: Page, *, title: str, left_out: list[str]) -> None:
+    """Searches "plumber" near L36 within 5 miles, open to 16 to 18 year olds; opens the result; reads what
+    it pays, when, for whom; goes back to the same search."""
+    page.goto("/")
+    menu(page, "Find an apprenticeship")
+    page.get_by_label("Job, skill or keyword").fill("plumber")
+    page.get_by_label("Your postcode").fill("L36 9XY")
+    page.get_by_label("Distance").select_option(label="5 miles")
+    page.get_by_label("Your age when you start").select_option(label="16 to 18")
+    page.get_by_role("button", name="Search").click()
+
+    expect(page.get_by_role("heading", level=2, name="1 apprenticeship found")).to_be_visible()
+    for other in left_out:
+        expect(page.get_by_role("link", name=other)).to_have_count(0)
+    expect(page.get_by_role("main")).to_contain_text("2.4 miles from L36")
+    assert_accessible(page, context="(school leaver: search results)")
+    page.get_by_role("link", name=title).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    facts = page.locator(".govuk-summary-list")
+    expect(table_like(facts, "Annual wage")).to_have_text("£16,640.00 a year")
+    expect(table_like(facts, "Weekly wage")).to_have_text("£320.00 a week")
+    expect(table_like(facts, "Hours")).to_have_text("37.5 hours a week")
+    expect(table_like(facts, "Duration")).to_have_text(re.compile(r"^\s*\d+ months\s*$"))
+    for key in ("Start date", "Closing date", "Posted"):
+        expect(table_like(facts, key)).to_have_text(re.compile(r"^\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*$"))
+    expect(table_like(facts, "Who can apply")).to_have_text("People aged 16 to 18 and 19 to 21 when they start")
+    expect(table_like(facts, "Where")).to_contain_text("2.4 miles from L36")
+    assert_accessible(page, context="(school leaver: the vacancy)")
+    screenshot(page, "journey-school-leaver-vacancy")
+
+    page.get_by_role("link", name="Back to search").click()
+    expect(page.get_by_label("Job, skill or keyword")).to_have_value("plumber")
+    expect(page.get_by_label("Your postcode")).to_have_value("L36 9XY")
+    expect(page.get_by_label("Distance")).to_have_value("5")
+    expect(page.get_by_label("Your age when you start")).to_have_value("16-18")
+    expect(page.get_by_role("heading", level=2, name="1 apprenticeship found")).to_be_visible()
 
 
 # --- Journey 6: the dashboard shows the match ---------------------------------------------------------

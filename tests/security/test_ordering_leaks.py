@@ -152,6 +152,8 @@ SHOWN_AS: dict[tuple[str, str], str] = {
     # Distance from the postcode to an offer's nearest venue: shown as that distance and that venue's postcode.
     ("training", "locations__latitude"): "distance_miles",
     ("training", "locations__longitude"): "nearest_postcode",
+    # Relevance is worked out from the searched words in the title, description, standard and employer name.
+    ("public-vacancies", "relevance"): "title",
 }
 
 # Lists whose view reads its own query parameters (not DRF's filter backends): parameter -> model paths.
@@ -159,9 +161,12 @@ OWN_PARAMETERS: dict[str, dict[str, list[str]]] = {
     "public-vacancies": {
         "search": list(selectors.PUBLIC_SEARCH_FIELDS),
         "level": ["standard__level"],
+        "foundation": ["standard__is_foundation"],
+        "age_group": ["age_groups"],
         "local_authority": ["local_authority__code", "local_authority__name"],
         "postcode": ["latitude", "longitude"],
         "within_km": ["latitude", "longitude"],
+        "within_miles": ["latitude", "longitude"],
         "ordering": sorted({name.removeprefix("-") for sort in selectors.PUBLIC_SORTS.values() for name in sort}),
     },
     "training": {

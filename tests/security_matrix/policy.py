@@ -49,7 +49,7 @@ def may_see(persona: str, thing: Thing) -> bool:
     role, org = PERSONAS[persona]
     if thing.kind == "public-vacancy":  # published vacancies only, whoever asks
         return thing.state == "live"
-    if role == "hub" or thing.kind in {"standard", "place", "reset-link", "alert-link"}:
+    if role == "hub" or thing.kind in {"standard", "place", "reset-link", "alert-link", "local-authority"}:
         return True
     if thing.kind in {"employer", "provider", "vacancy", "application"}:
         return is_party(persona, thing)

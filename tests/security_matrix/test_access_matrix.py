@@ -148,6 +148,10 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "privacy/": (None, {"GET": web(ANYONE)}),
     "cookies/": (None, {"GET": web(ANYONE)}),
     "contact/": (None, {"GET": web(ANYONE)}),
+    "schools/": (None, {"GET": web(ANYONE)}),
+    "schools/<str:code>/": ("local-authority", {"GET": web(ANYONE)}),
+    "schools/<str:code>/feed/": ("local-authority", {"GET": web(ANYONE)}),
+    "schools/<str:code>/vacancies.csv": ("local-authority", {"GET": web(ANYONE)}),
     "employer/vacancies/": (None, {"GET": web(EMPLOYER)}),
     "employer/funds/": (None, {"GET": web(EMPLOYER)}),
     "employer/vacancies/new/": (None, {"GET": web(EMPLOYER), "POST": web(EMPLOYER)}),
@@ -260,6 +264,8 @@ def things(market: Market, kind: str | None) -> list[Thing]:
         return [Thing(kind, alice.vacancies[LIVE].standard.lars_code)]
     if kind == "place":
         return [Thing(kind, "L18JQ")]
+    if kind == "local-authority":
+        return [Thing(kind, "E08000012")]  # Liverpool
     if kind in {"reset-link", "alert-link"}:  # one that was never sent: the page says the link no longer works
         return [Thing(kind, "MQ")]
     if kind == "application":

@@ -1,0 +1,106 @@
+"""PostgreSQL's search: stemmed, ranked full-text search over a stored vector the database keeps true,
+and word-level fuzzy matching. Run against a real PostgreSQL (marked `services`)."""
+
+import pytest
+from django.db import connection
+
+from apprenticeships import selectors
+from apprenticeships.models import Employer, Standard, Vacancy
+from tests.market_factories import VacancyFactory, days_ahead
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
+
+URL = "/api/v1/public/vacancies/"
+
+
+def titles(api, query: str) -> list[str]:
+    response = api().get(URL, {"search": query})
+    assert response.status_code == 200, response.content
+    return [item["title"] for item in response.json()["results"]]
+
+
+def test_it_runs_on_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+def test_plumber_finds_the_plumbing_and_heating_technician(api, search_market):
+    assert titles(api, "plumber") == ["Plumbing and heating technician"]
+
+
+def test_a_misspelt_long_word_still_finds_it(api, search_market):
+    assert titles(api, "electrican") == ["Electrician"]
+
+
+def test_engineers_finds_engineering_by_its_stem(api, search_market):
+    found = titles(api, "engineers")
+
+    # "engineering" is only in its description, which the fuzzy match does not read: this is stemming.
+    assert "Maintenance apprentice" in found
+    # The other two train for "Building services engineering installer".
+    assert sorted(found) == ["Electrician", "Maintenance apprentice", "Plumbing and heating technician"]
+
+
+def test_a_short_word_matches_the_start_of_a_word_not_a_similar_word(api, search_market):
+    assert titles(api, "boil") == ["Plumbing and heating technician"]  # "boilers"
+    assert titles(api, "care") == []  # not "carpentry"-like guesses from three letters
+
+
+def test_the_employer_and_the_standard_are_searched(api, search_market, employer_b):
+    Employer.objects.filter(pk=employer_b.pk).update(name="Mersey Trades Ltd")
+
+    assert sorted(titles(api, "mersey trades")) == ["Electrician", "Plumbing and heating technician"]
+    # Both are "Building services engineering installer" apprenticeships: the standard's title.
+    assert sorted(titles(api, "installer")) == ["Electrician", "Plumbing and heating technician"]
+
+
+def test_a_match_in_the_title_ranks_above_one_in_the_description(api, search_market, employer_a):
+    # The description's match closes sooner, so only relevance puts the title's match first.
+    VacancyFactory(
+        employer=employer_a,
+        status="live",
+        title="Apprentice wiring installer",
+        description="Help our electricians on site.",
+        postcode="L36 1AA",
+        closing_date=days_ahead(8),
+    )
+
+    assert titles(api, "electricians") == ["Electrician", "Apprentice wiring installer"]
+
+
+def test_relevance_is_the_default_order_only_when_there_are_words(api, search_market):
+    by_words = api().get(URL, {"search": "electricians"}).json()["results"]
+    no_words = [item["title"] for item in api().get(URL).json()["results"]]
+
+    assert by_words[0]["title"] == "Electrician"
+    assert no_words[0] == "Junior software developer"  # closing soonest
+
+
+def vector_words(vacancy: Vacancy) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM apprenticeships_vacancy WHERE id = %s", [vacancy.pk])
+        return cursor.fetchone()[0]
+
+
+def test_the_stored_vector_follows_bulk_updates_the_standard_and_the_employer(search_market):
+    plumbing = search_market["plumbing"]
+    assert "'plumb'" in vector_words(plumbing)
+
+    Vacancy.objects.filter(pk=plumbing.pk).update(title="Gas engineer")  # no save(), no signal
+    Standard.objects.filter(pk=plumbing.standard_id).update(title="Heating and ventilation installer")
+    Employer.objects.filter(pk=plumbing.employer_id).update(name="Huyton Boilers Ltd")
+
+    words = vector_words(plumbing)
+    assert "'plumb'" not in words and "'gas'" in words
+    assert "'ventil'" in words and "'huyton'" in words
+    found = selectors.public_vacancies(text="ventilation")
+    assert plumbing in found and search_market["southport"] in found  # both use that standard
+
+
+def test_one_gin_index_serves_the_search():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'apprenticeships_vacancy' AND indexdef LIKE %s",
+            ["%search_vector%"],
+        )
+        indexes = [row[0] for row in cursor.fetchall()]
+    assert len(indexes) == 1 and "USING gin" in indexes[0]
