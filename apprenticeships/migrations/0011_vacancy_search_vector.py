@@ -82,7 +82,7 @@ def on_postgresql(sql: str):  # noqa: ANN201 - a RunPython function
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("apprenticeships", "0008_status_values_checked"),
+        ("apprenticeships", "0010_applications_and_alerts"),
     ]
 
     operations = [
