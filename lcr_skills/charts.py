@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from lcr_skills import formats
+
 WIDTH = 800
 LABEL_WIDTH = 290  # category labels left of horizontal bars
 VALUE_SPACE = 120  # room right of the longest bar for its value
@@ -53,7 +55,7 @@ def number(value: float | int | None) -> str:
 
 
 def money(value: float | int | None) -> str:
-    return "–" if value is None else f"£{value:,.0f}"
+    return "–" if value is None else formats.money(value, whole=True)
 
 
 def percent(value: float | int | None) -> str:

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 
 from apprenticeships.funding.rules import RuleSet, rules_on
 from apprenticeships.models import Provider
-from lcr_skills import charts
+from lcr_skills import charts, formats
 from lcr_skills.charts import Series
 from matching.dashboard import reports
 from matching.dashboard.reports import REPORTS, Column, Report
@@ -33,9 +33,9 @@ def cell_text(column: Column, value: object) -> str:
     if value is None or value == "":
         return "–"
     if column.kind == "week":
-        return f"{value.day} {value:%b %Y}"
+        return formats.long_date(value)
     if column.kind == "money":
-        return f"£{value:,.0f}"
+        return formats.money(value, whole=True)
     if column.kind == "percent":
         return f"{value:,.1f}%"
     if column.kind == "days":
@@ -191,7 +191,7 @@ def equity_panels(figures: dict[str, list[dict]]) -> list[dict]:
 
 def flow_panels(figures: dict[str, list[dict]]) -> list[dict]:
     weeks = figures["flow"]
-    labels = [f"{w['week'].day} {w['week']:%b}" for w in weeks]
+    labels = [f"{w['week'].day} {w['week']:%B}" for w in weeks]
     made = charts.column_chart(
         chart_id="chart-flow-made",
         title="Suggestions made each week",

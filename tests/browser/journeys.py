@@ -433,7 +433,7 @@ def resident_finds_the_vacancy(page: Page, story: Story, *, far_title: str) -> N
     expect(page.get_by_role("heading", level=1)).to_have_text(story.title)
     facts = page.locator(".govuk-summary-list")
     expect(table_like(facts, "Employer")).to_have_text(story.employer)
-    expect(table_like(facts, "Wage")).to_have_text("£300.00 a week (£15,600.00 a year)")
+    expect(table_like(facts, "Wage")).to_have_text("£300 a week (£15,600 a year)")
     expect(table_like(facts, "Where")).to_have_text(f"{story.postcode.split()[0]}, {story.area}")
     main = page.get_by_role("main")
     expect(main).to_contain_text(story.description)
