@@ -307,7 +307,7 @@ def hub_runs_matching(page: Page) -> str:
     """Start a full run and wait until the page shows it succeeded; returns the run's number."""
     page.add_init_script(WATCH_PROGRESS)
     page.goto("/")
-    page.get_by_role("link", name="Matching runs").click()
+    menu(page, "Matching runs")
     expect(page.get_by_role("heading", level=1)).to_have_text("Matching")
     page.get_by_role("button", name="Start a full matching run").click()
     started = re.search(r"Matching run (\d+) has started", success_banner(page).inner_text())
