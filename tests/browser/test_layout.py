@@ -84,3 +84,13 @@ def test_no_dashboard_table_is_cut_off(page: Page, market: Market, width: int):
     assert page.evaluate(PAGE_OVERFLOW) <= 0
     screenshot(page, f"layout-dashboard-{width}")
     assert_accessible(page, context=f"(the dashboard at {width} px)")
+
+
+def test_the_footer_pages_are_accessible(page: Page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/")
+    for name in ["Accessibility statement", "Privacy notice", "Cookies", "Contact"]:
+        page.get_by_role("contentinfo").get_by_role("link", name=name, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page, context=f"({name})")
+    screenshot(page, "layout-contact-1280")
