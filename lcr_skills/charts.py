@@ -222,7 +222,12 @@ def _marker(style: Style, x: float, y: float) -> str:
 
 
 def _x_labels(labels: Sequence[str], x_of: Callable[[int], float], y: float) -> list[str]:
-    every = max(1, math.ceil(len(labels) / 6))  # room for a date written out ("30 November")
+    """Every how-many-th label fits without overlapping its neighbours (dates are written out in full)."""
+    if not labels:
+        return []
+    step = abs(x_of(1) - x_of(0)) if len(labels) > 1 else WIDTH
+    room = max(len(label) for label in labels) * SMALL * 0.6 + 16  # about 0.6 em a character in Arial
+    every = max(1, math.ceil(room / step))
     return [
         _text(x_of(i), y, label, font_size=SMALL, fill=MUTED, text_anchor="middle")
         for i, label in enumerate(labels)
