@@ -15,6 +15,7 @@ from django.urls import reverse
 from apprenticeships.services.vacancies import vacancy_transition
 from lcr_skills.formats import long_date, long_datetime, money
 from matching import services
+from matching.models import MatchRun
 from tests.dashboard.conftest import Market, market  # noqa: F401 - the fixture, for the pages to show something
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -64,6 +65,7 @@ def test_key_pages_and_emails_use_one_date_and_money_format(
     django_capture_on_commit_callbacks,
 ):
     k1, s3 = market.vacancies["k1"], market.suggestions["s3"]
+    MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED, created_by=hannah)  # a row on the runs page
     with django_capture_on_commit_callbacks(execute=True):  # the introduction e-mails, then the ending ones
         services.suggestion_approve(s3.pk, by=hannah, version=1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -71,13 +73,15 @@ def test_key_pages_and_emails_use_one_date_and_money_format(
     pages = {
         None: [reverse("vacancy-search"), reverse("vacancy-public", args=[k1.pk]), reverse("standard-list")],
         alice: [
+            reverse("home"),
             reverse("employer-vacancies"),
             reverse("employer-vacancy", args=[k1.pk]),
             reverse("employer-funds"),
             reverse("employer-matches"),
         ],
-        priya: [reverse("provider-offers"), reverse("provider-matches")],
+        priya: [reverse("home"), reverse("provider-offers"), reverse("provider-matches")],
         hannah: [
+            reverse("home"),
             reverse("hub-qa-queue"),
             reverse("hub-qa-review", args=[market.vacancies["e1"].pk]),
             reverse("matching-suggestions"),
