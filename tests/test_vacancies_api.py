@@ -129,7 +129,7 @@ def test_it_refuses_a_penny_below_the_minimum_wage_and_names_the_minimum(api, al
     )
 
     assert f"at least {money(minimum_wage(30))} (" in message
-    assert f"{money(minimum_hourly_wage(days_ahead(60)))} an hour" in message
+    assert f"{money(minimum_hourly_wage(days_ahead(60)))} an hour on the start date × 30 hours)" in message
 
 
 @pytest.mark.parametrize(

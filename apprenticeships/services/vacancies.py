@@ -133,7 +133,7 @@ def _wage_rule(merged: dict, today: date) -> list[Problem]:
         (
             "weekly_wage",
             f"The weekly wage must be at least {money(minimum)} (the apprentice minimum wage of "
-            f"{money(minimum_hourly_wage(on))} an hour on the start date × {hours:g} hours).",
+            f"{money(minimum_hourly_wage(on))} an hour on the start date × {Decimal(str(hours)).normalize():f} hours).",
         )
     ]
 
@@ -160,7 +160,7 @@ def _duration_rule(merged: dict, today: date) -> list[Problem]:
         (
             "duration_months",
             f"{planned} of {duration} months is too short: an apprenticeship starting then must last at least "
-            f"{shortest} months at {hours:g} hours a week.",
+            f"{shortest} months at {Decimal(str(hours)).normalize():f} hours a week.",
         )
     ]
 
