@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from lcr_skills import formats
 
 WIDTH = 800
 LABEL_WIDTH = 290  # category labels left of horizontal bars
@@ -53,7 +55,7 @@ def number(value: float | int | None) -> str:
 
 
 def money(value: float | int | None) -> str:
-    return "–" if value is None else f"£{value:,.0f}"
+    return "–" if value is None else formats.money(value, whole=True)
 
 
 def percent(value: float | int | None) -> str:
@@ -96,13 +98,21 @@ def _fill(chart_id: str, index: int) -> str:
     return style.colour if style.pattern == "solid" else f"url(#{chart_id}-p{index % len(STYLES)})"
 
 
-def _svg(chart_id: str, title: str, desc: str, height: float, body: list[str], count: int) -> SafeString:
-    return mark_safe(  # noqa: S308 - every piece of text in `body` went through escape()  # nosec B308 B703
+class Chart(SafeString):
+    """A chart's SVG markup that also knows its title, for a visible caption above it."""
+
+    title: str = ""
+
+
+def _svg(chart_id: str, title: str, desc: str, height: float, body: list[str], count: int) -> Chart:
+    chart = Chart(
         f'<svg class="app-chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
         f"{_patterns(chart_id, count)}{''.join(body)}</svg>"
-    )
+    )  # every piece of text in `body` went through escape()
+    chart.title = title
+    return chart
 
 
 def nice_ticks(top: float, most: int = 5) -> list[float]:
@@ -212,7 +222,12 @@ def _marker(style: Style, x: float, y: float) -> str:
 
 
 def _x_labels(labels: Sequence[str], x_of: Callable[[int], float], y: float) -> list[str]:
-    every = max(1, math.ceil(len(labels) / 8))
+    """Every how-many-th label fits without overlapping its neighbours (dates are written out in full)."""
+    if not labels:
+        return []
+    step = abs(x_of(1) - x_of(0)) if len(labels) > 1 else WIDTH
+    room = max(len(label) for label in labels) * SMALL * 0.6 + 16  # about 0.6 em a character in Arial
+    every = max(1, math.ceil(room / step))
     return [
         _text(x_of(i), y, label, font_size=SMALL, fill=MUTED, text_anchor="middle")
         for i, label in enumerate(labels)
@@ -239,7 +254,7 @@ def column_chart(
     fmt: Callable[[float | int | None], str] = number,
 ) -> SafeString:
     """Vertical bars over time (one a week), each labelled with its value where there is room."""
-    left, right, top, height = 70, WIDTH - 10, 24, 240
+    left, right, top, height = 70, WIDTH - 50, 24, 240  # room right of the last bar for its date
     ticks = nice_ticks(max([float(v or 0) for v in values], default=0))
     slot = (right - left) / max(len(values), 1)
 

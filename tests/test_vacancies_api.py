@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apprenticeships.funding.rules import minimum_hourly_wage
 from apprenticeships.models import Standard, Vacancy, VacancyTransition
+from lcr_skills.formats import money
 from tests.factories import EmployerFactory
 from tests.market_factories import (
     NETWORK_ENGINEER,
@@ -127,8 +128,8 @@ def test_it_refuses_a_penny_below_the_minimum_wage_and_names_the_minimum(api, al
         api(alice), "weekly_wage", hours_per_week="30", weekly_wage=str(minimum_wage(30) - Decimal("0.01"))
     )
 
-    assert f"£{minimum_wage(30)}" in message
-    assert f"£{minimum_hourly_wage(days_ahead(60))}" in message
+    assert f"at least {money(minimum_wage(30))} (" in message
+    assert f"{money(minimum_hourly_wage(days_ahead(60)))} an hour on the start date × 30 hours)" in message
 
 
 @pytest.mark.parametrize(

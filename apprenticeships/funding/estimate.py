@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from apprenticeships.funding.account import Commitment, Declaration, levy_account, money
 from apprenticeships.funding.rules import MINIMUM_APPRENTICE_AGE, Incentive, RuleSet, rules_on
+from lcr_skills import formats
 
 ESTIMATE_KEY = "estimate"
 
@@ -62,7 +63,7 @@ class Estimate:
 
 
 def _pounds(value: Decimal) -> str:
-    return f"£{value:,.2f}"
+    return formats.money(value)
 
 
 def _percent(rate: Decimal) -> str:
@@ -114,7 +115,7 @@ def estimate(
     funded_each = min(price, band)
     excess = money((price - funded_each) * positions)
     funded = money(funded_each * positions)
-    explain = [f"The {rules.name} funding rules apply to a start on {start_date:%-d %B %Y}."]
+    explain = [f"The {rules.name} funding rules apply to a start on {formats.long_date(start_date)}."]
     if excess:
         explain.append(
             f"The price is {_pounds(price - funded_each)} above the funding band of {_pounds(band)}: "

@@ -4,6 +4,7 @@ from django.db import models
 
 from apprenticeships.models.base import TimeStampedModel
 from apprenticeships.models.organisations import MAX_ANNUAL_PAY_BILL_GBP, Employer
+from lcr_skills.formats import long_date, money
 
 
 class PayBillDeclaration(TimeStampedModel):
@@ -42,4 +43,4 @@ class PayBillDeclaration(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.employer}: £{self.annual_pay_bill:,.0f} from {self.declared_on}"
+        return f"{self.employer}: {money(self.annual_pay_bill)} from {long_date(self.declared_on)}"

@@ -5,6 +5,7 @@ from apprenticeships.models.delivery import DeliveryModesMixin
 from apprenticeships.models.organisations import Provider
 from apprenticeships.models.places import LocalAuthority
 from apprenticeships.models.standards import Standard
+from lcr_skills.formats import long_date
 from lcr_skills.text import validate_multi_line, validate_single_line
 
 # The furthest a provider may say it travels from a delivery location; the database holds locations to it.
@@ -75,4 +76,4 @@ class Cohort(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=models.Q(places__gte=0), name="cohort_places_not_negative")]
 
     def __str__(self) -> str:
-        return f"{self.start_date:%d %b %Y}, {self.places} places"
+        return f"{long_date(self.start_date)}, {self.places} places"

@@ -35,6 +35,7 @@ from apprenticeships.services.funding import (
     programme_of,
     vacancy_commitment,
 )
+from lcr_skills import formats
 
 __all__ = ["annual_levy", "levy_position", "levy_positions", "vacancy_funding"]
 
@@ -197,18 +198,18 @@ class Funding:
 
     @property
     def summary(self) -> str:
-        cost = f"£{self.estimated_cost:,.0f}"
+        cost = formats.money(self.estimated_cost)
         share = f"{(self.co_investment_rate * 100).normalize():f}%"
         if self.method == "co_investment":
             return (
-                f"Co-investment: you pay up to £{self.employer_pays:,.2f} ({share} for the oldest apprentices "
+                f"Co-investment: you pay up to {formats.money(self.employer_pays)} ({share} for the oldest apprentices "
                 f"you are open to) of an estimated {cost}; the government pays the rest."
             )
         if self.method == "levy":
             return f"Paid from your levy funds: an estimated {cost}."
         return (
-            f"Needs a levy transfer: your levy funds cover £{self.levy_used:,.2f} of an estimated {cost}, "
-            f"leaving £{self.shortfall:,.2f} to find from a transfer, or you co-invest {share} of it."
+            f"Needs a levy transfer: your levy funds cover {formats.money(self.levy_used)} of an estimated {cost}, "
+            f"leaving {formats.money(self.shortfall)} to find from a transfer, or you co-invest {share} of it."
         )
 
     def as_dict(self) -> dict:

@@ -16,6 +16,7 @@ from apprenticeships.places import place_lookup
 from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
 from apprenticeships.signals import standards_changed
 from lcr_skills.errors import Conflict
+from lcr_skills.formats import long_date, money
 
 MAX_PLACES = 500  # in one cohort
 # At most this many delivery locations and cohorts on one offer: far more than a provider lists (a few campuses,
@@ -74,8 +75,8 @@ def _price_rule(price: Decimal | None, standard: Standard | None) -> list[Proble
         return [
             (
                 "price",
-                f"The price £{price:,.2f} is above the maximum funding band for {standard.title} "
-                f"(£{standard.max_funding:,}).",
+                f"The price {money(price)} is above the maximum funding band for {standard.title} "
+                f"({money(standard.max_funding)}).",
             )
         ]
     return []
@@ -144,9 +145,9 @@ def _cohorts_rule(cohorts: list[dict], instance: CourseOffer | None, today: date
             continue
         unchanged = cohort_id in existing and existing[cohort_id].start_date == start
         if start < today and not unchanged:
-            problems.append(("cohorts", f"Cohort {number}: the start date {start:%d %B %Y} is in the past."))
+            problems.append(("cohorts", f"Cohort {number}: the start date {long_date(start)} is in the past."))
         if start in seen_dates:
-            problems.append(("cohorts", f"Cohort {number}: another cohort already starts on {start:%d %B %Y}."))
+            problems.append(("cohorts", f"Cohort {number}: another cohort already starts on {long_date(start)}."))
         seen_dates.add(start)
     return problems
 
@@ -160,7 +161,7 @@ def _decided_cohorts_kept_rule(values: dict, instance: CourseOffer | None) -> li
     return [
         (
             "cohorts",
-            f"The cohort starting {cohort.start_date:%d %B %Y} has matches the hub has decided on, so it "
+            f"The cohort starting {long_date(cohort.start_date)} has matches the hub has decided on, so it "
             "can't be removed: keep it, or close the offer.",
         )
         for cohort in decided.order_by("start_date")

@@ -33,6 +33,7 @@ from apprenticeships.places import place_lookup
 from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
 from apprenticeships.signals import CHANGED_WHILE_LIVE, LEFT_MARKET_REASONS, standards_changed, vacancy_left_market
 from lcr_skills.errors import Conflict
+from lcr_skills.formats import long_date, money
 
 S = Vacancy.Status
 CLOSING_NOTICE_DAYS = 7  # the closing date must be at least this far ahead when submitted
@@ -133,8 +134,8 @@ def _wage_rule(merged: dict, today: date) -> list[Problem]:
     return [
         (
             "weekly_wage",
-            f"The weekly wage must be at least £{minimum} (the apprentice minimum wage of "
-            f"£{minimum_hourly_wage(on)} an hour on the start date × {hours:g} hours).",
+            f"The weekly wage must be at least {money(minimum)} (the apprentice minimum wage of "
+            f"{money(minimum_hourly_wage(on))} an hour on the start date × {Decimal(str(hours)).normalize():f} hours).",
         )
     ]
 
@@ -161,7 +162,7 @@ def _duration_rule(merged: dict, today: date) -> list[Problem]:
         (
             "duration_months",
             f"{planned} of {duration} months is too short: an apprenticeship starting then must last at least "
-            f"{shortest} months at {hours:g} hours a week.",
+            f"{shortest} months at {Decimal(str(hours)).normalize():f} hours a week.",
         )
     ]
 
@@ -320,7 +321,7 @@ def vacancy_submit_check(vacancy: Vacancy, *, today: date | None = None) -> None
     if vacancy.closing_date < today + timedelta(days=CLOSING_NOTICE_DAYS):
         errors.setdefault("closing_date", []).append(
             f"The closing date must be at least {CLOSING_NOTICE_DAYS} days from today "
-            f"({today + timedelta(days=CLOSING_NOTICE_DAYS):%d %B %Y} or later)."
+            f"({long_date(today + timedelta(days=CLOSING_NOTICE_DAYS))} or later)."
         )
     if errors:
         raise ValidationError(errors)

@@ -1,11 +1,12 @@
-"""Formatting for pages, in GOV.UK style: £1,234.50, 12 January 2027, 3:04pm."""
+"""Formatting for pages, in GOV.UK style: £18,000, £1,234.50, 12 January 2027, 3:04pm (lcr_skills.formats)."""
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone
+
+from lcr_skills import formats
 
 from apprenticeships.rules import KM_PER_MILE
 
@@ -24,38 +25,27 @@ TAG_COLOURS = {
 
 
 @register.filter
-def money(value: Decimal | int | float | None) -> str:
-    """£1,234.50; whole pounds keep their pence (£300.00) so a column of prices lines up."""
-    if value is None or value == "":
-        return ""
-    return f"£{Decimal(value):,.2f}"
+def money(value: Decimal | int | float | None, rounding: str = "") -> str:
+    """£18,000, or £18,000.50 when there are pence; `|money:"whole"` rounds to the pound (lcr_skills.formats)."""
+    return formats.money(value, whole=rounding == "whole")
 
 
 @register.filter
 def govuk_date(value: date | datetime | None) -> str:
-    if not value:
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return f"{value.day} {value:%B %Y}"
+    """6 December 2026."""
+    return formats.long_date(value)
 
 
 @register.filter
 def govuk_datetime(value: datetime | None) -> str:
-    """12 January 2027 at 3:04pm (local time); midday; midnight as 11:59pm the day before.
+    """6 December 2026 at 3:04pm (local time); midday; midnight as 11:59pm the day before."""
+    return formats.long_datetime(value)
 
-    GOV.UK style: "midnight" is ambiguous, so a time on the stroke of midnight is shown as the
-    last minute of the day that is ending.
-    """
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    if (local.hour, local.minute) == (0, 0):
-        local -= timedelta(minutes=1)
-    if (local.hour, local.minute) == (12, 0):
-        return f"{local.day} {local:%B %Y} at midday"
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+@register.filter
+def govuk_month(value: date | datetime | None) -> str:
+    """December 2026."""
+    return formats.month(value)
 
 
 @register.filter

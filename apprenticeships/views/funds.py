@@ -23,7 +23,7 @@ def funds(request: HttpRequest) -> HttpResponse:
         title="Your levy account over the next 24 months",
         desc="Pounds a month: the balance, funds in, payments for training and funds expiring. The table below "
         "gives every figure.",
-        labels=[f"{m.month:%b %Y}" for m in projection],
+        labels=[f"{m.month:%B %Y}" for m in projection],
         series=[
             Series("Balance", [m.balance for m in projection]),
             Series("Funds in", [m.funds_in for m in projection]),

@@ -24,7 +24,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def info_page(request: HttpRequest, page: str) -> HttpResponse:
     """The footer's pages: accessibility statement, privacy notice, cookies and contact."""
-    context = {"retention_months": settings.APPLICATION_RETENTION_MONTHS}
+    context = {
+        "retention_months": settings.APPLICATION_RETENTION_MONTHS,
+        # The cookies page lists the cookies the service really sets, with their names and lifetimes.
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "session_idle_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
+        "session_max_hours": settings.SESSION_MAX_HOURS,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "csrf_cookie_days": settings.CSRF_COOKIE_AGE // 86400 if settings.CSRF_COOKIE_AGE else None,
+        "messages_cookie": getattr(settings, "MESSAGE_COOKIE_NAME", "messages"),
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
     return render(request, f"pages/{page}.html", context)
 
 

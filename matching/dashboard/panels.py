@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 
 from apprenticeships.funding.rules import RuleSet, rules_on
 from apprenticeships.models import Provider
-from lcr_skills import charts
+from lcr_skills import charts, formats
 from lcr_skills.charts import Series
 from matching.dashboard import reports
 from matching.dashboard.reports import REPORTS, Column, Report
@@ -33,9 +33,9 @@ def cell_text(column: Column, value: object) -> str:
     if value is None or value == "":
         return "–"
     if column.kind == "week":
-        return f"{value.day} {value:%b %Y}"
+        return formats.long_date(value)
     if column.kind == "money":
-        return f"£{value:,.0f}"
+        return formats.money(value, whole=True)
     if column.kind == "percent":
         return f"{value:,.1f}%"
     if column.kind == "days":
@@ -67,13 +67,15 @@ def panel(
 ) -> dict:
     """One report on the page; `empty` says why there is nothing to show when it has no data."""
     report = REPORTS[name]
+    more = bool(report.page_limit) and len(rows) >= report.page_limit
     return {
         "report": report,
         "has_data": bool(rows) if has_data is None else has_data,
         "charts": charts_ or [],
         "table": table(report, rows, skip=skip),
         "empty": empty,
-        "more": bool(report.page_limit) and len(rows) >= report.page_limit,
+        "more": more,
+        "caption": f"{report.title}: the first {report.page_limit}" if more else report.title,
     }
 
 
@@ -191,7 +193,7 @@ def equity_panels(figures: dict[str, list[dict]]) -> list[dict]:
 
 def flow_panels(figures: dict[str, list[dict]]) -> list[dict]:
     weeks = figures["flow"]
-    labels = [f"{w['week'].day} {w['week']:%b}" for w in weeks]
+    labels = [f"{w['week'].day} {w['week']:%B}" for w in weeks]
     made = charts.column_chart(
         chart_id="chart-flow-made",
         title="Suggestions made each week",
@@ -221,16 +223,24 @@ def flow_panels(figures: dict[str, list[dict]]) -> list[dict]:
         labels=[label for label, _ in reasons],
         series=[Series("Rejected", [n for _, n in reasons])],
     )
-    active = any(any(v for k, v in w.items() if k != "week") for w in weeks)
-    return [
-        panel(
-            "flow",
-            weeks,
-            [made, lines, rejected],
-            empty="Nothing has been suggested or decided in these weeks.",
-            has_data=active,
-        )
-    ]
+    active = [w for w in weeks if any(v for k, v in w.items() if k != "week")]
+    flow = panel(
+        "flow",
+        active,  # the charts carry every week; the table only the weeks something happened
+        [made, lines, rejected],
+        empty="Nothing has been suggested or decided in these weeks.",
+        skip=tuple(f"rejected_{value}" for value, _ in RejectReason.choices),
+    )
+    flow["note"] = (
+        f"Only the {len(active)} of the last {len(weeks)} weeks in which something was suggested or decided; "
+        "the CSV has every week, and the rejections by reason week by week."
+    )
+    flow["extra_table"] = {
+        "caption": f"Suggestions rejected in the last {len(weeks)} weeks, by reason",
+        "columns": [{"label": "Reason", "numeric": False}, {"label": "Rejected", "numeric": True}],
+        "rows": [[{"text": label, "numeric": False}, {"text": f"{n:,}", "numeric": True}] for label, n in reasons],
+    }
+    return [flow]
 
 
 def levy_panels(figures: dict[str, list[dict]]) -> list[dict]:

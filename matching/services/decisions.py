@@ -23,6 +23,7 @@ from django.utils import timezone
 from apprenticeships.models import Cohort, Employer, Membership, Provider, Role, Vacancy
 from apprenticeships.permissions import HUB_GROUP, user_organisation, user_role
 from lcr_skills.errors import Conflict
+from lcr_skills.formats import long_date
 from lcr_skills.text import one_line
 from matching.enqueue import (
     AGREED_MATCH_KEPT_SEND,
@@ -290,7 +291,7 @@ def introduction_send(suggestion_id: int, party: str) -> int:
     body = (
         f"The Liverpool City Region apprenticeship hub has matched the vacancy “{vacancy.title}” "
         f"({vacancy.employer.name}) with “{offer.title}” from {offer.provider.name}, "
-        f"cohort starting {suggestion.cohort.start_date:%d %B %Y}.\n\n"
+        f"cohort starting {long_date(suggestion.cohort.start_date)}.\n\n"
         f"Why: {summary(suggestion.explanation_for(party))}.\n\n"
         f"Contact: {others}\n\nPlease accept or decline the introduction in LCR Skills Match."
     )
@@ -362,7 +363,7 @@ def _ending_words(suggestion: Suggestion, reason: str) -> str:
     vacancy, offer = suggestion.vacancy, suggestion.course_offer
     return (
         f"The vacancy “{vacancy.title}” ({vacancy.employer.name}), matched with “{offer.title}” from "
-        f"{offer.provider.name} (cohort starting {suggestion.cohort.start_date:%d %B %Y}), "
+        f"{offer.provider.name} (cohort starting {long_date(suggestion.cohort.start_date)}), "
         f"{_WHAT_HAPPENED[EndReason(reason)]}."
     )
 

@@ -77,6 +77,11 @@ class Market:
 
 @pytest.fixture
 def market(alice: User, bob: User, priya: User, quentin: User, hannah: User) -> Market:
+    return build_market(alice, bob, priya, quentin, hannah)
+
+
+def build_market(alice: User, bob: User, priya: User, quentin: User, hannah: User) -> Market:
+    """The market above; in a transactional test, build it in one transaction (so matching waits)."""
     employer_a, employer_b = alice.membership.employer, bob.membership.employer
     provider_a, provider_b = priya.membership.provider, quentin.membership.provider
     cheap = standard(CHEAP_STANDARD)

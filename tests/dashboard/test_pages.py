@@ -70,7 +70,41 @@ def test_the_dashboard_shows_each_section_with_charts_and_tables(client, hannah,
     ]
     title = "Live vacancies with and without a provider, by local authority"
     assert f'<title id="chart-authority-title">{title}</title>' in body
-    assert body.count('<table class="govuk-table app-dashboard-table">') == len(REPORTS)
+    # One table per report, and the flow's rejections by reason.
+    assert body.count('<table class="govuk-table app-dashboard-table">') == len(REPORTS) + 1
+
+
+def test_every_chart_has_a_visible_title(client, hannah, market: Market) -> None:
+    body = signed_in(client, hannah).get(reverse("dashboard")).text
+
+    figures = re.findall(r'<figure class="app-chart-container">(.*?)</figure>', body, re.S)
+    assert len(figures) == body.count('<svg class="app-chart"')
+    for figure in figures:
+        caption = re.search(r"<figcaption[^>]*>([^<]+)</figcaption>", figure)
+        assert caption is not None and caption[1] in figure[caption.end() :]  # the SVG's own title, shown
+    days = "Median days from a vacancy going live to an approved match, by local authority"
+    assert f'<figcaption class="govuk-heading-s app-chart-title">{days}</figcaption>' in body
+
+
+def test_the_weekly_table_shows_only_weeks_with_something_in_them(client, hannah, market: Market) -> None:
+    body = signed_in(client, hannah).get(reverse("dashboard")).text
+    flow = body[body.index('id="report-flow"') : body.index('id="report-levy"')]
+    weekly = flow[flow.index("<caption") : flow.index("</table>")]
+
+    weeks = re.findall(r'<th scope="row"[^>]*>([^<]+)</th>', weekly)
+    assert 1 <= len(weeks) < 26
+    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", week) for week in weeks)
+    assert "Rejected: too far" not in weekly  # the reasons have their own table
+    assert re.search(r'<th scope="row"[^>]*>Too far[^<]*</th>\s*<td[^>]*>1</td>', flow)
+
+
+def test_wide_tables_scroll_in_a_named_focusable_region(client, hannah, market: Market) -> None:
+    body = signed_in(client, hannah).get(reverse("dashboard")).text
+
+    tables = body.count('<table class="govuk-table app-dashboard-table">')
+    regions = re.findall(r'<div class="app-table-container" role="region" aria-label="([^"]+)" tabindex="0">', body)
+    assert len(regions) == tables and all(regions)
+    assert "scroll the table sideways" in body
 
 
 def test_the_dashboard_tables_carry_the_figures(client, hannah, market: Market) -> None:

@@ -118,9 +118,9 @@ def test_the_wage_check_uses_the_minimum_wage_on_the_start_date():
 
     with pytest.raises(ValidationError) as refused:
         vacancy_rules_check({**values, "weekly_wage": Decimal("288.60")})  # £7.80 an hour
-    vacancy_rules_check({**values, "weekly_wage": Decimal("296.00")})  # £8.00 an hour
+    vacancy_rules_check({**values, "weekly_wage": Decimal("296.00")})  # £8 an hour
 
-    assert "£8.00 an hour" in refused.value.message_dict["weekly_wage"][0]
+    assert "£8 an hour" in refused.value.message_dict["weekly_wage"][0]
 
 
 def test_a_part_time_vacancy_must_last_long_enough_for_its_hours():
@@ -150,7 +150,7 @@ def test_the_vacancy_page_shows_the_annual_wage_and_who_pays_for_each_age_group(
 
     body = client.get(reverse("employer-vacancy", args=[vacancy.pk])).content.decode()
 
-    assert "£15,600.00 a year" in body
+    assert "£15,600 a year" in body
     assert 'id="funding-by-age"' in body and "25+" in body
 
 

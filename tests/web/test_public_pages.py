@@ -34,7 +34,7 @@ def test_the_search_lists_only_live_vacancies(client, market):
     for hidden in ("Draft only", "Waiting for QA", "Closed already"):
         assert hidden not in body
     assert "Employer A" in body
-    assert "£300.00 a week for 30 hours" in body
+    assert "£300 a week for 30 hours" in body
     assert "L1, Liverpool" in body and "CH47, Wirral" in body
     assert "L1 8JQ" not in body  # the district only, never the full postcode
     assert NOTES not in body
@@ -106,7 +106,7 @@ def test_the_detail_page_shows_public_fields_only(client, market):
     body = client.get(reverse("vacancy-public", args=[live.pk])).text
 
     assert "Live in Liverpool" in body and "Employer A" in body
-    assert "£300.00 a week" in body and "30 hours a week" in body
+    assert "£300 a week" in body and "30 hours a week" in body
     assert "L1, Liverpool" in body
     assert "Build and test web applications" in body
     assert NOTES not in body

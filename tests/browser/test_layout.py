@@ -1,0 +1,96 @@
+"""Layout at common screen widths: the navigation on one line, and dashboard tables never cut off.
+
+Screenshots of each go to test-artifacts/screenshots/ (layout-*.png).
+"""
+
+import pytest
+from django.db import transaction
+
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.journeys import Page, expect
+from tests.dashboard.conftest import Market, build_market
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# From the GOV.UK Frontend tablet breakpoint (641 px) up the navigation is a row of links; below
+# it the component folds them behind its "Menu" button.
+WIDTHS = [768, 1024, 1280, 1440]
+NARROW = 320
+
+ROWS_OF_NAVIGATION = """() => new Set(
+    [...document.querySelectorAll('.govuk-service-navigation__item')].map(item => item.offsetTop)
+).size"""
+PAGE_OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.mark.parametrize("username", [None, "alice", "priya", "hannah"])
+def test_the_navigation_fits_on_one_line_at_common_widths(page: Page, username: str | None, alice, priya, hannah):
+    if username:
+        sign_in(page, username, PASSWORD)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/contact/")
+        items = page.locator(".govuk-service-navigation__item")
+        expect(items.first).to_be_visible()
+        assert page.evaluate(ROWS_OF_NAVIGATION) == 1, f"the navigation wraps at {width} px"
+        assert page.evaluate(PAGE_OVERFLOW) <= 0, f"the page scrolls sideways at {width} px"
+        screenshot(page, f"layout-navigation-{username or 'anonymous'}-{width}")
+    assert_accessible(page, context="(the contact page with the navigation)")
+
+
+@pytest.mark.parametrize("username", [None, "hannah"])
+def test_on_a_small_screen_the_navigation_folds_behind_its_menu_button(page: Page, username, hannah):
+    if username:
+        sign_in(page, username, PASSWORD)
+    page.set_viewport_size({"width": NARROW, "height": 800})
+    page.goto("/contact/")
+    toggle = page.get_by_role("button", name="Menu")
+    expect(toggle).to_be_visible()
+    expect(page.locator("#navigation")).to_be_hidden()
+    toggle.click()
+    expect(page.locator("#navigation")).to_be_visible()
+    assert page.evaluate(PAGE_OVERFLOW) <= 0, f"the page scrolls sideways at {NARROW} px"
+    screenshot(page, f"layout-navigation-{username or 'anonymous'}-{NARROW}")
+    assert_accessible(page, context=f"(at {NARROW} px with the menu open)")
+
+
+@pytest.fixture
+def market(alice, bob, priya, quentin, hannah) -> Market:
+    # One transaction: the re-matching that live vacancies trigger waits until the market is whole.
+    with transaction.atomic():
+        return build_market(alice, bob, priya, quentin, hannah)
+
+
+CLIPPED_TABLES = """() => [...document.querySelectorAll('table')].flatMap(table => {
+    const box = table.parentElement;
+    const style = getComputedStyle(box);
+    const scrolls = ['auto', 'scroll'].includes(style.overflowX);
+    const named = box.getAttribute('role') === 'region' && box.getAttribute('aria-label') && box.tabIndex === 0;
+    if (table.scrollWidth <= box.clientWidth + 1) return [];
+    if (scrolls && named) return [];
+    return [`${table.querySelector('caption')?.textContent.trim()}: ${table.scrollWidth} px in ${box.clientWidth} px`];
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_no_dashboard_table_is_cut_off(page: Page, market: Market, width: int):
+    sign_in(page, "hannah", PASSWORD)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/dashboard/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+
+    assert page.evaluate(CLIPPED_TABLES) == []
+    assert page.evaluate(PAGE_OVERFLOW) <= 0
+    screenshot(page, f"layout-dashboard-{width}")
+    assert_accessible(page, context=f"(the dashboard at {width} px)")
+
+
+def test_the_footer_pages_are_accessible(page: Page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/")
+    for name in ["Accessibility statement", "Privacy notice", "Cookies", "Contact"]:
+        page.get_by_role("contentinfo").get_by_role("link", name=name, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page, context=f"({name})")
+    screenshot(page, "layout-contact-1280")
