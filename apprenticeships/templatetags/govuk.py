@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from django import template
 
-from lcr_skills import formats
-
 from apprenticeships.rules import KM_PER_MILE
+from lcr_skills import formats
 
 register = template.Library()
 
