@@ -477,8 +477,8 @@ def school_leaver_finds_a_vacancy(page: Page, *, title: str, left_out: list[str]
 
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     facts = page.locator(".govuk-summary-list")
-    expect(table_like(facts, "Annual wage")).to_have_text("£16,640.00 a year")
-    expect(table_like(facts, "Weekly wage")).to_have_text("£320.00 a week")
+    expect(table_like(facts, "Annual wage")).to_have_text("£16,640 a year")
+    expect(table_like(facts, "Weekly wage")).to_have_text("£320 a week")
     expect(table_like(facts, "Hours")).to_have_text("37.5 hours a week")
     expect(table_like(facts, "Duration")).to_have_text(re.compile(r"^\s*\d+ months\s*$"))
     for key in ("Start date", "Closing date", "Posted"):

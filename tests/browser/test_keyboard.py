@@ -122,6 +122,7 @@ def test_an_employer_fills_in_and_submits_a_vacancy_with_the_keyboard_only(page,
     expect(modes.get_by_label("Day release")).to_be_checked()
     expect(modes.get_by_label("Block release")).not_to_be_checked()
     expect(modes.get_by_label("Online")).to_be_checked()
+    tab(page, page.get_by_label("Your own application page (optional)"))
     tab(page, page.get_by_label("Notes for training providers (optional)"))
     page.keyboard.type(story.notes)
     tab(page, page.get_by_role("button", name="Save as draft"))

@@ -63,7 +63,7 @@ def test_the_atom_feed_holds_the_areas_live_vacancies_open_to_16_to_18(client, k
     link = entries["Plumbing and heating technician – Employer B"].find(f"{ATOM}link").get("href")
     assert link == f"http://testserver/vacancies/{plumbing.pk}/"
     summary = entries["Plumbing and heating technician – Employer B"].findtext(f"{ATOM}summary")
-    assert "£320.00 a week for 37.5 hours, in L35" in summary
+    assert "£320 a week for 37.5 hours, in L35" in summary
 
 
 def test_an_area_with_none_has_an_empty_feed_not_an_error(client, knowsley_vacancies):

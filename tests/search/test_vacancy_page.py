@@ -38,7 +38,7 @@ def test_it_shows_wages_hours_duration_dates_level_and_who_can_apply(client, sea
 
     body = page(client, plumbing)
 
-    assert "£16,640.00 a year" in body and "£320.00 a week" in body
+    assert "£16,640 a year" in body and "£320 a week" in body
     assert "37.5 hours a week" in body
     assert f"{plumbing.standard.typical_duration_months} months" in body
     assert f"{plumbing.start_date.day} {plumbing.start_date:%B %Y}" in body

@@ -80,7 +80,7 @@ def nav_links(body: str) -> list[tuple[str, str]]:
     ("persona", "expected"),
     [
         (None, ["Find an apprenticeship", "Standards", "About the data"]),
-        ("alice", ["Your vacancies", "Your matches", "Your funds", "Standards"]),
+        ("alice", ["Your vacancies", "Find training", "Your matches", "Your funds", "Standards"]),
         ("priya", ["Your course offers", "Your matches", "Standards"]),
         ("hannah", ["Review", "QA queue", "Matching runs", "Gaps", "Models", "Dashboard"]),
     ],
