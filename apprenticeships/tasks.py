@@ -2,9 +2,16 @@ from celery import shared_task
 from django.db.models import Count
 
 from apprenticeships.models import Standard
+from apprenticeships.services.pledges import pledges_tick as pledges_clock
 
 
 @shared_task(name="apprenticeships.standards_by_status")
 def standards_by_status() -> dict[str, int]:
     """Count standards by status as the worker sees the database (operators check a worker's database with it)."""
     return dict(Standard.objects.values_list("status").annotate(n=Count("id")).order_by())
+
+
+@shared_task(name="apprenticeships.pledges_tick")
+def pledges_tick() -> dict[str, int]:
+    """The levy-transfer clock: auto-approval, the 42-day decline, the 3-month expiry, closing pledges."""
+    return pledges_clock()

@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from apprenticeships import views
 from apprenticeships.forms.accounts import SignInForm
-from apprenticeships.views import account, employer, hub, provider, public
+from apprenticeships.views import account, employer, hub, pledges, provider, public
 from apprenticeships.views.funds import funds as employer_funds
 
 urlpatterns = [
@@ -31,9 +31,21 @@ urlpatterns = [
     # Anyone
     path("vacancies/", public.vacancy_search, name="vacancy-search"),
     path("vacancies/<int:pk>/", public.vacancy_public, name="vacancy-public"),
+    path("pledges/", pledges.pledge_list_public, name="pledge-list"),
     # Employers
     path("employer/vacancies/", employer.vacancy_list, name="employer-vacancies"),
     path("employer/funds/", employer_funds, name="employer-funds"),
+    path("employer/pledges/", pledges.employer_pledges, name="employer-pledges"),
+    path("employer/pledge-applications/", pledges.employer_pledge_applications, name="employer-pledge-applications"),
+    *[
+        path(
+            f"pledge-applications/<int:pk>/{action}/",
+            pledges.pledge_application_action,
+            {"action": action},
+            name=f"pledge-application-{action}",
+        )
+        for action in pledges.BUTTONS
+    ],
     path("employer/vacancies/new/", employer.vacancy_new, name="employer-vacancy-new"),
     path("employer/vacancies/<int:pk>/", employer.vacancy_detail, name="employer-vacancy"),
     path("employer/vacancies/<int:pk>/edit/", employer.vacancy_edit, name="employer-vacancy-edit"),
@@ -52,6 +64,7 @@ urlpatterns = [
     path("provider/offers/<int:pk>/delete/", provider.offer_remove, name="provider-offer-delete"),
     # Hub staff
     path("hub/qa/", hub.qa_queue, name="hub-qa-queue"),
+    path("hub/pledges/", pledges.hub_pledges, name="hub-pledges"),
     path("hub/qa/<int:pk>/", hub.qa_review, name="hub-qa-review"),
     path("hub/qa/<int:pk>/approve/", hub.qa_approve, name="hub-qa-approve"),
     path("hub/qa/<int:pk>/refer/", hub.qa_refer, name="hub-qa-refer"),

@@ -380,6 +380,8 @@ MATCH_RUN_CHECK_SECONDS = envint("MATCH_RUN_CHECK_SECONDS", "15")
 CELERY_BEAT_SCHEDULE = {
     "retrain-matcher-nightly": {"task": "matching.retrain", "schedule": crontab(hour=2, minute=30)},
     "resume-stalled-runs": {"task": "matching.resume_stalled", "schedule": 60.0},
+    # Levy transfers (docs/pledges.md): hourly, so a 42-day or 3-month clock runs out within the hour.
+    "pledges-tick": {"task": "apprenticeships.pledges_tick", "schedule": crontab(minute=7)},
 }
 # How many chunks (Celery tasks) a full run is split into, by groups of standards.
 MATCH_CHUNKS = envint("MATCH_CHUNKS", "8")
