@@ -310,6 +310,10 @@ SPECTACULAR_SETTINGS = {
         "ResponseEnum": "matching.models.PartyResponse",
         "EventReasonEnum": "matching.models.EVENT_REASONS",
         "GapReasonEnum": "matching.models.GapReason",
+        "PledgeStatusEnum": "apprenticeships.models.pledges.PledgeStatus",
+        "PledgeAutoApproveEnum": "apprenticeships.models.pledges.AutoApprove",
+        "PledgeApplicationStatusEnum": "apprenticeships.models.pledges.ApplicationStatus",
+        "PledgeEventActionEnum": "apprenticeships.models.pledges.PledgeEventAction",
     },
 }
 

@@ -114,7 +114,7 @@ class PledgeCreateSerializer(serializers.Serializer):
         return value
 
 
-class EventSerializer(serializers.ModelSerializer):
+class PledgeEventSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
     remaining_after = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
     at = serializers.DateTimeField(source="created_at")
@@ -124,11 +124,11 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["action", "from_status", "to_status", "amount", "remaining_after", "note", "at"]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class PledgeApplicationSerializer(serializers.ModelSerializer):
     applicant_name = serializers.CharField(source="applicant.name", read_only=True)
     vacancy_title = serializers.CharField(source="vacancy.title", read_only=True)
     amount = serializers.DecimalField(help_text="Computed: what the pledge must hold.", **MONEY_OUT)
-    history = EventSerializer(source="events", many=True, read_only=True)
+    history = PledgeEventSerializer(source="events", many=True, read_only=True)
 
     class Meta:
         model = PledgeApplication
@@ -152,7 +152,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApplicationCreateSerializer(serializers.Serializer):
+class PledgeApplicationCreateSerializer(serializers.Serializer):
     vacancy = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="One of the applicant's vacancies.")
     cohort = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=2**63 - 1, help_text="A course cohort, if chosen."
@@ -175,7 +175,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
         return cohort
 
 
-class NoteSerializer(serializers.Serializer):
+class PledgeNoteSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=2000, validators=[validate_multi_line]
     )
@@ -189,7 +189,7 @@ class PledgeFilter(django_filters.FilterSet):
         fields = ["status"]
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class PledgeApplicationFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=PledgeApplication.Status.choices)
 
     class Meta:
@@ -241,8 +241,10 @@ class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         pledge = pledges.pledge_withdraw(self.get_object(), by=request.user)
         return Response(PledgeSerializer(pledge, context={"request": request}).data)
 
-    @extend_schema(methods=["GET"], request=None, responses=ApplicationSerializer(many=True))
-    @extend_schema(methods=["POST"], request=ApplicationCreateSerializer, responses={201: ApplicationSerializer})
+    @extend_schema(methods=["GET"], request=None, responses=PledgeApplicationSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=PledgeApplicationCreateSerializer, responses={201: PledgeApplicationSerializer}
+    )
     @action(detail=True, methods=["get", "post"])
     def applications(self, request: Request, pk: str | None = None) -> Response:
         """GET: the applications to this pledge you may see. POST: apply for one of your vacancies."""
@@ -251,9 +253,9 @@ class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             found = applications_queryset(request.user).filter(pledge=pledge)
             page = self.paginate_queryset(found)
-            data = ApplicationSerializer(page, many=True, context={"request": request}).data
+            data = PledgeApplicationSerializer(page, many=True, context={"request": request}).data
             return self.get_paginated_response(data)
-        body = ApplicationCreateSerializer(data=request.data, context={"request": request})
+        body = PledgeApplicationCreateSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         vacancy = body.validated_data["vacancy"]
         application = pledges.application_create(
@@ -265,22 +267,22 @@ class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             apprentices=body.validated_data.get("apprentices"),
         )
         application = applications_queryset(request.user).get(pk=application.pk)
-        return Response(ApplicationSerializer(application, context={"request": request}).data, status=201)
+        return Response(PledgeApplicationSerializer(application, context={"request": request}).data, status=201)
 
 
 class PledgeApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     """Applications to pledges: the applicant's and the pledger's. Approval holds the money at once."""
 
     access_name = "pledge-applications"
-    serializer_class = ApplicationSerializer
-    filterset_class = ApplicationFilter
+    serializer_class = PledgeApplicationSerializer
+    filterset_class = PledgeApplicationFilter
     ordering_fields = ["created_at", "amount"]
 
     def get_queryset(self) -> QuerySet[PledgeApplication]:
         return applications_queryset(self.request.user)
 
     def _act(self, request: Request, service, **kwargs) -> Response:  # noqa: ANN001 - a service function
-        body = NoteSerializer(data=request.data)
+        body = PledgeNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = self.get_object()
         if "note" in kwargs:
@@ -288,37 +290,37 @@ class PledgeApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         service(application.pk, by=request.user, **kwargs)
         return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
 
-    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=PledgeNoteSerializer, responses=PledgeApplicationSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """The pledger or hub staff approve: the amount is taken from the pledge, or 409 if it is no longer there."""
         return self._act(request, pledges.application_approve)
 
-    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=PledgeNoteSerializer, responses=PledgeApplicationSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """The pledger or hub staff reject a pending application (the note says why)."""
         return self._act(request, pledges.application_reject, note="")
 
-    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=PledgeNoteSerializer, responses=PledgeApplicationSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """The applicant accepts approved funding (within 42 days of the approval)."""
         return self._act(request, pledges.application_accept)
 
-    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=PledgeNoteSerializer, responses=PledgeApplicationSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
         """The applicant declines approved funding: the money goes back to the pledge."""
         return self._act(request, pledges.application_decline)
 
-    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=PledgeNoteSerializer, responses=PledgeApplicationSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         """The applicant withdraws; any money held goes back to the pledge."""
         return self._act(request, pledges.application_withdraw)
 
-    @extend_schema(request=NoteSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=PledgeNoteSerializer, responses=PledgeApplicationSerializer)
     @action(detail=True, methods=["post"])
     def funds_used(self, request: Request, pk: str | None = None) -> Response:
         """Hub staff record that the apprenticeship started on the transferred funds."""
