@@ -386,6 +386,8 @@ CELERY_BEAT_SCHEDULE = {
     "resume-stalled-runs": {"task": "matching.resume_stalled", "schedule": 60.0},
     # Levy transfers (docs/pledges.md): hourly, so a 42-day or 3-month clock runs out within the hour.
     "pledges-tick": {"task": "apprenticeships.pledges_tick", "schedule": crontab(minute=7)},
+    # Between runs, money moves (approvals, declines, new pledges): keep the pledges on suggestions true to it.
+    "pledges-allocate": {"task": "matching.pledges_allocate", "schedule": 600.0},
 }
 # How many chunks (Celery tasks) a full run is split into, by groups of standards.
 MATCH_CHUNKS = envint("MATCH_CHUNKS", "8")

@@ -66,12 +66,12 @@ def vacancies_that_would_pay(vacancies: dict[int, Vacancy]) -> dict[int, Decimal
     return found
 
 
-def _reason(pledge: Pledge, amount: Decimal, pays: Decimal, budget: float) -> str:
+def _reason(pledge: Pledge, amount: Decimal, pays: Decimal) -> str:
     who = "an employer who prefers not to be named" if pledge.anonymous else pledge.employer.name
     return (
         f"A levy transfer of {_pounds(amount)} from a pledge by {who} would pay for this training "
-        f"(the employer would otherwise pay up to {_pounds(pays)}); the pledge's criteria fit the vacancy "
-        f"and {_pounds(Decimal(str(round(budget, 2))))} of it is not yet spoken for."
+        f"(the employer would otherwise pay up to {_pounds(pays)}): the vacancy meets the pledge's criteria "
+        "and the pledge holds enough that no other proposal or application has claimed."
     )
 
 
@@ -128,7 +128,7 @@ def pledge_suggestions_allocate() -> int:
             )
             for i in allocate_pledges(options, budget).tolist():
                 s, pledge = rows["suggestion"][i], pledges[rows["pledge"][i]]
-                reason = _reason(pledge, rows["amount"][i], pays[s.vacancy_id], budget[rows["pledge"][i]])
+                reason = _reason(pledge, rows["amount"][i], pays[s.vacancy_id])
                 wanted[s.pk] = (pledge.pk, rows["amount"][i], reason)
     changed = 0
     for s in suggestions:

@@ -173,3 +173,18 @@ def test_the_hub_reads_the_transfer_on_the_suggestion_page(pledger, small_firms,
     page = client.get(f"/hub/suggestions/{suggestion.pk}/").content.decode()
 
     assert "Levy transfer" in page and "£7,200" in page and "Mersey Docks Ltd" in page
+
+
+def test_the_beat_task_takes_the_pledge_off_suggestions_when_the_money_has_gone(pledger, small_firms, employer_b):
+    from matching.tasks import pledges_allocate_task
+
+    pledge = pledges.pledge_create(employer=pledger, by=None, amount=Decimal(10000), levels=[4])
+    first, second = small_firms(2)
+    run_full_now()
+    assert len(carrying(pledge)) == 1
+    # An application outside the matcher takes the money: the proposal must go.
+    pledges.application_create(pledge=pledge, applicant=employer_b, vacancy=first, by=None)
+
+    pledges_allocate_task.delay().get()
+
+    assert carrying(pledge) == []
