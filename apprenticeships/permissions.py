@@ -18,7 +18,16 @@ from django.http import HttpRequest, HttpResponse
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from apprenticeships.models import Application, CourseOffer, Employer, Provider, Role, Vacancy
+from apprenticeships.models import (
+    Application,
+    CourseOffer,
+    Employer,
+    Pledge,
+    PledgeApplication,
+    Provider,
+    Role,
+    Vacancy,
+)
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_PERMISSION_CLASSES
     from rest_framework.views import APIView
@@ -100,6 +109,24 @@ ACCESS: dict[str, dict[str, frozenset]] = {
     "matcher-models": {"list": HUB, "train": HUB, "activate": HUB},
     "gaps": {"list": HUB_OR_EMPLOYER},
     "funding-estimate": {"post": HUB_OR_EMPLOYER},
+    # Levy transfers (issue 17): who decides is checked again against the pledge in services.pledges.
+    "pledges": {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": HUB_OR_EMPLOYER,
+        "withdraw": HUB_OR_EMPLOYER,
+        "applications": HUB_OR_EMPLOYER,
+    },
+    "pledge-applications": {
+        "list": HUB_OR_EMPLOYER,
+        "retrieve": HUB_OR_EMPLOYER,
+        "approve": HUB_OR_EMPLOYER,
+        "reject": HUB_OR_EMPLOYER,
+        "accept": HUB_OR_EMPLOYER,
+        "decline": HUB_OR_EMPLOYER,
+        "withdraw": HUB_OR_EMPLOYER,
+        "funds_used": HUB,
+    },
     "reports": {"list": HUB, "retrieve": HUB},
 }
 
@@ -184,6 +211,32 @@ def visible_offers(user: User | AnonymousUser) -> QuerySet[CourseOffer]:
     if role == Role.EMPLOYER:
         return CourseOffer.objects.filter(status=CourseOffer.Status.OPEN)
     return CourseOffer.objects.none()
+
+
+def visible_pledges(user: User | AnonymousUser) -> QuerySet[Pledge]:
+    """Open pledges for every signed-in user; an employer's own in any state; hub staff every pledge."""
+    role = user_role(user)
+    if role == Role.HUB:
+        return Pledge.objects.all()
+    if role is None:
+        return Pledge.objects.none()
+    organisation = user_organisation(user)
+    if role == Role.EMPLOYER and organisation is not None:
+        return Pledge.objects.filter(Q(status=Pledge.Status.OPEN) | Q(employer_id=organisation.pk))
+    return Pledge.objects.filter(status=Pledge.Status.OPEN)
+
+
+def visible_pledge_applications(user: User | AnonymousUser) -> QuerySet[PledgeApplication]:
+    """Hub staff see every application; an employer those it made and those to its pledges."""
+    role = user_role(user)
+    if role == Role.HUB:
+        return PledgeApplication.objects.all()
+    organisation = user_organisation(user)
+    if role == Role.EMPLOYER and organisation is not None:
+        return PledgeApplication.objects.filter(
+            Q(applicant_id=organisation.pk) | Q(pledge__employer_id=organisation.pk)
+        )
+    return PledgeApplication.objects.none()
 
 
 def owns(user: User | AnonymousUser, obj: object) -> bool:

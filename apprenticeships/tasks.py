@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from apprenticeships.models import Standard
 from apprenticeships.services import alerts, applications
+from apprenticeships.services.pledges import pledges_tick as pledges_clock
 
 
 @shared_task(name="apprenticeships.standards_by_status")
@@ -21,3 +22,9 @@ def alerts_send_daily() -> dict[str, int]:
 def applications_delete_expired() -> int:
     """Each day: delete applications past their retention period."""
     return applications.applications_delete_expired()
+
+
+@shared_task(name="apprenticeships.pledges_tick")
+def pledges_tick() -> dict[str, int]:
+    """The levy-transfer clock: auto-approval, the 42-day decline, the 3-month expiry, closing pledges."""
+    return pledges_clock()

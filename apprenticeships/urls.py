@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from apprenticeships import views
 from apprenticeships.forms.accounts import SignInForm
-from apprenticeships.views import account, employer, hub, provider, public, schools, training
+from apprenticeships.views import account, employer, hub, pledges, provider, public, schools, training
 from apprenticeships.views import applications as apply_views
 from apprenticeships.views.funds import funds as employer_funds
 
@@ -42,9 +42,21 @@ urlpatterns = [
     path("schools/<str:code>/", schools.schools_list, name="schools-list"),
     path("schools/<str:code>/feed/", schools.SchoolLeaverFeed(), name="schools-feed"),
     path("schools/<str:code>/vacancies.csv", schools.schools_csv, name="schools-csv"),
+    path("pledges/", pledges.pledge_list_public, name="pledge-list"),
     # Employers
     path("employer/vacancies/", employer.vacancy_list, name="employer-vacancies"),
     path("employer/funds/", employer_funds, name="employer-funds"),
+    path("employer/pledges/", pledges.employer_pledges, name="employer-pledges"),
+    path("employer/pledge-applications/", pledges.employer_pledge_applications, name="employer-pledge-applications"),
+    *[
+        path(
+            f"pledge-applications/<int:pk>/{action}/",
+            pledges.pledge_application_action,
+            {"action": action},
+            name=f"pledge-application-{action}",
+        )
+        for action in pledges.BUTTONS
+    ],
     path("employer/vacancies/new/", employer.vacancy_new, name="employer-vacancy-new"),
     path("employer/vacancies/<int:pk>/", employer.vacancy_detail, name="employer-vacancy"),
     path("employer/vacancies/<int:pk>/applications/", apply_views.vacancy_applications, name="employer-applications"),
@@ -70,6 +82,7 @@ urlpatterns = [
     path("provider/offers/<int:pk>/delete/", provider.offer_remove, name="provider-offer-delete"),
     # Hub staff
     path("hub/qa/", hub.qa_queue, name="hub-qa-queue"),
+    path("hub/pledges/", pledges.hub_pledges, name="hub-pledges"),
     path("hub/qa/<int:pk>/", hub.qa_review, name="hub-qa-review"),
     path("hub/qa/<int:pk>/approve/", hub.qa_approve, name="hub-qa-approve"),
     path("hub/qa/<int:pk>/refer/", hub.qa_refer, name="hub-qa-refer"),

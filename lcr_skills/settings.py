@@ -317,6 +317,10 @@ SPECTACULAR_SETTINGS = {
         "GapReasonEnum": "matching.models.GapReason",
         "ApplicationStatusEnum": "apprenticeships.models.applications.ApplicationStatus",
         "AgeGroupsEnum": "apprenticeships.funding.rules.AGE_GROUPS",
+        "PledgeStatusEnum": "apprenticeships.models.pledges.PledgeStatus",
+        "PledgeAutoApproveEnum": "apprenticeships.models.pledges.AutoApprove",
+        "PledgeApplicationStatusEnum": "apprenticeships.models.pledges.ApplicationStatus",
+        "PledgeEventActionEnum": "apprenticeships.models.pledges.PledgeEventAction",
     },
 }
 
@@ -396,6 +400,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apprenticeships.applications_delete_expired",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Levy transfers (docs/pledges.md): hourly, so a 42-day or 3-month clock runs out within the hour.
+    "pledges-tick": {"task": "apprenticeships.pledges_tick", "schedule": crontab(minute=7)},
+    # Between runs, money moves (approvals, declines, new pledges): keep the pledges on suggestions true to it.
+    "pledges-allocate": {"task": "matching.pledges_allocate", "schedule": 600.0},
 }
 # How many chunks (Celery tasks) a full run is split into, by groups of standards.
 MATCH_CHUNKS = envint("MATCH_CHUNKS", "8")

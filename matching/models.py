@@ -190,6 +190,12 @@ class Suggestion(TimeStampedModel):
     end_reason = models.CharField(
         max_length=10, choices=EndReason.choices, blank=True, help_text="Why an introduction ended (status ended)."
     )
+    # Three-way matching (issue 17, matching/services/pledges.py): the levy-transfer pledge proposed to pay.
+    pledge = models.ForeignKey(
+        "apprenticeships.Pledge", on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions"
+    )
+    transfer_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    pledge_reason = models.CharField(max_length=500, blank=True, help_text="Why this pledge, in words.")
 
     class Meta:
         ordering = ["vacancy_id", "rank"]
@@ -201,6 +207,11 @@ class Suggestion(TimeStampedModel):
                 condition=(models.Q(status=SuggestionStatus.ENDED) & ~models.Q(end_reason=""))
                 | (~models.Q(status=SuggestionStatus.ENDED) & models.Q(end_reason="")),
                 name="suggestion_end_reason_iff_ended",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pledge__isnull=True, transfer_amount__isnull=True)
+                | models.Q(pledge__isnull=False, transfer_amount__gt=0),
+                name="suggestion_pledge_with_transfer_amount",
             ),
             one_of("status", SuggestionStatus.values, name="suggestion_status_valid"),
             one_of("end_reason", EndReason.values, blank=True, name="suggestion_end_reason_valid"),

@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError
 
 from matching import enqueue, services
 from matching.services import requests
+from matching.services.pledges import pledge_suggestions_allocate
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 60, "max_retries": 5}
@@ -125,3 +126,9 @@ def resume_stalled_task() -> list[int]:
             enqueue.send(enqueue.FINALIZE, run_id)
         resumed.append(run_id)
     return resumed
+
+
+@shared_task(name="matching.pledges_allocate", **RETRY)
+def pledges_allocate_task() -> int:
+    """Re-fit the pledges on open suggestions to the money pledges hold now (issue 17; beat, every 10 minutes)."""
+    return pledge_suggestions_allocate()

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from apprenticeships.api import applications, funding, offers, training, vacancies, views
+from apprenticeships.api import applications, funding, offers, pledges, training, vacancies, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -14,6 +14,8 @@ router.register("public/vacancies", vacancies.PublicVacancyViewSet, basename="pu
 router.register("applications", applications.ApplicationViewSet, basename="application")
 router.register("course-offers", offers.CourseOfferViewSet, basename="course-offer")
 router.register("training", training.TrainingViewSet, basename="training")
+router.register("pledges", pledges.PledgeViewSet, basename="pledge")
+router.register("pledge-applications", pledges.PledgeApplicationViewSet, basename="pledge-application")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -5,6 +5,7 @@ from apprenticeships.models.funding import PayBillDeclaration
 from apprenticeships.models.offers import Cohort, CourseOffer, OfferLocation
 from apprenticeships.models.organisations import Employer, Membership, Provider, Role
 from apprenticeships.models.places import LocalAuthority, Lsoa, PostcodeDistrict
+from apprenticeships.models.pledges import Pledge, PledgeApplication, PledgeEvent
 from apprenticeships.models.shortlist import ShortlistEntry
 from apprenticeships.models.standards import Standard, StandardsCatalogue
 from apprenticeships.models.vacancies import Vacancy, VacancyTransition
@@ -22,6 +23,9 @@ __all__ = [
     "Membership",
     "OfferLocation",
     "PayBillDeclaration",
+    "Pledge",
+    "PledgeApplication",
+    "PledgeEvent",
     "PostcodeDistrict",
     "Provider",
     "Role",

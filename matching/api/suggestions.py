@@ -84,6 +84,15 @@ class SuggestionSerializer(serializers.ModelSerializer):
         help_text="Why an introduction ended (status ended); empty otherwise.",
     )
 
+    transfer_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        read_only=True,
+        help_text="Pounds the proposed levy-transfer pledge would pay (issue 17); null without one.",
+    )
+
     class Meta:
         model = Suggestion
         fields = [
@@ -113,6 +122,9 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "provider_response",
             "end_reason",
             "decided_at",
+            "pledge",
+            "transfer_amount",
+            "pledge_reason",
             "contacts",
             "created_at",
             "updated_at",

@@ -268,6 +268,52 @@ def levy_totals(rows: list[dict]) -> dict[str, Decimal | int]:
     return {key: sum((row[key] or 0 for row in rows), 0) for key in keys}
 
 
+def pledge_panels(figures: dict[str, list[dict]]) -> list[dict]:
+    totals, areas, deciles = figures["pledges"], figures["pledges-by-authority"], figures["pledges-by-decile"]
+    money_series = [
+        Series("Held", [r["held"] for r in areas]),
+        Series("Used", [r["used"] for r in areas]),
+    ]
+    by_area = charts.hbar_chart(
+        chart_id="chart-pledges-area",
+        title="Levy transfer money reaching each local authority",
+        desc="Pounds held for approved and accepted applications and used, by the workplace's local authority. "
+        "The table below gives every figure.",
+        labels=[r["area"] for r in areas],
+        series=money_series,
+        stacked=True,
+        fmt=charts.money,
+    )
+    by_decile = charts.hbar_chart(
+        chart_id="chart-pledges-decile",
+        title="Levy transfer money by deprivation decile",
+        desc="Pounds held and used, by the IMD 2019 decile of the workplace's local authority (1 = most deprived). "
+        "The table below gives every figure.",
+        labels=[decile_label(r["decile"]) for r in deciles],
+        series=[Series("Held", [r["held"] for r in deciles]), Series("Used", [r["used"] for r in deciles])],
+        stacked=True,
+        fmt=charts.money,
+    )
+    pledged, reached = any(r["amount"] for r in totals), any(r["reaching"] for r in areas)
+    return [
+        panel("pledges", totals, empty="No levy payer has pledged yet.", has_data=pledged),
+        panel(
+            "pledges-by-authority",
+            areas,
+            [by_area],
+            empty="No pledge money has reached a vacancy yet.",
+            has_data=reached,
+        ),
+        panel(
+            "pledges-by-decile",
+            deciles,
+            [by_decile],
+            empty="No pledge money has reached a vacancy yet.",
+            has_data=reached,
+        ),
+    ]
+
+
 def provider_panels(figures: dict[str, list[dict]]) -> list[dict]:
     rows = figures["providers"]
     shown = rows[:15]
@@ -289,6 +335,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict], list[dict]]]] = [
     ("equity", "Equity", equity_panels),
     ("flow", "Flow", flow_panels),
     ("levy", "Levy", levy_panels),
+    ("pledges", "Levy transfers", pledge_panels),
     ("providers", "Providers", provider_panels),
 ]
 

@@ -34,6 +34,7 @@ from matching.enqueue import (
 )
 from matching.ml.explain import summary
 from matching.models import EndReason, PartyResponse, RejectReason, Suggestion, SuggestionEvent, reject_note_missing
+from matching.services.pledges import pledge_application_open
 
 S = Suggestion.Status
 
@@ -138,6 +139,7 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
             suggestion.save(update_fields=["status", "version", "decided_at", "updated_at"])
             suggestion.refresh_from_db(fields=["version"])
             _record(suggestion, SuggestionEvent.Action.APPROVE, by=by, seen=seen, from_status=S.SUGGESTED)
+            pledge_application_open(suggestion, by=by)  # a three-way suggestion applies to its pledge (issue 17)
             # The e-mail goes from a worker, which retries while the mail server is down. Robust: the
             # approval stands if the broker is down too (Django logs the error); both parties see
             # the introduction on their pages either way.

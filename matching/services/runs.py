@@ -36,6 +36,7 @@ from matching.ml.scoring import Matcher, matcher_loads
 from matching.models import MatchRun, MatchRunChunk
 from matching.services.active_model import matcher_active_ensure
 from matching.services.market import market_load, standards_with_live_vacancies
+from matching.services.pledges import pledge_suggestions_allocate
 from matching.services.results import results_write
 
 logger = logging.getLogger(__name__)
@@ -263,6 +264,7 @@ def run_finalize(run_id: int) -> bool:
             return False
         result = merge_results([MatchResult.loads(bytes(c.result)) for c in chunks])
         results_write(run, result, standard_ids=None)
+        pledge_suggestions_allocate()  # pledges are shared region-wide: allocated once all standards are in
         _run_succeed(run_id, result, write_seconds=time.perf_counter() - started)
     run.chunks.update(result=None)  # written: the intermediate results can go
     return True
@@ -323,6 +325,7 @@ def rematch_standards(standard_ids: list[int]) -> MatchRun:
         result = match_standards(run.standards, matcher)
         started = time.perf_counter()
         results_write(run, result, standard_ids=run.standards)
+        pledge_suggestions_allocate()
     except Exception as error:
         run_fail(run.pk, error=f"{error.__class__.__name__}: {error}")
         raise

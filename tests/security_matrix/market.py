@@ -1,5 +1,6 @@
 """One small market with something of every kind for each of two employers and two providers.
 
+Alice (employer A) has an open and a withdrawn levy-transfer pledge, to which Bob has applied.
 Alice (employer A) and Bob (employer B) each have a draft, a submitted and a live vacancy; Priya
 (provider A) and Quentin (provider B) each an open and a closed course offer. A real matching run
 suggests pairs; for each employer one suggestion is approved (so the parties may see it) and one
@@ -12,7 +13,16 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
-from apprenticeships.models import Application, CourseOffer, Employer, Provider, Role, Vacancy
+from apprenticeships.models import (
+    Application,
+    CourseOffer,
+    Employer,
+    Pledge,
+    PledgeApplication,
+    Provider,
+    Role,
+    Vacancy,
+)
 from matching.models import IntroductionRequest, Suggestion
 from matching.services import run_full_now, suggestion_approve
 from tests.factories import ApplicationFactory, EmployerFactory, ProviderFactory, make_hub_user, make_user
@@ -38,6 +48,8 @@ class Side:
 class Market:
     hannah: User
     sides: dict[str, Side]  # "alice", "bob", "priya", "quentin"
+    pledges: list = field(default_factory=list)  # Alice's open and withdrawn pledges
+    pledge_applications: list = field(default_factory=list)  # Bob's application to Alice's open pledge
 
 
 def market_build() -> Market:
@@ -110,7 +122,23 @@ def market_build() -> Market:
             message=f"Private request message of {employer.organisation.name}",
             requested_by=employer.user,
         )
-    return Market(hannah=hannah, sides=sides)
+    # Alice's firm pledges (written directly: its levy history is too short for the allowance).
+    pledges = [
+        Pledge.objects.create(employer=employer_a, amount=Decimal(9000), remaining=Decimal(9000), levels=[4]),
+        Pledge.objects.create(
+            employer=employer_a, amount=Decimal(3000), remaining=Decimal(3000), levels=[4], status="withdrawn"
+        ),
+    ]
+    applications = [
+        PledgeApplication.objects.create(
+            pledge=pledges[0],
+            applicant=employer_b,
+            vacancy=sides["bob"].vacancies[LIVE],
+            amount=Decimal(7200),
+            meets_criteria=True,
+        )
+    ]
+    return Market(hannah=hannah, sides=sides, pledges=pledges, pledge_applications=applications)
 
 
 def _rank(employer: Side, provider: Side) -> int:

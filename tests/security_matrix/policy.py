@@ -29,7 +29,8 @@ class Thing:
     pk: object
     employer: str | None = None  # organisation letter
     provider: str | None = None
-    state: str = ""  # vacancy status, "open"/"closed" offer, suggestion status
+    state: str = ""  # vacancy status, "open"/"closed" offer, suggestion status, pledge status
+    pledger: str | None = None  # a pledge application's pledging employer (`employer` is the applicant)
 
 
 def refuse(role: str, *, api: bool) -> object:
@@ -55,6 +56,10 @@ def may_see(persona: str, thing: Thing) -> bool:
         return is_party(persona, thing)
     if thing.kind == "offer":
         return role != "anonymous" and (is_party(persona, thing) or thing.state == "open")
+    if thing.kind == "pledge":  # open pledges for every signed-in user; the pledger's own in any state
+        return role != "anonymous" and (thing.state == "open" or is_party(persona, thing))
+    if thing.kind == "pledge-application":  # the applicant and the pledger
+        return role == "employer" and org in {thing.employer, thing.pledger}
     if thing.kind == "suggestion":
         return is_party(persona, thing) and thing.state in {"approved", "accepted", "agreed", "declined"}
     return False  # users, runs, models, reports: hub staff only
@@ -72,6 +77,30 @@ def api(persona: str, roles: set[str], thing: Thing | None = None, *, write: boo
     if write and role != "hub" and not is_party(persona, thing):
         return FORBIDDEN
     return OK
+
+
+def pledge_decision(persona: str, thing: Thing, *, by: str) -> object:
+    """Approve/reject (`by="pledger"`) or accept/decline/withdraw (`by="applicant"`) an application to a pledge."""
+    role, org = PERSONAS[persona]
+    if role not in {"hub", "employer"}:
+        return refuse(role, api=True)
+    if not may_see(persona, thing):
+        return NOT_FOUND
+    if role == "hub":
+        return OK
+    return OK if org == (thing.pledger if by == "pledger" else thing.employer) else FORBIDDEN
+
+
+def pledge_page_decision(persona: str, thing: Thing, *, by: str) -> object:
+    """The pages' buttons for the same decisions: sign in first; another's application is not found."""
+    role, org = PERSONAS[persona]
+    if role not in {"hub", "employer"}:
+        return refuse(role, api=False)
+    if not may_see(persona, thing):
+        return NOT_FOUND
+    if role == "hub":
+        return OK
+    return OK if org == (thing.pledger if by == "pledger" else thing.employer) else FORBIDDEN
 
 
 def web(persona: str, roles: set[str], thing: Thing | None = None) -> object:

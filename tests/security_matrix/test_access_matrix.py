@@ -87,6 +87,30 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "api/v1/^vacancies/(?P<pk>[^/.]+)/close/$": ("vacancy", {"POST": api(HUB | EMPLOYER, write=True)}),
     "api/v1/^vacancies/(?P<pk>[^/.]+)/withdraw/$": ("vacancy", {"POST": api(HUB | EMPLOYER, write=True)}),
     "api/v1/^vacancies/(?P<pk>[^/.]+)/filled/$": ("vacancy", {"POST": api(HUB | EMPLOYER, write=True)}),
+    "api/v1/^pledges/$": (None, {"GET": api(SIGNED_IN), "POST": api(HUB | EMPLOYER)}),
+    "api/v1/^pledges/(?P<pk>[^/.]+)/$": ("pledge", {"GET": api(SIGNED_IN)}),
+    "api/v1/^pledges/(?P<pk>[^/.]+)/withdraw/$": ("pledge", {"POST": api(HUB | EMPLOYER, write=True)}),
+    # Applying to another employer's pledge is the point: seeing the pledge is enough.
+    "api/v1/^pledges/(?P<pk>[^/.]+)/applications/$": (
+        "pledge",
+        {"GET": api(HUB | EMPLOYER), "POST": api(HUB | EMPLOYER)},
+    ),
+    "api/v1/^pledge-applications/$": (None, {"GET": api(HUB | EMPLOYER)}),
+    "api/v1/^pledge-applications/(?P<pk>[^/.]+)/$": ("pledge-application", {"GET": api(HUB | EMPLOYER)}),
+    **{
+        f"api/v1/^pledge-applications/(?P<pk>[^/.]+)/{verb}/$": (
+            "pledge-application",
+            {"POST": lambda persona, thing, by=by: p.pledge_decision(persona, thing, by=by)},
+        )
+        for verb, by in {
+            "approve": "pledger",
+            "reject": "pledger",
+            "accept": "applicant",
+            "decline": "applicant",
+            "withdraw": "applicant",
+        }.items()
+    },
+    "api/v1/^pledge-applications/(?P<pk>[^/.]+)/funds_used/$": ("pledge-application", {"POST": api(HUB, write=True)}),
     "api/v1/^public/vacancies/$": (None, ONLY_GET),
     "api/v1/^public/vacancies/(?P<pk>[^/.]+)/$": ("public-vacancy", ONLY_GET),
     "api/v1/^course-offers/$": (None, OFFERS),
@@ -135,6 +159,23 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "account/password-reset/<uidb64>/<token>/": ("reset-link", {"GET": web(ANYONE), "POST": web(ANYONE)}),
     "account/password-reset/complete/": (None, {"GET": web(ANYONE)}),
     "vacancies/": (None, {"GET": web(ANYONE)}),
+    "pledges/": (None, {"GET": web(ANYONE)}),
+    "employer/pledges/": (None, {"GET": web(EMPLOYER)}),
+    "employer/pledge-applications/": (None, {"GET": web(EMPLOYER)}),
+    "hub/pledges/": (None, {"GET": web(HUB)}),
+    **{
+        f"pledge-applications/<int:pk>/{verb}/": (
+            "pledge-application",
+            {"POST": lambda persona, thing, by=by: p.pledge_page_decision(persona, thing, by=by)},
+        )
+        for verb, by in {
+            "approve": "pledger",
+            "reject": "pledger",
+            "accept": "applicant",
+            "decline": "applicant",
+            "withdraw": "applicant",
+        }.items()
+    },
     "vacancies/<int:pk>/": ("public-vacancy", {"GET": web(ANYONE)}),
     "vacancies/<int:pk>/apply/": ("public-vacancy", {"GET": web(ANYONE), "POST": web(ANYONE)}),
     "vacancies/<int:pk>/applied/": ("public-vacancy", {"GET": web(ANYONE)}),
@@ -254,6 +295,10 @@ def things(market: Market, kind: str | None) -> list[Thing]:
         return found
     if kind == "introduction-request":
         return [Thing(kind, side.requests["open"].pk, employer=letter) for letter, side in (("A", alice), ("B", bob))]
+    if kind == "pledge":
+        return [Thing(kind, pledge.pk, employer="A", state=pledge.status) for pledge in market.pledges]
+    if kind == "pledge-application":
+        return [Thing(kind, a.pk, employer="B", pledger="A", state=a.status) for a in market.pledge_applications]
     if kind == "employer":
         return [Thing(kind, alice.organisation.pk, employer="A"), Thing(kind, bob.organisation.pk, employer="B")]
     if kind == "provider":

@@ -35,6 +35,7 @@ from matching.dashboard.reports.levy import (
     levy_payers,
     levy_transfers_needed,
 )
+from matching.dashboard.reports.pledges import pledge_totals, pledges_by_authority, pledges_by_decile, pledges_facts
 from matching.dashboard.reports.providers import providers
 from matching.models import RejectReason
 
@@ -79,6 +80,14 @@ FLOW_COLUMNS = (
     Column("accepted", "Accepted by one party"),
     Column("agreed", "Agreed by both"),
     Column("declined", "Declined"),
+)
+
+PLEDGE_COLUMNS = (
+    Column("applications", "Applications funded"),
+    Column("held", "Held", "money"),
+    Column("used", "Used", "money"),
+    Column("expired", "Expired unused", "money"),
+    Column("reaching", "Reaching the area (held and used)", "money"),
 )
 
 REPORTS: dict[str, Report] = {
@@ -179,6 +188,29 @@ REPORTS: dict[str, Report] = {
             page_limit=10,
         ),
         Report(
+            "pledges",
+            "Levy transfer pledges",
+            "Pounds pledged by the region's levy payers, held for approved and accepted applications, used, "
+            "expired unused, and still available.",
+            (Column("measure", "Measure", "text"), Column("amount", "Pounds", "money")),
+            pledge_totals,
+        ),
+        Report(
+            "pledges-by-authority",
+            "Levy transfers reaching each local authority",
+            "Pledge money held for or used by vacancies, per local authority of the workplace.",
+            (*AREA_COLUMNS, *PLEDGE_COLUMNS),
+            pledges_by_authority,
+        ),
+        Report(
+            "pledges-by-decile",
+            "Levy transfers by deprivation decile",
+            "Pledge money held for or used by vacancies, per IMD 2019 decile of the workplace's local authority "
+            "(1 = most deprived).",
+            (Column("decile", "IMD decile of the local authority", "decile"), *PLEDGE_COLUMNS),
+            pledges_by_decile,
+        ),
+        Report(
             "providers",
             "Providers: places offered and filled",
             "Per provider and standard: places offered and filled, hub approvals, achievement rate and Ofsted grade.",
@@ -219,6 +251,8 @@ def dashboard_figures() -> dict[str, list[dict]]:
         "equity-by-authority": equity_by_authority(facts=matches, authorities=authorities),
         "equity-by-decile": equity_by_decile(facts=matches),
         "levy": levy_by_authority(authorities=authorities),
+        "pledges-by-authority": pledges_by_authority(facts=(pledge_facts := pledges_facts()), authorities=authorities),
+        "pledges-by-decile": pledges_by_decile(facts=pledge_facts),
     }
     return {
         name: figures[name] if name in figures else report_rows(report, for_page=True)
@@ -248,6 +282,9 @@ __all__ = [
     "levy_transfers_needed",
     "match_facts",
     "median_days_to_approval",
+    "pledge_totals",
+    "pledges_by_authority",
+    "pledges_by_decile",
     "providers",
     "report_rows",
 ]

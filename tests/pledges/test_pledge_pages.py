@@ -1,0 +1,86 @@
+"""The pledge pages: the pledger's money and chart, the applicant's buttons, the hub's view of every pledge."""
+
+import pytest
+from django.test import Client
+
+from apprenticeships.models import PledgeApplication
+from apprenticeships.services import pledges
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:  # noqa: ANN001
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def market(make_pledge, live_vacancy, lena):
+    pledge = make_pledge("16000")
+    approved, waiting = live_vacancy(title="Approved developer"), live_vacancy(title="Waiting developer")
+    first = pledges.application_create(pledge=pledge, applicant=approved.employer, vacancy=approved, by=None)
+    pledges.application_approve(first.pk, by=lena)
+    second = pledges.application_create(pledge=pledge, applicant=waiting.employer, vacancy=waiting, by=None)
+    return pledge, first, second
+
+
+def test_the_pledger_sees_money_held_and_available_with_a_chart_and_decides(market, lena):
+    pledge, first, second = market
+
+    page = signed_in(lena).get("/employer/pledges/")
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "£16,000" in text and "£7,200" in text and "£8,800" in text  # pledged, held, available
+    assert 'id="chart-pledges-title"' in text and "Held for applications" in text
+    assert "Waiting developer" in text and f"/pledge-applications/{second.pk}/approve/" in text
+
+    response = signed_in(lena).post(f"/pledge-applications/{second.pk}/approve/", follow=True)
+
+    assert "is now held for “Waiting developer”" in response.content.decode()
+    assert PledgeApplication.objects.get(pk=second.pk).status == "approved"
+
+
+def test_a_lost_race_on_the_page_is_explained_not_an_error(market, make_pledge, live_vacancy, lena):
+    pledge, first, second = market
+    pledges.application_approve(second.pk, by=lena)  # £1,600 left: the pledge closes
+    pledge.refresh_from_db()
+
+    response = signed_in(lena).post(f"/pledge-applications/{second.pk}/approve/", follow=True)
+
+    assert response.status_code == 200
+    assert "can&#x27;t be approved now" in response.content.decode()
+
+
+def test_the_applicant_accepts_from_its_page_and_may_not_approve(market, alice):
+    pledge, first, second = market
+
+    page = signed_in(alice).get("/employer/pledge-applications/").content.decode()
+
+    assert f"/pledge-applications/{first.pk}/accept/" in page
+    assert f"/pledge-applications/{second.pk}/accept/" not in page  # still pending
+    assert signed_in(alice).post(f"/pledge-applications/{second.pk}/approve/").status_code == 403
+    response = signed_in(alice).post(f"/pledge-applications/{first.pk}/accept/", follow=True)
+    assert "You accepted £7,200" in response.content.decode()
+
+
+def test_another_employer_finds_nothing(market, bob):
+    pledge, first, second = market
+
+    assert signed_in(bob).post(f"/pledge-applications/{first.pk}/accept/").status_code == 404
+
+
+def test_hub_staff_see_every_pledge_with_totals(market, hannah):
+    page = signed_in(hannah).get("/hub/pledges/").content.decode()
+
+    assert "Mersey Docks Ltd" in page
+    assert "£16,000" in page and "£7,200" in page
+    assert "Waiting developer" in page
+
+
+def test_an_employer_with_no_pledges_is_told_how_to_make_one(alice):
+    page = signed_in(alice).get("/employer/pledges/").content.decode()
+
+    assert "You have not pledged any levy funds yet" in page
+    assert "No applications are waiting for a decision" in page
