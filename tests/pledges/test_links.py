@@ -3,13 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from apprenticeships.models import Role
+from tests.factories import EmployerFactory, make_user
+
 pytestmark = pytest.mark.django_db
 
 
 def test_the_funds_page_links_to_levy_transfers(client):
-    from apprenticeships.models import Role
-    from tests.factories import EmployerFactory, make_user
-
     payer = EmployerFactory(is_levy_payer=True, annual_pay_bill=5_000_000)
     small = EmployerFactory()
     client.force_login(make_user("payer", Role.EMPLOYER, payer))
