@@ -180,3 +180,29 @@ def provider_offers(provider: Provider, *, today: date | None = None) -> QuerySe
         .annotate(places_left=Sum("cohorts__places", filter=Q(cohorts__start_date__gte=today), default=0))
         .order_by("title", "id")
     )
+
+
+# --- Organisations and their people --------------------------------------------------------------
+
+
+def _with_user_counts(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(active_users=Count("members", filter=Q(members__user__is_active=True), distinct=True))
+
+
+def organisations_for_hub(*, without_users: bool = False) -> list[Employer | Provider]:
+    """Every employer and provider, with `active_users` counted, by name (only those with none if asked)."""
+    employers = _with_user_counts(Employer.objects.all())
+    providers = _with_user_counts(Provider.objects.all())
+    if without_users:
+        employers, providers = employers.filter(active_users=0), providers.filter(active_users=0)
+    return sorted([*employers, *providers], key=lambda organisation: (organisation.name.casefold(), organisation.pk))
+
+
+def organisation_has_users(organisation: Employer | Provider) -> bool:
+    """Whether anyone at the organisation has an active account (and so receives the service's e-mails)."""
+    return organisation.members.filter(user__is_active=True).exists()
+
+
+def organisation_people(organisation: Employer | Provider) -> QuerySet[Membership]:
+    """The organisation's people with their accounts, admins first."""
+    return organisation.members.select_related("user").order_by("-is_admin", "user__first_name", "user__username")

@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from apprenticeships import views
 from apprenticeships.forms.accounts import SignInForm
-from apprenticeships.views import account, employer, hub, provider, public
+from apprenticeships.views import account, employer, hub, organisations, provider, public
 from apprenticeships.views.funds import funds as employer_funds
 
 urlpatterns = [
@@ -50,7 +50,31 @@ urlpatterns = [
     path("provider/offers/template.csv", provider.offer_template, name="provider-offer-template"),
     path("provider/offers/<int:pk>/edit/", provider.offer_edit, name="provider-offer-edit"),
     path("provider/offers/<int:pk>/delete/", provider.offer_remove, name="provider-offer-delete"),
+    # Invitations: accepting one (anyone with the link); an organisation's admin's people page
+    path("invitations/<str:token>/", organisations.invitation_accept, name="invitation-accept"),
+    path("organisation/people/", organisations.organisation_people, name="organisation-people"),
+    re_path(
+        r"^organisation/invitations/(?P<pk>[0-9]+)/(?P<action>resend|cancel)/$",
+        organisations.invitation_action,
+        name="invitation-action",
+    ),
     # Hub staff
+    path("hub/organisations/", organisations.organisation_list, name="hub-organisations"),
+    path("hub/organisations/<str:kind>/<int:pk>/", organisations.organisation_detail, name="hub-organisation"),
+    path(
+        "hub/organisations/<str:kind>/<int:pk>/contact/",
+        organisations.organisation_contact,
+        name="hub-organisation-contact",
+    ),
+    path(
+        "hub/organisations/<str:kind>/<int:pk>/invite/",
+        organisations.organisation_invite,
+        name="hub-organisation-invite",
+    ),
+    path("hub/tasks/", organisations.hub_task_list, name="hub-tasks"),
+    re_path(
+        r"^hub/tasks/(?P<pk>[0-9]+)/(?P<action>done|undo)/$", organisations.hub_task_action, name="hub-task-action"
+    ),
     path("hub/qa/", hub.qa_queue, name="hub-qa-queue"),
     path("hub/qa/<int:pk>/", hub.qa_review, name="hub-qa-review"),
     path("hub/qa/<int:pk>/approve/", hub.qa_approve, name="hub-qa-approve"),

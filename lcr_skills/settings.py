@@ -350,6 +350,13 @@ HUB_CONTACT_NAME = envstr("HUB_CONTACT_NAME", "Liverpool City Region apprentices
 HUB_CONTACT_EMAIL = envstr("HUB_CONTACT_EMAIL", "apprenticeships@example.org")
 HUB_CONTACT_PHONE = envstr("HUB_CONTACT_PHONE", "0151 496 0000")
 HUB_CONTACT_HOURS = envstr("HUB_CONTACT_HOURS", "Monday to Friday, 9am to 5pm (except bank holidays)")
+# The service's own address, with no trailing slash: e-mails link to pages under it (an e-mail has
+# no request to take the host from).
+SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
+# An invitation's link works once, for this many days (re-sending it starts the days again).
+INVITATION_EXPIRY_DAYS = envint("INVITATION_EXPIRY_DAYS", "7")
+# A provider's home page lists its cohorts with places left that start within this many weeks.
+COHORTS_STARTING_SOON_WEEKS = envint("COHORTS_STARTING_SOON_WEEKS", "8")
 # Applications to vacancies are deleted this many months after the vacancy closes (the privacy notice says so).
 APPLICATION_RETENTION_MONTHS = envint("APPLICATION_RETENTION_MONTHS", "12")
 # Hub staff review a submitted vacancy within one working day (GOV.UK Recruit an apprentice's service level).

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from apprenticeships.api import funding, offers, vacancies, views
+from apprenticeships.api import funding, invitations, offers, vacancies, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -12,6 +12,8 @@ router.register("users", views.UserViewSet, basename="user")
 router.register("vacancies", vacancies.VacancyViewSet, basename="vacancy")
 router.register("public/vacancies", vacancies.PublicVacancyViewSet, basename="public-vacancy")
 router.register("course-offers", offers.CourseOfferViewSet, basename="course-offer")
+router.register("invitations", invitations.InvitationViewSet, basename="invitation")
+router.register("hub-tasks", invitations.HubTaskViewSet, basename="hub-task")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
