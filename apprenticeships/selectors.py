@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
@@ -206,3 +206,9 @@ def organisation_has_users(organisation: Employer | Provider) -> bool:
 def organisation_people(organisation: Employer | Provider) -> QuerySet[Membership]:
     """The organisation's people with their accounts, admins first."""
     return organisation.members.select_related("user").order_by("-is_admin", "user__first_name", "user__username")
+
+
+def active_users_exist(*, employer: object = None, provider: object = None) -> Exists:
+    """A subquery for annotations: whether the employer (or provider) given as an OuterRef has an active user."""
+    scope = {"employer": employer} if employer is not None else {"provider": provider}
+    return Exists(Membership.objects.filter(user__is_active=True, **scope))

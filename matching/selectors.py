@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from apprenticeships.selectors import active_users_exist
 from matching.models import Gap, GapReason, MatchRun, ScoringModel, Suggestion, SuggestionEvent
 
 
@@ -66,7 +67,12 @@ def review_queue(
     which approving would be refused for.
     """
     introduced = Suggestion.objects.filter(vacancy=OuterRef("vacancy"), status__in=Suggestion.MATCHED)
-    suggestions = suggestions_for_review().annotate(vacancy_introduced=Exists(introduced))
+    suggestions = suggestions_for_review().annotate(
+        vacancy_introduced=Exists(introduced),
+        # An organisation nobody has an account at hears of an introduction only by phone: the card says so.
+        employer_has_users=active_users_exist(employer=OuterRef("vacancy__employer")),
+        provider_has_users=active_users_exist(provider=OuterRef("course_offer__provider")),
+    )
     if local_authority:
         suggestions = suggestions.filter(vacancy__local_authority__code=local_authority)
     if standard:
