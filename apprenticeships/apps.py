@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ApprenticeshipsConfig(AppConfig):
     name = "apprenticeships"
     verbose_name = "Apprenticeships"
+
+    def ready(self) -> None:
+        # The tasks register with the Celery app here, so that queueing one by name
+        # (services.notifications) finds it in the registry, and eager mode runs it in this process.
+        from apprenticeships import tasks  # noqa: F401

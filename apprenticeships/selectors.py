@@ -7,7 +7,21 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
@@ -20,6 +34,7 @@ from apprenticeships.models import (
     Provider,
     Standard,
     Vacancy,
+    VacancyTransition,
 )
 from apprenticeships.places import Place
 
@@ -158,16 +173,50 @@ DASHBOARD_ORDER = [
 ]
 
 
+REFERRED_BACK = "referred"  # a draft the hub has referred back: the employer's to-do, shown as its own group
+
+
 @dataclass(frozen=True)
 class StatusGroup:
-    status: Vacancy.Status
+    status: str
+    label: str
     vacancies: list[Vacancy]
 
 
+def with_referral(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
+    """Annotate `referral_comment`: the hub's comment when the vacancy's latest step was being referred back, else None.
+
+    A draft the employer is still editing after a referral is still referred back (editing a draft
+    records no step); submitting it again is a step, and ends that.
+    """
+    latest = VacancyTransition.objects.filter(vacancy=OuterRef("pk")).order_by("-created_at", "-id")
+    return vacancies.annotate(
+        last_from=Subquery(latest.values("from_status")[:1]),
+        last_to=Subquery(latest.values("to_status")[:1]),
+        last_comment=Subquery(latest.values("comment")[:1]),
+        referral_comment=Case(
+            When(
+                status=Vacancy.Status.DRAFT,
+                last_from=Vacancy.Status.SUBMITTED,
+                last_to=Vacancy.Status.DRAFT,
+                then=F("last_comment"),
+            ),
+            default=None,
+        ),
+    )
+
+
 def vacancies_by_status(vacancies: QuerySet[Vacancy]) -> list[StatusGroup]:
-    """Vacancies grouped by status in dashboard order (empty groups left out), newest first in each."""
-    rows = list(vacancies.select_related("standard").order_by("-updated_at", "-id"))
-    groups = [StatusGroup(status, [v for v in rows if v.status == status]) for status in DASHBOARD_ORDER]
+    """Vacancies grouped by status in dashboard order (empty groups left out), newest first in each.
+
+    Drafts the hub has referred back come first, as "Referred back", each with the hub's comment."""
+    rows = list(with_referral(vacancies).select_related("standard").order_by("-updated_at", "-id"))
+    referred = [v for v in rows if v.referral_comment is not None]
+    groups = [StatusGroup(REFERRED_BACK, "Referred back", referred)]
+    groups += [
+        StatusGroup(status, status.label, [v for v in rows if v.status == status and v.referral_comment is None])
+        for status in DASHBOARD_ORDER
+    ]
     return [group for group in groups if group.vacancies]
 
 

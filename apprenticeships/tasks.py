@@ -2,9 +2,21 @@ from celery import shared_task
 from django.db.models import Count
 
 from apprenticeships.models import Standard
+from apprenticeships.services import notifications
 
 
 @shared_task(name="apprenticeships.standards_by_status")
 def standards_by_status() -> dict[str, int]:
     """Count standards by status as the worker sees the database (operators check a worker's database with it)."""
     return dict(Standard.objects.values_list("status").annotate(n=Count("id")).order_by())
+
+
+@shared_task(
+    name="apprenticeships.vacancy_decision_send",
+    autoretry_for=(OSError,),  # the mail server is down or refused us: try again later
+    retry_backoff=60,
+    max_retries=8,
+)
+def vacancy_decision_send(transition_id: int) -> int:
+    """E-mail an employer's people about the hub's decision on their vacancy."""
+    return notifications.vacancy_decision_send(transition_id)
