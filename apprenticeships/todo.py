@@ -180,7 +180,7 @@ def hub_organisations_without_users(user: User) -> TodoSection:
         kind = "employer" if isinstance(organisation, Employer) else "provider"
         return TodoEntry(
             organisation.name,
-            reverse("hub-organisation", args=[kind, organisation.pk]),
+            reverse(f"hub-{kind}", args=[organisation.pk]),
             "Employer" if kind == "employer" else "Training provider",
         )
 

@@ -53,28 +53,49 @@ urlpatterns = [
     # Invitations: accepting one (anyone with the link); an organisation's admin's people page
     path("invitations/<str:token>/", organisations.invitation_accept, name="invitation-accept"),
     path("organisation/people/", organisations.organisation_people, name="organisation-people"),
-    re_path(
-        r"^organisation/invitations/(?P<pk>[0-9]+)/(?P<action>resend|cancel)/$",
+    path(
+        "organisation/invitations/<int:pk>/resend/",
         organisations.invitation_action,
-        name="invitation-action",
+        {"action": "resend"},
+        name="invitation-resend",
+    ),
+    path(
+        "organisation/invitations/<int:pk>/cancel/",
+        organisations.invitation_action,
+        {"action": "cancel"},
+        name="invitation-cancel",
     ),
     # Hub staff
     path("hub/organisations/", organisations.organisation_list, name="hub-organisations"),
-    path("hub/organisations/<str:kind>/<int:pk>/", organisations.organisation_detail, name="hub-organisation"),
+    path("hub/employers/<int:pk>/", organisations.organisation_detail, {"kind": "employer"}, name="hub-employer"),
     path(
-        "hub/organisations/<str:kind>/<int:pk>/contact/",
+        "hub/employers/<int:pk>/contact/",
         organisations.organisation_contact,
-        name="hub-organisation-contact",
+        {"kind": "employer"},
+        name="hub-employer-contact",
     ),
     path(
-        "hub/organisations/<str:kind>/<int:pk>/invite/",
+        "hub/employers/<int:pk>/invite/",
         organisations.organisation_invite,
-        name="hub-organisation-invite",
+        {"kind": "employer"},
+        name="hub-employer-invite",
+    ),
+    path("hub/providers/<int:pk>/", organisations.organisation_detail, {"kind": "provider"}, name="hub-provider"),
+    path(
+        "hub/providers/<int:pk>/contact/",
+        organisations.organisation_contact,
+        {"kind": "provider"},
+        name="hub-provider-contact",
+    ),
+    path(
+        "hub/providers/<int:pk>/invite/",
+        organisations.organisation_invite,
+        {"kind": "provider"},
+        name="hub-provider-invite",
     ),
     path("hub/tasks/", organisations.hub_task_list, name="hub-tasks"),
-    re_path(
-        r"^hub/tasks/(?P<pk>[0-9]+)/(?P<action>done|undo)/$", organisations.hub_task_action, name="hub-task-action"
-    ),
+    path("hub/tasks/<int:pk>/done/", organisations.hub_task_action, {"action": "done"}, name="hub-task-done"),
+    path("hub/tasks/<int:pk>/undo/", organisations.hub_task_action, {"action": "undo"}, name="hub-task-undo"),
     path("hub/qa/", hub.qa_queue, name="hub-qa-queue"),
     path("hub/qa/<int:pk>/", hub.qa_review, name="hub-qa-review"),
     path("hub/qa/<int:pk>/approve/", hub.qa_approve, name="hub-qa-approve"),

@@ -31,7 +31,7 @@ KINDS = {"employer": Employer, "provider": Provider}
 
 def organisation_url(organisation: Employer | Provider) -> str:
     kind = "employer" if isinstance(organisation, Employer) else "provider"
-    return reverse("hub-organisation", args=[kind, organisation.pk])
+    return reverse(f"hub-{kind}", args=[organisation.pk])
 
 
 def _people_page(organisation: Employer | Provider, user: object) -> str:

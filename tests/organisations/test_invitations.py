@@ -29,7 +29,7 @@ def priya_admin(priya):
 
 def invite(client, hannah, organisation, email, kind="provider", **extra):
     client.force_login(hannah)
-    url = reverse("hub-organisation-invite", args=[kind, organisation.pk])
+    url = reverse(f"hub-{kind}-invite", args=[organisation.pk])
     return client.post(url, {"email": email, **extra}, follow=True)
 
 
@@ -147,7 +147,7 @@ def test_re_sending_gives_a_new_link_and_the_old_one_stops_working(
     with django_capture_on_commit_callbacks(execute=True):
         invite(client, hannah, provider_a, "rita@example.org")
         invitation = Invitation.objects.get()
-        client.post(reverse("invitation-action", args=[invitation.pk, "resend"]))
+        client.post(reverse("invitation-resend", args=[invitation.pk]))
     old, new = link_in(mail.outbox[0]), link_in(mail.outbox[1])
 
     assert old != new
@@ -158,7 +158,7 @@ def test_re_sending_gives_a_new_link_and_the_old_one_stops_working(
 def test_a_cancelled_invitation_link_says_so(client, hannah, provider_a, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         invite(client, hannah, provider_a, "rita@example.org")
-    response = client.post(reverse("invitation-action", args=[Invitation.objects.get().pk, "cancel"]), follow=True)
+    response = client.post(reverse("invitation-cancel", args=[Invitation.objects.get().pk]), follow=True)
     assert "its link no longer works" in response.text
     client.logout()
 
@@ -173,7 +173,7 @@ def test_the_hub_sees_each_invitation_with_its_status(client, hannah, provider_a
     invite(client, hannah, provider_a, "late@example.org")
     Invitation.objects.filter(email="late@example.org").update(expires_at=timezone.now() - timedelta(days=1))
 
-    page = client.get(reverse("hub-organisation", args=["provider", provider_a.pk]))
+    page = client.get(reverse("hub-provider", args=[provider_a.pk]))
 
     rows = {
         row.split("</th>")[0].rsplit(">", 1)[-1]: row for row in page.text.split('<tr class="govuk-table__row">')[1:]

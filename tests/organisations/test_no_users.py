@@ -89,13 +89,13 @@ def test_hub_staff_mark_a_task_done_and_undo_it(reviewer, market, provider_a_wit
 
     page = reviewer.get(reverse("hub-tasks")).text
     assert "To do (1)" in page and "Introduce Provider A by phone" in page
-    done = reviewer.post(reverse("hub-task-action", args=[task.pk, "done"]), follow=True)
+    done = reviewer.post(reverse("hub-task-done", args=[task.pk]), follow=True)
     assert "“Introduce Provider A by phone” is marked as done." in banner(done)
     assert "To do (0)" in done.text and "There is nothing to do" in done.text
     task.refresh_from_db()
     assert task.done_by == hannah
 
-    undone = reviewer.post(reverse("hub-task-action", args=[task.pk, "undo"]), follow=True)
+    undone = reviewer.post(reverse("hub-task-undo", args=[task.pk]), follow=True)
     assert "To do (1)" in undone.text
     task.refresh_from_db()
     assert task.done_at is None
@@ -125,7 +125,7 @@ def test_the_hub_lists_organisations_without_users_with_their_contact(reviewer, 
 
 
 def test_hub_staff_record_an_organisations_contact_and_bad_input_changes_nothing(reviewer, provider_a):
-    url = reverse("hub-organisation-contact", args=["provider", provider_a.pk])
+    url = reverse("hub-provider-contact", args=[provider_a.pk])
 
     bad = reviewer.post(url, {"contact_name": "Dev", "contact_phone": "call me", "contact_email": "nope"})
     assert bad.status_code == 200 and "There is a problem" in bad.text

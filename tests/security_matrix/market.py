@@ -3,7 +3,9 @@
 Alice (employer A) and Bob (employer B) each have a draft, a submitted and a live vacancy; Priya
 (provider A) and Quentin (provider B) each an open and a closed course offer. A real matching run
 suggests pairs; for each employer one suggestion is approved (so the parties may see it) and one
-is left under review (so they may not). Hannah is hub staff.
+is left under review (so they may not). Hannah is hub staff. Each organisation has a pending
+invitation (nobody in the market is an organisation's admin, so only the hub sees them), and the
+hub has a task about provider A.
 """
 
 from dataclasses import dataclass, field
@@ -11,12 +13,15 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
-from apprenticeships.models import CourseOffer, Employer, Provider, Role, Vacancy
+from apprenticeships.models import CourseOffer, Employer, HubTask, Invitation, Provider, Role, Vacancy
+from apprenticeships.services.hub_tasks import hub_task_introduce_by_phone
+from apprenticeships.services.invitations import _token_hash, invitation_create
 from matching.models import Suggestion
 from matching.services import run_full_now, suggestion_approve
 from tests.factories import EmployerFactory, ProviderFactory, make_hub_user, make_user
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
 
+INVITATION_TOKEN = "matrix-invitation-"
 LIVE, DRAFT, SUBMITTED = Vacancy.Status.LIVE, Vacancy.Status.DRAFT, Vacancy.Status.SUBMITTED
 
 
@@ -29,12 +34,15 @@ class Side:
     vacancies: dict[str, Vacancy] = field(default_factory=dict)
     offers: dict[str, CourseOffer] = field(default_factory=dict)
     suggestions: dict[str, Suggestion] = field(default_factory=dict)
+    invitation: Invitation | None = None  # a pending invitation to join the organisation; its link's token is
+    # INVITATION_TOKEN + the persona's name
 
 
 @dataclass
 class Market:
     hannah: User
     sides: dict[str, Side]  # "alice", "bob", "priya", "quentin"
+    hub_task: HubTask | None = None
 
 
 def market_build() -> Market:
@@ -95,7 +103,13 @@ def market_build() -> Market:
         for side in (employer, provider):
             side.suggestions["approved"] = approved
         employer.suggestions["pending"] = pending
-    return Market(hannah=hannah, sides=sides)
+    for name, side in sides.items():
+        side.invitation = invitation_create(email=f"new-{name}@example.org", organisation=side.organisation, by=hannah)
+        Invitation.objects.filter(pk=side.invitation.pk).update(token_hash=_token_hash(INVITATION_TOKEN + name))
+    hub_task = hub_task_introduce_by_phone(
+        organisation=sides["priya"].organisation, subject="matrix", about="The matrix's task.", link="/hub/suggestions/"
+    )
+    return Market(hannah=hannah, sides=sides, hub_task=hub_task)
 
 
 def _rank(employer: Side, provider: Side) -> int:

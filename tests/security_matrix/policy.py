@@ -49,7 +49,7 @@ def may_see(persona: str, thing: Thing) -> bool:
     role, org = PERSONAS[persona]
     if thing.kind == "public-vacancy":  # published vacancies only, whoever asks
         return thing.state == "live"
-    if role == "hub" or thing.kind in {"standard", "place", "reset-link"}:
+    if role == "hub" or thing.kind in {"standard", "place", "reset-link", "invitation-link"}:
         return True
     if thing.kind in {"employer", "provider", "vacancy"}:
         return is_party(persona, thing)
@@ -57,7 +57,7 @@ def may_see(persona: str, thing: Thing) -> bool:
         return role != "anonymous" and (is_party(persona, thing) or thing.state == "open")
     if thing.kind == "suggestion":
         return is_party(persona, thing) and thing.state in {"approved", "accepted", "agreed", "declined"}
-    return False  # users, runs, models, reports: hub staff only
+    return False  # users, runs, models, reports, hub tasks; invitations (only an organisation's admin's own)
 
 
 def api(persona: str, roles: set[str], thing: Thing | None = None, *, write: bool = False) -> object:
