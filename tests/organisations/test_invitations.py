@@ -260,3 +260,15 @@ def test_an_invited_admin_may_invite_colleagues(hannah, provider_a):
 
     assert ann.membership.is_admin
     assert ann.check_password(NEW_PASSWORD) and not ann.check_password(PASSWORD)
+
+
+def test_erasing_a_persons_data_deletes_their_invitations(hannah, superuser, provider_a):
+    from apprenticeships.services.personal_data import personal_data_erase
+
+    invitation = invitations.invitation_create(email="ann@example.org", organisation=provider_a, by=hannah)
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=invitations._token_hash("t"))
+    ann = invitations.invitation_accept(token="t", first_name="Ann", last_name="Lee", password=NEW_PASSWORD)
+
+    personal_data_erase(user=ann, by=superuser)
+
+    assert not Invitation.objects.filter(email="ann@example.org").exists()
