@@ -67,7 +67,7 @@ class InvitationViewSet(
     access_name = "invitations"
     serializer_class = InvitationSerializer
     http_method_names = ["get", "post", "head", "options"]
-    ordering_fields = ["created_at", "email"]
+    ordering_fields = ["sent_at", "email"]
     search_fields = ["email"]
 
     def get_queryset(self) -> QuerySet[Invitation]:

@@ -150,7 +150,9 @@ def test_an_introduction_left_open_on_a_vacancy_in_review_ends_when_the_hub_refe
     introduced.refresh_from_db()
     assert (introduced.status, introduced.end_reason) == ("ended", "referred")
     assert introduced.events.last().actor.username == "hannah"
-    assert len(mail.outbox) == 2
+    # Both parties hear the introduction ended; the employer also gets the hub's comments.
+    assert len(mail.outbox) == 3
+    assert [m.subject for m in mail.outbox].count("Your vacancy needs changes: " + introduced.vacancy.title) == 1
 
 
 def test_an_agreed_match_stays_agreed_with_its_places_and_the_hub_is_told(
