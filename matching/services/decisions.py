@@ -421,7 +421,7 @@ def introduction_ended_send(suggestion_id: int, party: str) -> int:
         f"{_ending_words(suggestion, suggestion.end_reason)}\n\nThe apprenticeship hub's introduction has "
         f"therefore ended: it can no longer be accepted, and the {suggestion.vacancy.positions} place(s) it "
         "held on the cohort are free again. There is nothing you need to do.\n\n"
-        "You can see the match, marked as ended, in LCR Skills Match."
+        f"You can see the match, marked as ended, here:\n{site_url(f'{party}-matches')}"
     )
     subject = "Introduction ended: " + EndReason(suggestion.end_reason).label.lower()
     return send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
@@ -445,7 +445,8 @@ def agreed_match_kept_send(suggestion_id: int, reason: str) -> int:
         f"{_ending_words(suggestion, reason)}\n\nBoth parties had already agreed this match, so it stays "
         f"agreed and keeps its {suggestion.vacancy.positions} place(s) on the cohort. Check with "
         f"{suggestion.vacancy.employer.name} and {suggestion.course_offer.provider.name} whether the "
-        f"apprenticeship is still going ahead.\n\nSuggestion {suggestion.pk} in LCR Skills Match has the history."
+        f"apprenticeship is still going ahead.\n\nSuggestion {suggestion.pk} has the history:\n"
+        f"{site_url('matching-suggestion', suggestion.pk)}"
     )
     subject = "Agreed match: " + EndReason(reason).label.lower()
     return send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
