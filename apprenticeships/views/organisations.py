@@ -87,9 +87,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as invalid:
-            for message in getattr(invalid, "message_dict", {}).get("email", []) or []:
-                form.add_error(None, message)
-            if not hasattr(invalid, "message_dict"):
+            if hasattr(invalid, "error_dict"):  # an account with the address appeared meanwhile
+                form.add_rule_errors(invalid)
+            else:  # Django's password validators
                 form.add_error("password1", invalid)
         except invitations.InvitationUnusable:
             invitation.refresh_from_db()
