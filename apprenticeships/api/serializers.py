@@ -37,7 +37,8 @@ class HasUsersField(serializers.BooleanField):
         )
 
     def to_representation(self, organisation: object) -> bool:
-        return organisation.members.filter(user__is_active=True).exists()
+        annotated = getattr(organisation, "has_active_users", None)  # a list annotates it: no query per row
+        return annotated if annotated is not None else organisation.members.filter(user__is_active=True).exists()
 
 
 class EmployerSerializer(serializers.ModelSerializer):
