@@ -310,6 +310,9 @@ SPECTACULAR_SETTINGS = {
         "ResponseEnum": "matching.models.PartyResponse",
         "EventReasonEnum": "matching.models.EVENT_REASONS",
         "GapReasonEnum": "matching.models.GapReason",
+        "RoleEnum": "apprenticeships.models.organisations.Role",
+        "InvitationRoleEnum": "apprenticeships.models.invitations.INVITATION_ROLES",
+        "InvitationStatusEnum": "apprenticeships.models.invitations.Invitation.Status",
     },
 }
 

@@ -7,6 +7,9 @@ from django.utils import timezone
 from apprenticeships.models.base import TimeStampedModel
 from apprenticeships.models.organisations import Employer, Provider, Role
 
+# Whom an invitation makes a person: a member of an employer or of a training provider (never hub staff).
+INVITATION_ROLES = [(Role.EMPLOYER, Role.EMPLOYER.label), (Role.PROVIDER, Role.PROVIDER.label)]
+
 
 class Invitation(TimeStampedModel):
     """An e-mailed link that lets one person join one organisation, once, before it expires.
@@ -23,9 +26,7 @@ class Invitation(TimeStampedModel):
         CANCELLED = "cancelled", "Cancelled"
 
     email = models.EmailField()
-    role = models.CharField(
-        max_length=10, choices=[(Role.EMPLOYER, Role.EMPLOYER.label), (Role.PROVIDER, Role.PROVIDER.label)]
-    )
+    role = models.CharField(max_length=10, choices=INVITATION_ROLES)
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")
     is_admin = models.BooleanField(default=False, help_text="Whether the person may invite colleagues.")
