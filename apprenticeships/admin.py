@@ -10,6 +10,8 @@ from knox.models import AuthToken
 
 from apprenticeships.models import (
     Employer,
+    HubTask,
+    Invitation,
     LocalAuthority,
     Lsoa,
     Membership,
@@ -187,8 +189,8 @@ class LsoaAdmin(LocalAuthorityAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["user", "role"]
-    readonly_fields = fields
+    fields = ["user", "role", "is_admin"]
+    readonly_fields = ["user", "role"]
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -197,7 +199,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Employer)
 class EmployerAdmin(HubAdmin):
-    list_display = ["name", "postcode", "local_authority", "sector", "is_levy_payer", "annual_pay_bill"]
+    list_display = ["name", "postcode", "local_authority", "sector", "is_levy_payer", "annual_pay_bill", "contact_name"]
     list_filter = ["is_levy_payer", "local_authority"]
     search_fields = ["name", "postcode"]
     readonly_fields = ["local_authority"]
@@ -231,7 +233,7 @@ class PayBillDeclarationAdmin(HubAdmin):
 
 @admin.register(Provider)
 class ProviderAdmin(HubAdmin):
-    list_display = ["name", "ukprn", "postcode", "ofsted_grade", "achievement_rate"]
+    list_display = ["name", "ukprn", "postcode", "ofsted_grade", "achievement_rate", "contact_name"]
     list_filter = ["ofsted_grade"]
     search_fields = ["name", "=ukprn"]
     readonly_fields = ["local_authority"]
@@ -240,7 +242,42 @@ class ProviderAdmin(HubAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(HubAdmin):
-    list_display = ["user", "role", "employer", "provider"]
-    list_filter = ["role"]
+    list_display = ["user", "role", "employer", "provider", "is_admin"]
+    list_filter = ["role", "is_admin"]
     search_fields = ["user__username", "employer__name", "provider__name"]
     list_select_related = ["user", "employer", "provider"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(HubAdmin):
+    """Invitations are sent, re-sent and cancelled on the organisation's page (the link is only in the e-mail)."""
+
+    list_display = ["email", "role", "employer", "provider", "is_admin", "sent_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "is_admin"]
+    search_fields = ["email", "employer__name", "provider__name"]
+    list_select_related = ["employer", "provider"]
+    exclude = ["token_hash"]
+    readonly_fields = [
+        "email",
+        "role",
+        "employer",
+        "provider",
+        "is_admin",
+        "sent_at",
+        "expires_at",
+        "invited_by",
+        "accepted_at",
+        "accepted_user",
+        "cancelled_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(HubTask)
+class HubTaskAdmin(HubAdmin):
+    list_display = ["title", "kind", "created_at", "done_at"]
+    list_filter = ["kind", "done_at"]
+    search_fields = ["title", "details"]
+    readonly_fields = ["kind", "subject", "employer", "provider", "link", "done_at", "done_by"]

@@ -9,3 +9,7 @@ class ApprenticeshipsConfig(AppConfig):
         from apprenticeships.services import applicant_data
 
         applicant_data.register()
+
+        # The tasks register with the Celery app here, so that queueing one by name
+        # (services.notifications) finds it in the registry, and eager mode runs it in this process.
+        from apprenticeships import tasks  # noqa: F401

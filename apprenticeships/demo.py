@@ -23,6 +23,7 @@ from apprenticeships.funding.rules import AGE_GROUPS, minimum_weekly_wage
 from apprenticeships.models import (
     CourseOffer,
     Employer,
+    Membership,
     PayBillDeclaration,
     PostcodeDistrict,
     Provider,
@@ -119,6 +120,8 @@ def _demo_user(username: str, role: str, organisation: Employer | Provider | Non
             role=role,
             organisation=organisation,
         )
+        # The demo employer and provider administer their organisations, so they can invite colleagues.
+        Membership.objects.filter(user__username=username).update(is_admin=True)
 
 
 @transaction.atomic
@@ -141,9 +144,16 @@ def demo_seed() -> list[DemoLogin]:
             PayBillDeclaration.objects.filter(employer=employer).update(declared_on=today - timedelta(days=365))
         employers.append(employer)
     providers = []
-    for ukprn, name, authority in _top_providers(DEMO_PROVIDER_COUNT):
+    for number, (ukprn, name, authority) in enumerate(_top_providers(DEMO_PROVIDER_COUNT)):
         provider = Provider.objects.filter(ukprn=ukprn).first() or services.provider_create(
-            name=name, ukprn=ukprn, postcode=rng.choice(districts[authority][:5])
+            name=name,
+            ukprn=ukprn,
+            postcode=rng.choice(districts[authority][:5]),
+            # Whom the hub phones while nobody there has an account: Ofcom's drama numbers
+            # (0151 496 0000 to 0999) ring nobody, and example.org receives no mail.
+            contact_name="Apprenticeships team",
+            contact_phone=f"0151 496 0{100 + number:03d}",
+            contact_email=f"apprenticeships-{ukprn}@example.org",
         )
         providers.append(provider)
     _demo_market(employers, providers, rng)

@@ -22,6 +22,8 @@ from apprenticeships.models import (
     Application,
     CourseOffer,
     Employer,
+    HubTask,
+    Invitation,
     Pledge,
     PledgeApplication,
     Provider,
@@ -128,6 +130,15 @@ ACCESS: dict[str, dict[str, frozenset]] = {
         "funds_used": HUB,
     },
     "reports": {"list": HUB, "retrieve": HUB},
+    # Employers and providers: only their organisation's admin finds any (visible_invitations).
+    "invitations": {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": SIGNED_IN,
+        "resend": SIGNED_IN,
+        "cancel": SIGNED_IN,
+    },
+    "hub-tasks": {"list": HUB, "retrieve": HUB, "done": HUB, "undo": HUB},
 }
 
 
@@ -247,6 +258,37 @@ def owns(user: User | AnonymousUser, obj: object) -> bool:
     if isinstance(organisation, Provider):
         return getattr(obj, "provider_id", None) == organisation.id
     return False
+
+
+def is_organisation_admin(user: User | AnonymousUser) -> bool:
+    """Whether the user is marked as their organisation's admin (who may invite colleagues)."""
+    membership = _membership(user) if user.is_authenticated and user.is_active else None
+    return bool(membership and membership.is_admin)
+
+
+def may_invite(user: User | AnonymousUser, organisation: Employer | Provider) -> bool:
+    """Hub staff may invite anyone to any organisation; an organisation's admin, colleagues to it only."""
+    if is_hub(user):
+        return True
+    mine = user_organisation(user) if is_organisation_admin(user) else None
+    return mine is not None and type(mine) is type(organisation) and mine.pk == organisation.pk
+
+
+def visible_invitations(user: User | AnonymousUser) -> QuerySet[Invitation]:
+    """Hub staff see every invitation; an organisation's admin those to their organisation; others none."""
+    invitations = Invitation.objects.select_related("employer", "provider", "invited_by")
+    if is_hub(user):
+        return invitations
+    if is_organisation_admin(user):
+        membership = user.membership
+        if membership.role == Role.EMPLOYER:
+            return invitations.filter(employer_id=membership.employer_id)
+        return invitations.filter(provider_id=membership.provider_id)
+    return Invitation.objects.none()
+
+
+def visible_hub_tasks(user: User | AnonymousUser) -> QuerySet[HubTask]:
+    return HubTask.objects.select_related("employer", "provider") if is_hub(user) else HubTask.objects.none()
 
 
 def visible_users(user: User | AnonymousUser) -> QuerySet[User]:

@@ -13,7 +13,21 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import FieldError
 from django.db import connection
-from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -29,6 +43,7 @@ from apprenticeships.models import (
     Provider,
     Standard,
     Vacancy,
+    VacancyTransition,
 )
 from apprenticeships.places import Place
 
@@ -276,16 +291,50 @@ DASHBOARD_ORDER = [
 ]
 
 
+REFERRED_BACK = "referred"  # a draft the hub has referred back: the employer's to-do, shown as its own group
+
+
 @dataclass(frozen=True)
 class StatusGroup:
-    status: Vacancy.Status
+    status: str
+    label: str
     vacancies: list[Vacancy]
 
 
+def with_referral(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
+    """Annotate `referral_comment`: the hub's comment when the vacancy's latest step was being referred back, else None.
+
+    A draft the employer is still editing after a referral is still referred back (editing a draft
+    records no step); submitting it again is a step, and ends that.
+    """
+    latest = VacancyTransition.objects.filter(vacancy=OuterRef("pk")).order_by("-created_at", "-id")
+    return vacancies.annotate(
+        last_from=Subquery(latest.values("from_status")[:1]),
+        last_to=Subquery(latest.values("to_status")[:1]),
+        last_comment=Subquery(latest.values("comment")[:1]),
+        referral_comment=Case(
+            When(
+                status=Vacancy.Status.DRAFT,
+                last_from=Vacancy.Status.SUBMITTED,
+                last_to=Vacancy.Status.DRAFT,
+                then=F("last_comment"),
+            ),
+            default=None,
+        ),
+    )
+
+
 def vacancies_by_status(vacancies: QuerySet[Vacancy]) -> list[StatusGroup]:
-    """Vacancies grouped by status in dashboard order (empty groups left out), newest first in each."""
-    rows = list(vacancies.select_related("standard").order_by("-updated_at", "-id"))
-    groups = [StatusGroup(status, [v for v in rows if v.status == status]) for status in DASHBOARD_ORDER]
+    """Vacancies grouped by status in dashboard order (empty groups left out), newest first in each.
+
+    Drafts the hub has referred back come first, as "Referred back", each with the hub's comment."""
+    rows = list(with_referral(vacancies).select_related("standard").order_by("-updated_at", "-id"))
+    referred = [v for v in rows if v.referral_comment is not None]
+    groups = [StatusGroup(REFERRED_BACK, "Referred back", referred)]
+    groups += [
+        StatusGroup(status, status.label, [v for v in rows if v.status == status and v.referral_comment is None])
+        for status in DASHBOARD_ORDER
+    ]
     return [group for group in groups if group.vacancies]
 
 
@@ -350,3 +399,35 @@ def pledges_money(pledges: list) -> dict[int, PledgeMoney]:
             available=pledge.remaining if pledge.status == Pledge.Status.OPEN else Decimal(0),
         )
     return found
+
+
+# --- Organisations and their people --------------------------------------------------------------
+
+
+def _with_user_counts(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(active_users=Count("members", filter=Q(members__user__is_active=True), distinct=True))
+
+
+def organisations_for_hub(*, without_users: bool = False) -> list[Employer | Provider]:
+    """Every employer and provider, with `active_users` counted, by name (only those with none if asked)."""
+    employers = _with_user_counts(Employer.objects.all())
+    providers = _with_user_counts(Provider.objects.all())
+    if without_users:
+        employers, providers = employers.filter(active_users=0), providers.filter(active_users=0)
+    return sorted([*employers, *providers], key=lambda organisation: (organisation.name.casefold(), organisation.pk))
+
+
+def organisation_has_users(organisation: Employer | Provider) -> bool:
+    """Whether anyone at the organisation has an active account (and so receives the service's e-mails)."""
+    return organisation.members.filter(user__is_active=True).exists()
+
+
+def organisation_people(organisation: Employer | Provider) -> QuerySet[Membership]:
+    """The organisation's people with their accounts, admins first."""
+    return organisation.members.select_related("user").order_by("-is_admin", "user__first_name", "user__username")
+
+
+def active_users_exist(*, employer: object = None, provider: object = None) -> Exists:
+    """A subquery for annotations: whether the employer (or provider) given as an OuterRef has an active user."""
+    scope = {"employer": employer} if employer is not None else {"provider": provider}
+    return Exists(Membership.objects.filter(user__is_active=True, **scope))

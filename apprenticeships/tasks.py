@@ -2,7 +2,7 @@ from celery import shared_task
 from django.db.models import Count
 
 from apprenticeships.models import Standard
-from apprenticeships.services import alerts, applications
+from apprenticeships.services import alerts, applications, notifications
 from apprenticeships.services.pledges import pledges_tick as pledges_clock
 
 
@@ -28,3 +28,14 @@ def applications_delete_expired() -> int:
 def pledges_tick() -> dict[str, int]:
     """The levy-transfer clock: auto-approval, the 42-day decline, the 3-month expiry, closing pledges."""
     return pledges_clock()
+
+
+@shared_task(
+    name="apprenticeships.vacancy_decision_send",
+    autoretry_for=(OSError,),  # the mail server is down or refused us: try again later
+    retry_backoff=60,
+    max_retries=8,
+)
+def vacancy_decision_send(transition_id: int) -> int:
+    """E-mail an employer's people about the hub's decision on their vacancy."""
+    return notifications.vacancy_decision_send(transition_id)

@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from apprenticeships import views
 from apprenticeships.forms.accounts import SignInForm
-from apprenticeships.views import account, employer, hub, pledges, provider, public, schools, training
+from apprenticeships.views import account, employer, hub, organisations, pledges, provider, public, schools, training
 from apprenticeships.views import applications as apply_views
 from apprenticeships.views.funds import funds as employer_funds
 
@@ -80,7 +80,52 @@ urlpatterns = [
     path("provider/offers/template.csv", provider.offer_template, name="provider-offer-template"),
     path("provider/offers/<int:pk>/edit/", provider.offer_edit, name="provider-offer-edit"),
     path("provider/offers/<int:pk>/delete/", provider.offer_remove, name="provider-offer-delete"),
+    # Invitations: accepting one (anyone with the link); an organisation's admin's people page
+    path("invitations/<str:token>/", organisations.invitation_accept, name="invitation-accept"),
+    path("organisation/people/", organisations.organisation_people, name="organisation-people"),
+    path(
+        "organisation/invitations/<int:pk>/resend/",
+        organisations.invitation_action,
+        {"action": "resend"},
+        name="invitation-resend",
+    ),
+    path(
+        "organisation/invitations/<int:pk>/cancel/",
+        organisations.invitation_action,
+        {"action": "cancel"},
+        name="invitation-cancel",
+    ),
     # Hub staff
+    path("hub/organisations/", organisations.organisation_list, name="hub-organisations"),
+    path("hub/employers/<int:pk>/", organisations.organisation_detail, {"kind": "employer"}, name="hub-employer"),
+    path(
+        "hub/employers/<int:pk>/contact/",
+        organisations.organisation_contact,
+        {"kind": "employer"},
+        name="hub-employer-contact",
+    ),
+    path(
+        "hub/employers/<int:pk>/invite/",
+        organisations.organisation_invite,
+        {"kind": "employer"},
+        name="hub-employer-invite",
+    ),
+    path("hub/providers/<int:pk>/", organisations.organisation_detail, {"kind": "provider"}, name="hub-provider"),
+    path(
+        "hub/providers/<int:pk>/contact/",
+        organisations.organisation_contact,
+        {"kind": "provider"},
+        name="hub-provider-contact",
+    ),
+    path(
+        "hub/providers/<int:pk>/invite/",
+        organisations.organisation_invite,
+        {"kind": "provider"},
+        name="hub-provider-invite",
+    ),
+    path("hub/tasks/", organisations.hub_task_list, name="hub-tasks"),
+    path("hub/tasks/<int:pk>/done/", organisations.hub_task_action, {"action": "done"}, name="hub-task-done"),
+    path("hub/tasks/<int:pk>/undo/", organisations.hub_task_action, {"action": "undo"}, name="hub-task-undo"),
     path("hub/qa/", hub.qa_queue, name="hub-qa-queue"),
     path("hub/pledges/", pledges.hub_pledges, name="hub-pledges"),
     path("hub/qa/<int:pk>/", hub.qa_review, name="hub-qa-review"),

@@ -321,6 +321,9 @@ SPECTACULAR_SETTINGS = {
         "PledgeAutoApproveEnum": "apprenticeships.models.pledges.AutoApprove",
         "PledgeApplicationStatusEnum": "apprenticeships.models.pledges.ApplicationStatus",
         "PledgeEventActionEnum": "apprenticeships.models.pledges.PledgeEventAction",
+        "RoleEnum": "apprenticeships.models.organisations.Role",
+        "InvitationRoleEnum": "apprenticeships.models.invitations.INVITATION_ROLES",
+        "InvitationStatusEnum": "apprenticeships.models.invitations.Invitation.Status",
     },
 }
 
@@ -361,12 +364,17 @@ HUB_CONTACT_NAME = envstr("HUB_CONTACT_NAME", "Liverpool City Region apprentices
 HUB_CONTACT_EMAIL = envstr("HUB_CONTACT_EMAIL", "apprenticeships@example.org")
 HUB_CONTACT_PHONE = envstr("HUB_CONTACT_PHONE", "0151 496 0000")
 HUB_CONTACT_HOURS = envstr("HUB_CONTACT_HOURS", "Monday to Friday, 9am to 5pm (except bank holidays)")
+# The service's own address, with no trailing slash: e-mails link to pages under it (an e-mail has
+# no request to take the host from).
+SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
+# An invitation's link works once, for this many days (re-sending it starts the days again).
+INVITATION_EXPIRY_DAYS = envint("INVITATION_EXPIRY_DAYS", "7")
+# A provider's home page lists its cohorts with places left that start within this many weeks.
+COHORTS_STARTING_SOON_WEEKS = envint("COHORTS_STARTING_SOON_WEEKS", "8")
 # Applications to vacancies are deleted this many months after the vacancy closes (the privacy notice says so).
 APPLICATION_RETENTION_MONTHS = envint("APPLICATION_RETENTION_MONTHS", "12")
 # An e-mail alert not confirmed within this many days is deleted (and its link stops working).
 ALERT_CONFIRM_DAYS = envint("ALERT_CONFIRM_DAYS", "7")
-# This site's address, for links in e-mails sent with no request to build them from (alerts, applications).
-SITE_URL = envstr("SITE_URL", "http://localhost:8000")
 # Hub staff review a submitted vacancy within one working day (GOV.UK Recruit an apprentice's service level).
 VACANCY_REVIEW_WORKING_DAYS = envint("VACANCY_REVIEW_WORKING_DAYS", "1")
 # Matching (DESIGN.md, "The matcher"): suggestions per vacancy, and the cohort start window around

@@ -21,6 +21,10 @@ class MatchingConfig(AppConfig):
 
         for section in SECTIONS:
             personal_data_section_register(section)
+        # ... and adds its sections to each role's home to-do list.
+        from matching import todo
+
+        todo.register()
         # Every Celery worker also watches for full runs whose worker died. And every process knows
         # matching's tasks: matching.enqueue queues them by name through the app's registry, and the
         # embedded default runs them in this process.

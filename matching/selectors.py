@@ -3,6 +3,7 @@
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from apprenticeships.models import Employer
+from apprenticeships.selectors import active_users_exist
 from matching.models import Gap, GapReason, IntroductionRequest, MatchRun, ScoringModel, Suggestion, SuggestionEvent
 
 
@@ -67,7 +68,12 @@ def review_queue(
     which approving would be refused for.
     """
     introduced = Suggestion.objects.filter(vacancy=OuterRef("vacancy"), status__in=Suggestion.MATCHED)
-    suggestions = suggestions_for_review().annotate(vacancy_introduced=Exists(introduced))
+    suggestions = suggestions_for_review().annotate(
+        vacancy_introduced=Exists(introduced),
+        # An organisation nobody has an account at hears of an introduction only by phone: the card says so.
+        employer_has_users=active_users_exist(employer=OuterRef("vacancy__employer")),
+        provider_has_users=active_users_exist(provider=OuterRef("course_offer__provider")),
+    )
     if local_authority:
         suggestions = suggestions.filter(vacancy__local_authority__code=local_authority)
     if standard:

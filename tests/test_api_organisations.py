@@ -33,6 +33,10 @@ def test_an_employer_user_lists_only_their_own_employer(api, alice, bob) -> None
         "is_levy_payer": True,
         "annual_pay_bill": 5_000_000,
         "local_authority": LIVERPOOL,
+        "contact_name": "",
+        "contact_phone": "",
+        "contact_email": "",
+        "has_users": True,
     }
 
 
@@ -135,6 +139,10 @@ def test_a_provider_user_lists_only_their_own_provider(api, priya, quentin) -> N
             "ofsted_grade": 2,
             "achievement_rate": 62.5,
             "local_authority": HALTON,
+            "contact_name": "",
+            "contact_phone": "",
+            "contact_email": "",
+            "has_users": True,
         }
     ]
 

@@ -22,8 +22,28 @@ class LocalAuthoritySerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
+# Whom the hub phones when nobody at the organisation has an account.
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+class HasUsersField(serializers.BooleanField):
+    """Whether anyone at the organisation has an active account (and so gets the service's e-mails)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            read_only=True,
+            source="*",
+            help_text="Whether anyone at the organisation has an active account: if not, nobody there gets e-mails.",
+        )
+
+    def to_representation(self, organisation: object) -> bool:
+        annotated = getattr(organisation, "has_active_users", None)  # a list annotates it: no query per row
+        return annotated if annotated is not None else organisation.members.filter(user__is_active=True).exists()
+
+
 class EmployerSerializer(serializers.ModelSerializer):
     local_authority = LocalAuthoritySerializer(read_only=True)
+    has_users = HasUsersField()
     annual_pay_bill = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
@@ -35,7 +55,17 @@ class EmployerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Employer
-        fields = ["id", "name", "postcode", "sector", "is_levy_payer", "annual_pay_bill", "local_authority"]
+        fields = [
+            "id",
+            "name",
+            "postcode",
+            "sector",
+            "is_levy_payer",
+            "annual_pay_bill",
+            "local_authority",
+            *CONTACT_FIELDS,
+            "has_users",
+        ]
         # The stored postcode is normalised to 8 characters at most; what people type ("l1  8jq") may be longer
         # and still valid, and junk deserves the postcode message rather than a length one.
         extra_kwargs = {"postcode": {"max_length": 20}}
@@ -46,6 +76,7 @@ class EmployerSerializer(serializers.ModelSerializer):
 
 class ProviderSerializer(serializers.ModelSerializer):
     local_authority = LocalAuthoritySerializer(read_only=True)
+    has_users = HasUsersField()
     achievement_rate = serializers.DecimalField(
         max_digits=4,
         decimal_places=1,
@@ -60,7 +91,17 @@ class ProviderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Provider
-        fields = ["id", "name", "ukprn", "postcode", "ofsted_grade", "achievement_rate", "local_authority"]
+        fields = [
+            "id",
+            "name",
+            "ukprn",
+            "postcode",
+            "ofsted_grade",
+            "achievement_rate",
+            "local_authority",
+            *CONTACT_FIELDS,
+            "has_users",
+        ]
         extra_kwargs = {"postcode": {"max_length": 20}}  # as for employers
 
     def validate_postcode(self, value: str) -> str:

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from apprenticeships.api import applications, funding, offers, pledges, training, vacancies, views
+from apprenticeships.api import applications, funding, invitations, offers, pledges, training, vacancies, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -16,6 +16,8 @@ router.register("course-offers", offers.CourseOfferViewSet, basename="course-off
 router.register("training", training.TrainingViewSet, basename="training")
 router.register("pledges", pledges.PledgeViewSet, basename="pledge")
 router.register("pledge-applications", pledges.PledgeApplicationViewSet, basename="pledge-application")
+router.register("invitations", invitations.InvitationViewSet, basename="invitation")
+router.register("hub-tasks", invitations.HubTaskViewSet, basename="hub-task")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -21,6 +22,7 @@ from apprenticeships.permissions import (
     visible_users,
 )
 from apprenticeships.places import place_lookup
+from apprenticeships.selectors import active_users_exist
 from apprenticeships.services import levy
 from apprenticeships.services.accounts import api_token_create, api_token_revoke
 from apprenticeships.services.personal_data import personal_data_erase, personal_data_export
@@ -128,7 +130,11 @@ class EmployerViewSet(OrganisationViewSet):
     filterset_fields = ["is_levy_payer", "local_authority__code"]
 
     def get_queryset(self):
-        return visible_employers(self.request.user).select_related("local_authority")
+        return (
+            visible_employers(self.request.user)
+            .select_related("local_authority")
+            .annotate(has_active_users=active_users_exist(employer=OuterRef("pk")))
+        )
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         serializer.instance = services.employer_create(**serializer.validated_data)
@@ -149,7 +155,11 @@ class ProviderViewSet(OrganisationViewSet):
     search_fields = ["name", "ukprn", "postcode"]
 
     def get_queryset(self):
-        return visible_providers(self.request.user).select_related("local_authority")
+        return (
+            visible_providers(self.request.user)
+            .select_related("local_authority")
+            .annotate(has_active_users=active_users_exist(provider=OuterRef("pk")))
+        )
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         serializer.instance = services.provider_create(**serializer.validated_data)

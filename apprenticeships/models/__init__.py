@@ -2,6 +2,7 @@ from apprenticeships.models.applications import Application, ApplicationStatus, 
 from apprenticeships.models.delivery import DeliveryMode
 from apprenticeships.models.forms import FormSubmission
 from apprenticeships.models.funding import PayBillDeclaration
+from apprenticeships.models.invitations import HubTask, Invitation
 from apprenticeships.models.offers import Cohort, CourseOffer, OfferLocation
 from apprenticeships.models.organisations import Employer, Membership, Provider, Role
 from apprenticeships.models.places import LocalAuthority, Lsoa, PostcodeDistrict
@@ -18,6 +19,8 @@ __all__ = [
     "DeliveryMode",
     "Employer",
     "FormSubmission",
+    "HubTask",
+    "Invitation",
     "LocalAuthority",
     "Lsoa",
     "Membership",

@@ -6,6 +6,9 @@ from apprenticeships.models.base import TimeStampedModel
 from apprenticeships.models.places import LocalAuthority
 from lcr_skills.text import validate_single_line
 
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{5,28}$", "Enter a telephone number, like 0151 496 0000 or +44 151 496 0000."
+)
 ukprn_validator = RegexValidator(r"^1[0-9]{7}$", "A UKPRN is 8 digits starting with 1, for example 10001234.")
 # A sane ceiling for a declared annual pay bill: the largest UK pay bills are tens of billions of pounds (the
 # NHS in England, some 1.5 million staff across all its trusts, spends roughly £70bn a year on them), so
@@ -23,6 +26,10 @@ class Organisation(TimeStampedModel):
     name = models.CharField(max_length=200, validators=[validate_single_line])
     postcode = models.CharField(max_length=8, validators=[validate_single_line], help_text="Normalised, e.g. L1 8JQ.")
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, null=True, related_name="+")
+    # Whom the hub phones or writes to when nobody at the organisation has an account yet.
+    contact_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    contact_phone = models.CharField(max_length=30, blank=True, validators=[validate_single_line, phone_validator])
+    contact_email = models.EmailField(blank=True)
 
     class Meta:
         abstract = True
@@ -94,6 +101,8 @@ class Membership(TimeStampedModel):
     )
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    # The organisation's admin may invite colleagues to it (and only to it).
+    is_admin = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -14,7 +14,13 @@ from apprenticeships.services.funding import pay_bill_declare
 
 
 def employer_create(
-    *, name: str, postcode: str, sector: str = "", is_levy_payer: bool = False, annual_pay_bill: Decimal = Decimal(0)
+    *,
+    name: str,
+    postcode: str,
+    sector: str = "",
+    is_levy_payer: bool = False,
+    annual_pay_bill: Decimal = Decimal(0),
+    **contact: str,
 ) -> Employer:
     """Create an employer organisation located by its postcode."""
     place = place_lookup(postcode)
@@ -25,6 +31,7 @@ def employer_create(
         sector=sector,
         is_levy_payer=is_levy_payer,
         annual_pay_bill=annual_pay_bill,
+        **_contact(contact),
     )
     pay_bill_declare(employer=employer, annual_pay_bill=annual_pay_bill)
     return employer
@@ -37,6 +44,7 @@ def provider_create(
     postcode: str,
     ofsted_grade: int | None = None,
     achievement_rate: Decimal | None = None,
+    **contact: str,
 ) -> Provider:
     """Create a training provider organisation located by its postcode."""
     place = place_lookup(postcode)
@@ -47,7 +55,19 @@ def provider_create(
         local_authority=place.local_authority,
         ofsted_grade=ofsted_grade,
         achievement_rate=achievement_rate,
+        **_contact(contact),
     )
+
+
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+def _contact(fields: dict) -> dict:
+    """The organisation's contact (name, phone, e-mail): nothing else passes."""
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields {sorted(unknown)}")
+    return fields
 
 
 def organisation_update(organisation: Employer | Provider, **fields: object) -> Employer | Provider:

@@ -20,9 +20,10 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from apprenticeships.models import ShortlistEntry, VacancyTransition
+from apprenticeships.models import Invitation, ShortlistEntry, VacancyTransition
 from apprenticeships.permissions import user_organisation, user_role
 from apprenticeships.services.accounts import user_tokens_revoke
 
@@ -130,6 +131,9 @@ def personal_data_erase(*, user: User, by: User) -> User:
     # The audit entries refuse save(); a queryset update is the one sanctioned change: forget the person.
     VacancyTransition.objects.filter(by=user).update(by=None)
     ShortlistEntry.objects.filter(user=user).delete()  # the person's own list: nobody else's record
+    # An invitation holds the person's e-mail address: the one they accepted, and any still open to it.
+    address = Q(email__iexact=user.email) if user.email else Q(pk__in=[])
+    Invitation.objects.filter(Q(accepted_user=user) | address).delete()
     for section in _sections.values():
         section.erase(user)
 

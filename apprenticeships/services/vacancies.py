@@ -31,6 +31,7 @@ from apprenticeships.models.delivery import modes_to_mask
 from apprenticeships.models.vacancies import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from apprenticeships.places import place_lookup
 from apprenticeships.rules import Problem, delivery_modes_problem, problems_raise, retired_standard_problem
+from apprenticeships.services.notifications import vacancy_decision_after_commit
 from apprenticeships.signals import CHANGED_WHILE_LIVE, LEFT_MARKET_REASONS, standards_changed, vacancy_left_market
 from lcr_skills.errors import Conflict
 from lcr_skills.formats import long_date, money
@@ -238,8 +239,8 @@ def _differs(old: object, new: object) -> bool:
     return old != new
 
 
-def _record(vacancy: Vacancy, from_status: str, *, by: User | None, comment: str = "") -> None:
-    VacancyTransition.objects.create(
+def _record(vacancy: Vacancy, from_status: str, *, by: User | None, comment: str = "") -> VacancyTransition:
+    return VacancyTransition.objects.create(
         vacancy=vacancy, from_status=from_status, to_status=vacancy.status, by=by, comment=comment
     )
 
@@ -300,7 +301,9 @@ def vacancy_transition(vacancy: Vacancy, *, action: str, by: User | None, commen
     if action == "approve":
         locked.live_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "live_at", "updated_at"])
-    _record(locked, from_status, by=by, comment=comment)
+    step = _record(locked, from_status, by=by, comment=comment)
+    if action in ("approve", "refer"):
+        vacancy_decision_after_commit(step)
     if action in LEFT_MARKET_REASONS:
         vacancy_left_market.send(sender=Vacancy, vacancy=locked, reason=LEFT_MARKET_REASONS[action], by=by)
     if S.LIVE in (from_status, target):  # it joins or leaves the market

@@ -37,6 +37,7 @@ def _review_page(request: HttpRequest, vacancy: Vacancy, form: ReferForm) -> Htt
         "history": list(history_steps().filter(vacancy=vacancy)),
         "deadline": selectors.review_deadline(vacancy.submitted_at) if vacancy.submitted_at else None,
         "waiting": vacancy.status in TRANSITIONS["approve"][0],
+        "employer_has_users": selectors.organisation_has_users(vacancy.employer),
         "form": form,
     }
     return render(request, "apprenticeships/hub/qa_review.html", context)

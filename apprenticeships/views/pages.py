@@ -8,17 +8,28 @@ from django.shortcuts import render
 from apprenticeships import selectors
 from apprenticeships.filters import StandardFilter
 from apprenticeships.models import Role, Standard, StandardsCatalogue
-from apprenticeships.permissions import user_organisation, user_role
+from apprenticeships.permissions import is_organisation_admin, user_organisation, user_role
+from apprenticeships.todo import todo_sections
 from lcr_skills.text import one_line, text_problem
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home page: its to-do list first, then the rest of what the role does."""
     role = user_role(request.user)
     if role == Role.HUB:
-        context = {"overview": selectors.hub_overview(), "authorities": selectors.city_region_authorities()}
+        context = {
+            "overview": selectors.hub_overview(),
+            "authorities": selectors.city_region_authorities(),
+            "todo": todo_sections(request.user, role),
+        }
         return render(request, "apprenticeships/home_hub.html", context)
     if role in (Role.EMPLOYER, Role.PROVIDER):
-        return render(request, f"apprenticeships/home_{role}.html", {"organisation": user_organisation(request.user)})
+        context = {
+            "organisation": user_organisation(request.user),
+            "todo": todo_sections(request.user, role),
+            "is_admin": is_organisation_admin(request.user),
+        }
+        return render(request, f"apprenticeships/home_{role}.html", context)
     return render(request, "apprenticeships/home.html", {"signed_in_without_role": request.user.is_authenticated})
 
 

@@ -18,12 +18,15 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from apprenticeships.models import Cohort, Employer, Membership, Provider, Role, Vacancy
 from apprenticeships.permissions import HUB_GROUP, user_organisation, user_role
+from apprenticeships.services.hub_tasks import hub_task_introduce_by_phone
 from lcr_skills.errors import Conflict
 from lcr_skills.formats import long_date
+from lcr_skills.links import site_url
 from lcr_skills.text import one_line
 from matching.enqueue import (
     AGREED_MATCH_KEPT_SEND,
@@ -145,6 +148,7 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
             # the introduction on their pages either way.
             for party in INTRODUCED_PARTIES:
                 after_commit(INTRODUCTION_SEND, suggestion.pk, party)
+            _phone_tasks(suggestion)
     except IntegrityError:  # another decision got in first (the unique index is the last word)
         raise DecisionConflict(
             "This suggestion has already been decided.", Suggestion.objects.get(pk=suggestion_id)
@@ -279,6 +283,43 @@ def party_contacts(suggestion: Suggestion) -> dict[str, list[dict]]:
 INTRODUCED_PARTIES = ("employer", "provider")
 
 
+def _party_organisation(suggestion: Suggestion, party: str) -> Employer | Provider:
+    return suggestion.vacancy.employer if party == "employer" else suggestion.course_offer.provider
+
+
+def _phone_tasks(suggestion: Suggestion) -> None:
+    """A hub task to introduce by phone each party that nobody there will hear of by e-mail."""
+    contacts = party_contacts(suggestion)
+    for party in INTRODUCED_PARTIES:
+        if any(person["email"] for person in contacts[party]):
+            continue
+        hub_task_introduce_by_phone(
+            organisation=_party_organisation(suggestion, party),
+            subject=f"suggestion:{suggestion.pk}:{party}",
+            about=(
+                f"The hub approved the match of “{suggestion.vacancy.title}” ({suggestion.vacancy.employer.name}) "
+                f"with “{suggestion.course_offer.title}” from {suggestion.course_offer.provider.name}."
+            ),
+            link=reverse("matching-suggestion", args=[suggestion.pk]),
+        )
+
+
+def introduction_outcome(suggestion: Suggestion) -> str:
+    """Who was e-mailed about an approved introduction, and who must be phoned, in words for the hub."""
+    contacts = party_contacts(suggestion)
+    sentences = []
+    for party in INTRODUCED_PARTIES:
+        organisation = _party_organisation(suggestion, party)
+        names = [person["name"] for person in contacts[party] if person["email"]]
+        if names:
+            people = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            sentences.append(f"{people} ({organisation.name}) {'was' if len(names) == 1 else 'were'} e-mailed.")
+        else:
+            nobody = "has no users" if not contacts[party] else "has nobody with an e-mail address"
+            sentences.append(f"{organisation.name} {nobody}: a task to introduce them by phone was added.")
+    return " ".join(sentences)
+
+
 def introduction_send(suggestion_id: int, party: str) -> int:
     """E-mail one party (employer or provider) that the hub has introduced it, with why and whom
     to contact; returns how many e-mails went (0 when nobody there has an address). One party at a
@@ -295,7 +336,7 @@ def introduction_send(suggestion_id: int, party: str) -> int:
         f"({vacancy.employer.name}) with “{offer.title}” from {offer.provider.name}, "
         f"cohort starting {long_date(suggestion.cohort.start_date)}.\n\n"
         f"Why: {summary(suggestion.explanation_for(party))}.\n\n"
-        f"Contact: {others}\n\nPlease accept or decline the introduction in LCR Skills Match."
+        f"Contact: {others}\n\nPlease accept or decline the introduction here:\n{site_url(f'{party}-matches')}"
     )
     recipients = [p["email"] for p in contacts[party] if p["email"]]
     if not recipients:
@@ -383,7 +424,7 @@ def introduction_ended_send(suggestion_id: int, party: str) -> int:
         f"{_ending_words(suggestion, suggestion.end_reason)}\n\nThe apprenticeship hub's introduction has "
         f"therefore ended: it can no longer be accepted, and the {suggestion.vacancy.positions} place(s) it "
         "held on the cohort are free again. There is nothing you need to do.\n\n"
-        "You can see the match, marked as ended, in LCR Skills Match."
+        f"You can see the match, marked as ended, here:\n{site_url(f'{party}-matches')}"
     )
     subject = "Introduction ended: " + EndReason(suggestion.end_reason).label.lower()
     return send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
@@ -407,7 +448,8 @@ def agreed_match_kept_send(suggestion_id: int, reason: str) -> int:
         f"{_ending_words(suggestion, reason)}\n\nBoth parties had already agreed this match, so it stays "
         f"agreed and keeps its {suggestion.vacancy.positions} place(s) on the cohort. Check with "
         f"{suggestion.vacancy.employer.name} and {suggestion.course_offer.provider.name} whether the "
-        f"apprenticeship is still going ahead.\n\nSuggestion {suggestion.pk} in LCR Skills Match has the history."
+        f"apprenticeship is still going ahead.\n\nSuggestion {suggestion.pk} has the history:\n"
+        f"{site_url('matching-suggestion', suggestion.pk)}"
     )
     subject = "Agreed match: " + EndReason(reason).label.lower()
     return send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apprenticeships.models import Role
 from apprenticeships.permissions import role_required
+from apprenticeships.selectors import organisation_has_users
 from matching import selectors, services
 from matching.forms import ApproveForm, BulkDecisionForm, RejectForm, ReviewFilterForm
 from matching.ml.explain import summary
@@ -94,7 +95,8 @@ def _decide_each(request: HttpRequest, decision: dict) -> None:
         except Suggestion.DoesNotExist:
             refused.append(f"Suggestion {pk}: no longer exists (a matching run has replaced it).")
         else:
-            done.append(f"Suggestion {pk}: {_described(suggestion)}")
+            outcome = f" {services.introduction_outcome(suggestion)}" if decision["action"] == "approve" else ""
+            done.append(f"Suggestion {pk}: {_described(suggestion)}.{outcome}")
     verb = "approved" if decision["action"] == "approve" else "rejected"
     # The first message of each kind is the banner's heading, the rest its list (matching/includes/messages.html).
     if done:
@@ -126,6 +128,8 @@ def _detail_page(request: HttpRequest, suggestion: Suggestion, reject_form: Reje
         "summary": summary(suggestion.explanation),
         "contacts": services.party_contacts(suggestion) if suggestion.status in INTRODUCED else None,
         "history": list(suggestion.events.all()),
+        "employer_has_users": organisation_has_users(suggestion.vacancy.employer),
+        "provider_has_users": organisation_has_users(suggestion.course_offer.provider),
         "open": suggestion.status == Suggestion.Status.SUGGESTED,
         "form": reject_form,
         "back": _back_to(request),
@@ -143,14 +147,14 @@ def suggestion_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"Suggestion {pk} was not changed: the page did not say which version you saw.")
         return redirect(_back_to(request))
     try:
-        services.suggestion_approve(pk, by=request.user, version=form.cleaned_data["version"])
+        approved = services.suggestion_approve(pk, by=request.user, version=form.cleaned_data["version"])
     except services.DecisionConflict as conflict:
         messages.error(request, f"Suggestion {pk} was not changed. {conflict}")
     else:
         messages.success(
             request,
             f"Suggestion {pk} approved: {_described(suggestion)}. Both organisations can now see the match "
-            "and each other's contact details, and have been e-mailed.",
+            f"and each other's contact details. {services.introduction_outcome(approved)}",
         )
     return redirect(_back_to(request))
 

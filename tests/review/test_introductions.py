@@ -2,6 +2,7 @@
 contacts, are e-mailed, and each accepts or declines; both accepting agrees it and takes the places."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from rest_framework.response import Response
 from rest_framework.test import APIClient
@@ -90,6 +91,9 @@ def test_both_parties_are_emailed_once_on_approval(introduced, matched):
     assert "priya <priya@example.org>" in to_alice.body and "alice@" not in to_alice.body
     assert "alice <alice@example.org>" in to_priya.body and "priya@" not in to_priya.body
     assert "Why: " in to_alice.body and "accept or decline" in to_alice.body
+    # Each links to the page where that party answers.
+    assert to_alice.body.rstrip().endswith(f"{settings.SITE_URL}/employer/matches/")
+    assert to_priya.body.rstrip().endswith(f"{settings.SITE_URL}/provider/matches/")
     # The start date is the employer's: only the employer reads it as theirs.
     assert "your start date" in to_alice.body and "the employer's start date" not in to_alice.body
     assert "the employer's start date" in to_priya.body and "your" not in to_priya.body

@@ -11,6 +11,7 @@ matches stay agreed, and the hub is told. Suggestions still under review leave t
 import threading
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
@@ -99,6 +100,8 @@ def test_a_vacancy_leaving_the_market_ends_its_introduction_and_nobody_can_agree
         assert message.subject == f"Introduction ended: {words.lower()}"
         assert "“Junior software developer” (Employer A)" in message.body
         assert "can no longer be accepted" in message.body and "free again" in message.body
+        party = "employer" if message.to == ["alice@example.org"] else "provider"
+        assert message.body.rstrip().endswith(f"{settings.SITE_URL}/{party}/matches/")
 
 
 def test_the_places_an_ended_introduction_held_can_be_given_to_another_vacancy(
@@ -150,7 +153,9 @@ def test_an_introduction_left_open_on_a_vacancy_in_review_ends_when_the_hub_refe
     introduced.refresh_from_db()
     assert (introduced.status, introduced.end_reason) == ("ended", "referred")
     assert introduced.events.last().actor.username == "hannah"
-    assert len(mail.outbox) == 2
+    # Both parties hear the introduction ended; the employer also gets the hub's comments.
+    assert len(mail.outbox) == 3
+    assert [m.subject for m in mail.outbox].count("Your vacancy needs changes: " + introduced.vacancy.title) == 1
 
 
 def test_an_agreed_match_stays_agreed_with_its_places_and_the_hub_is_told(
@@ -179,6 +184,7 @@ def test_an_agreed_match_stays_agreed_with_its_places_and_the_hub_is_told(
     assert told.to == ["hannah@example.org"]
     assert told.subject == "Agreed match: vacancy withdrawn"
     assert "stays agreed" in told.body and f"Suggestion {introduced.pk}" in told.body
+    assert f"{settings.SITE_URL}/hub/suggestions/{introduced.pk}/" in told.body
     page = _page(hannah, f"/hub/suggestions/{introduced.pk}/")
     assert "The vacancy is withdrawn, but both parties had agreed this match" in page
 

@@ -25,7 +25,7 @@ from rest_framework.test import APIClient
 
 from apprenticeships import selectors, training
 from apprenticeships.api.ordering import RoleOrderingFilter
-from apprenticeships.models import CourseOffer, Role
+from apprenticeships.models import CourseOffer, Membership, Role
 from apprenticeships.permissions import ACCESS, ANONYMOUS, user_organisation
 from matching.models import Gap
 from tests.security_matrix.market import LIVE, Market, market_build
@@ -44,6 +44,10 @@ def market(django_db_setup, django_db_blocker) -> Iterator[Market]:
         # A live vacancy the run could not match, so the gaps list has a row to read.
         unmatched = built.sides["alice"].vacancies[LIVE]
         Gap.objects.update_or_create(vacancy=unmatched, defaults={"reason": "no_provider"})
+        # Alice and Priya administer their organisations, so the invitations list has rows for them.
+        Membership.objects.filter(user__username__in=["alice", "priya"]).update(is_admin=True)
+        for name in ("alice", "priya"):
+            built.sides[name].user.membership.refresh_from_db()
         yield built
         transaction.set_rollback(True)
 

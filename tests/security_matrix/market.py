@@ -5,7 +5,9 @@ Alice (employer A) and Bob (employer B) each have a draft, a submitted and a liv
 (provider A) and Quentin (provider B) each an open and a closed course offer. A real matching run
 suggests pairs; for each employer one suggestion is approved (so the parties may see it) and one
 is left under review (so they may not). Each employer has asked the hub for an introduction to the
-other provider's open course. Hannah is hub staff.
+other provider's open course. Hannah is hub staff. Each organisation has a pending
+invitation (nobody in the market is an organisation's admin, so only the hub sees them), and the
+hub has a task about provider A.
 """
 
 from dataclasses import dataclass, field
@@ -17,17 +19,22 @@ from apprenticeships.models import (
     Application,
     CourseOffer,
     Employer,
+    HubTask,
+    Invitation,
     Pledge,
     PledgeApplication,
     Provider,
     Role,
     Vacancy,
 )
+from apprenticeships.services.hub_tasks import hub_task_introduce_by_phone
+from apprenticeships.services.invitations import _token_hash, invitation_create
 from matching.models import IntroductionRequest, Suggestion
 from matching.services import run_full_now, suggestion_approve
 from tests.factories import ApplicationFactory, EmployerFactory, ProviderFactory, make_hub_user, make_user
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
 
+INVITATION_TOKEN = "matrix-invitation-"
 LIVE, DRAFT, SUBMITTED = Vacancy.Status.LIVE, Vacancy.Status.DRAFT, Vacancy.Status.SUBMITTED
 
 
@@ -42,6 +49,8 @@ class Side:
     suggestions: dict[str, Suggestion] = field(default_factory=dict)
     requests: dict[str, IntroductionRequest] = field(default_factory=dict)
     applications: list[Application] = field(default_factory=list)
+    invitation: Invitation | None = None  # a pending invitation to join the organisation; its link's token is
+    # INVITATION_TOKEN + the persona's name
 
 
 @dataclass
@@ -50,6 +59,7 @@ class Market:
     sides: dict[str, Side]  # "alice", "bob", "priya", "quentin"
     pledges: list = field(default_factory=list)  # Alice's open and withdrawn pledges
     pledge_applications: list = field(default_factory=list)  # Bob's application to Alice's open pledge
+    hub_task: HubTask | None = None
 
 
 def market_build() -> Market:
@@ -138,7 +148,13 @@ def market_build() -> Market:
             meets_criteria=True,
         )
     ]
-    return Market(hannah=hannah, sides=sides, pledges=pledges, pledge_applications=applications)
+    for name, side in sides.items():
+        side.invitation = invitation_create(email=f"new-{name}@example.org", organisation=side.organisation, by=hannah)
+        Invitation.objects.filter(pk=side.invitation.pk).update(token_hash=_token_hash(INVITATION_TOKEN + name))
+    hub_task = hub_task_introduce_by_phone(
+        organisation=sides["priya"].organisation, subject="matrix", about="The matrix's task.", link="/hub/suggestions/"
+    )
+    return Market(hannah=hannah, sides=sides, pledges=pledges, pledge_applications=applications, hub_task=hub_task)
 
 
 def _rank(employer: Side, provider: Side) -> int:

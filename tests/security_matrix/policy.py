@@ -45,12 +45,16 @@ def is_party(persona: str, thing: Thing) -> bool:
     return (role == "employer" and thing.employer == org) or (role == "provider" and thing.provider == org)
 
 
+# What anyone may read: reference data, and the pages behind a link sent by e-mail (they check the token).
+PUBLIC_KINDS = {"standard", "place", "local-authority", "reset-link", "alert-link", "invitation-link"}
+
+
 def may_see(persona: str, thing: Thing) -> bool:
     """DESIGN.md's "may see" column, object by object."""
     role, org = PERSONAS[persona]
     if thing.kind == "public-vacancy":  # published vacancies only, whoever asks
         return thing.state == "live"
-    if role == "hub" or thing.kind in {"standard", "place", "reset-link", "alert-link", "local-authority"}:
+    if role == "hub" or thing.kind in PUBLIC_KINDS:
         return True
     if thing.kind in {"employer", "provider", "vacancy", "application"}:
         return is_party(persona, thing)
@@ -62,7 +66,7 @@ def may_see(persona: str, thing: Thing) -> bool:
         return role == "employer" and org in {thing.employer, thing.pledger}
     if thing.kind == "suggestion":
         return is_party(persona, thing) and thing.state in {"approved", "accepted", "agreed", "declined"}
-    return False  # users, runs, models, reports: hub staff only
+    return False  # users, runs, models, reports, hub tasks; invitations (only an organisation's admin's own)
 
 
 def api(persona: str, roles: set[str], thing: Thing | None = None, *, write: bool = False) -> object:

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from tests.security_matrix import policy as p
-from tests.security_matrix.market import DRAFT, LIVE, SUBMITTED, Market
+from tests.security_matrix.market import DRAFT, INVITATION_TOKEN, LIVE, SUBMITTED, Market
 from tests.security_matrix.policy import OK, Thing
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -142,6 +142,14 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     ),
     "api/v1/applicant-data/export/": (None, {"POST": api(HUB)}),
     "api/v1/applicant-data/erase/": (None, {"POST": api(HUB)}),
+    "api/v1/^invitations/$": (None, {"GET": api(SIGNED_IN), "POST": api(SIGNED_IN)}),
+    "api/v1/^invitations/(?P<pk>[^/.]+)/$": ("invitation", {"GET": api(SIGNED_IN)}),
+    "api/v1/^invitations/(?P<pk>[^/.]+)/resend/$": ("invitation", {"POST": api(SIGNED_IN, write=True)}),
+    "api/v1/^invitations/(?P<pk>[^/.]+)/cancel/$": ("invitation", {"POST": api(SIGNED_IN, write=True)}),
+    "api/v1/^hub-tasks/$": (None, {"GET": api(HUB)}),
+    "api/v1/^hub-tasks/(?P<pk>[^/.]+)/$": ("hub-task", {"GET": api(HUB)}),
+    "api/v1/^hub-tasks/(?P<pk>[^/.]+)/done/$": ("hub-task", {"POST": api(HUB, write=True)}),
+    "api/v1/^hub-tasks/(?P<pk>[^/.]+)/undo/$": ("hub-task", {"POST": api(HUB, write=True)}),
     "api/v1/^reports/$": (None, {"GET": api(HUB)}),
     "api/v1/^reports/(?P<name>[a-z][a-z-]*)/$": ("report", {"GET": api(HUB)}),
     # --- Pages -----------------------------------------------------------------------------------
@@ -242,6 +250,20 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "provider/matches/": (None, {"GET": web(PROVIDER)}),
     "provider/matches/<int:pk>/accept/": ("suggestion", {"POST": web(PROVIDER)}),
     "provider/matches/<int:pk>/decline/": ("suggestion", {"POST": web(PROVIDER)}),
+    "invitations/<str:token>/": ("invitation-link", {"GET": web(ANYONE), "POST": web(ANYONE)}),
+    "organisation/people/": (None, {"GET": web(set()), "POST": web(set())}),  # an admin's; nobody here is one
+    "organisation/invitations/<int:pk>/resend/": ("invitation", {"POST": web(SIGNED_IN)}),
+    "organisation/invitations/<int:pk>/cancel/": ("invitation", {"POST": web(SIGNED_IN)}),
+    "hub/organisations/": (None, {"GET": web(HUB)}),
+    "hub/employers/<int:pk>/": ("employer", {"GET": web(HUB)}),
+    "hub/employers/<int:pk>/contact/": ("employer", {"POST": web(HUB)}),
+    "hub/employers/<int:pk>/invite/": ("employer", {"POST": web(HUB)}),
+    "hub/providers/<int:pk>/": ("provider", {"GET": web(HUB)}),
+    "hub/providers/<int:pk>/contact/": ("provider", {"POST": web(HUB)}),
+    "hub/providers/<int:pk>/invite/": ("provider", {"POST": web(HUB)}),
+    "hub/tasks/": (None, {"GET": web(HUB)}),
+    "hub/tasks/<int:pk>/done/": ("hub-task", {"POST": web(HUB)}),
+    "hub/tasks/<int:pk>/undo/": ("hub-task", {"POST": web(HUB)}),
     "dashboard/": (None, {"GET": web(HUB)}),
     "dashboard/export/<slug:name>.csv": ("report", {"GET": web(HUB)}),
 }
@@ -319,6 +341,15 @@ def things(market: Market, kind: str | None) -> list[Thing]:
             for letter, side in (("A", alice), ("B", bob))
             for application in side.applications
         ]
+    if kind == "invitation":
+        return [
+            Thing(kind, market.sides[name].invitation.pk, **{role: letter})
+            for name, role, letter in (("alice", "employer", "A"), ("quentin", "provider", "B"))
+        ]
+    if kind == "invitation-link":  # a pending one (one never sent is "not found", tests/organisations)
+        return [Thing(kind, INVITATION_TOKEN + "bob")]
+    if kind == "hub-task":
+        return [Thing(kind, market.hub_task.pk, provider="A")]
     if kind == "run":
         from matching.models import MatchRun
 
