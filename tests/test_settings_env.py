@@ -299,7 +299,15 @@ def test_by_default_no_proxy_is_trusted_and_sign_ins_are_short_lived() -> None:
     assert sign_in_settings_from_env() == {
         "NUM_PROXIES": 0,
         "TRUSTED_PROXY_COUNT": 0,
-        "RATES": {"token": "10/minute", "token-username": "10/minute"},
+        "RATES": {
+            "token": "10/minute",
+            "token-username": "10/minute",
+            # Residents' applications and e-mail alerts: per address and per e-mail address.
+            "apply": "10/hour",
+            "apply-email": "5/hour",
+            "alert": "10/hour",
+            "alert-email": "3/hour",
+        },
         "USERNAME_FAILURE_LIMIT": 20,
         "SESSION_COOKIE_AGE": 30 * 60,
         "SESSION_MAX_HOURS": 12,
@@ -314,12 +322,21 @@ def test_proxies_rates_and_time_outs_are_set_from_the_environment() -> None:
         TRUSTED_PROXY_COUNT="2",
         API_TOKEN_RATE="30/hour",
         API_TOKEN_USERNAME_RATE="5/minute",
+        APPLY_RATE="4/hour",
+        ALERT_EMAIL_RATE="1/day",
         SESSION_IDLE_TIMEOUT_MINUTES="15",
         API_TOKEN_IDLE_HOURS="1",
         API_TOKEN_MAX_DAYS="7",
     )
     assert (loaded["NUM_PROXIES"], loaded["TRUSTED_PROXY_COUNT"]) == (2, 2)
-    assert loaded["RATES"] == {"token": "30/hour", "token-username": "5/minute"}
+    assert loaded["RATES"] == {
+        "token": "30/hour",
+        "token-username": "5/minute",
+        "apply": "4/hour",
+        "apply-email": "5/hour",
+        "alert": "10/hour",
+        "alert-email": "1/day",
+    }
     assert loaded["SESSION_COOKIE_AGE"] == 15 * 60
     assert (loaded["TOKEN_IDLE_SECONDS"], loaded["TOKEN_MAX_SECONDS"]) == (3600, 7 * 86400)
 
