@@ -1,5 +1,6 @@
 """A school leaver with no account searches "plumber" near L36 (Huyton) within 5 miles, open to 16 to 18
-year olds, opens the one result and reads what it pays, when and for whom, then goes back to the search.
+year olds, opens the one result and reads what it pays, when and for whom, goes back to the search, opens
+it again and applies; the employer (Bob) signs in and finds the application.
 
 Around it: a plumber's vacancy 5.8 miles away in L1, one for apprentices of 25 and over in L36, and an
 electrician's in L35: each out of the search for one reason.
@@ -9,8 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from apprenticeships.models import Vacancy
+from apprenticeships.models import Application, Vacancy
 from tests.browser import journeys
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD
 from tests.market_factories import VacancyFactory, standard
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,8 +44,25 @@ def vacancies(employer_a, employer_b) -> list[Vacancy]:
     ]
 
 
-def test_a_school_leaver_finds_a_plumbing_apprenticeship_near_home(open_page, vacancies):
-    journeys.school_leaver_finds_a_vacancy(open_page(), title=TITLE, left_out=[TOO_FAR, TOO_OLD, "Electrician"])
+def test_a_school_leaver_finds_a_plumbing_apprenticeship_near_home_and_applies(open_page, vacancies, bob):
+    resident = open_page()
+    journeys.school_leaver_finds_a_vacancy(resident, title=TITLE, left_out=[TOO_FAR, TOO_OLD, "Electrician"])
+
+    resident.get_by_role("link", name=TITLE).click()
+    resident.get_by_label("Your full name").fill("Jordan Lee")
+    resident.get_by_label("Email address").fill("jordan@example.net")
+    resident.get_by_label("Your age (optional)").select_option(label="16 to 18")
+    resident.get_by_label("I agree to my details being sent").check()
+    resident.get_by_role("button", name="Send application").click()
+    journeys.expect(resident.get_by_role("heading", name="Application sent")).to_be_visible()
+    journeys.assert_accessible(resident, context="(school leaver: application sent)")
+
+    employer = open_page()
+    sign_in(employer, "bob", PASSWORD)
+    employer.goto(f"/employer/vacancies/{vacancies[0].pk}/")
+    employer.get_by_role("link", name="Applications for this vacancy").click()
+    journeys.expect(employer.get_by_role("link", name="Jordan Lee")).to_be_visible()
+    assert Application.objects.get().vacancy == vacancies[0]
 
 
 def test_a_careers_adviser_prints_the_list_for_knowsley(open_page, vacancies):
