@@ -18,7 +18,7 @@ from django.utils import timezone
 from apprenticeships import selectors
 from apprenticeships.models import Cohort, CourseOffer, Employer, Provider, Role, Vacancy
 from apprenticeships.permissions import user_organisation, visible_hub_tasks, visible_vacancies
-from lcr_skills.links import long_date
+from lcr_skills.formats import long_date
 
 ENTRIES_SHOWN = 5  # each section lists this many, then links to the page with all of them
 

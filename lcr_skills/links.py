@@ -7,8 +7,3 @@ from django.urls import reverse
 def site_url(viewname: str, *args: object) -> str:
     """The full address of a page on this service (SITE_URL and the page's path)."""
     return f"{settings.SITE_URL}{reverse(viewname, args=args)}"
-
-
-def long_date(moment: object) -> str:
-    """A date as GOV.UK writes it: 6 December 2026 (no leading zero)."""
-    return f"{moment.day} {moment:%B %Y}"

@@ -1,5 +1,6 @@
 """Matching's sections of each role's home to-do list (apprenticeships.todo): introductions waiting
-for the employer's or provider's answer, and suggestions waiting for the hub's review."""
+for the employer's or provider's answer, and suggestions and employers' introduction requests waiting
+for the hub."""
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -7,9 +8,10 @@ from django.urls import reverse
 
 from apprenticeships.models import Role
 from apprenticeships.todo import ENTRIES_SHOWN, TodoEntry, TodoSection, todo_section_register
-from lcr_skills.links import long_date
+from lcr_skills.formats import long_date
 from matching.models import Suggestion
 from matching.permissions import visible_suggestions
+from matching.selectors import introduction_requests_open
 
 
 def _waiting_for(user: User, party: str) -> QuerySet[Suggestion]:
@@ -69,7 +71,29 @@ def hub_suggestions_waiting(user: User) -> TodoSection:
     )
 
 
+def hub_introduction_requests_waiting(user: User) -> TodoSection:
+    waiting = introduction_requests_open()
+    return TodoSection(
+        key="introduction-requests",
+        heading="Employers' requests for an introduction",
+        count=waiting.count(),
+        url=reverse("matching-suggestions") + "#requests",
+        link_text="Answer them in the review queue",
+        empty="No employer is waiting for an introduction. Employers ask from Find training.",
+        entries=[
+            TodoEntry(
+                f"{request.employer.name} and {request.course_offer.provider.name}",
+                reverse("matching-introduction-request", args=[request.pk]),
+                f"Asked {long_date(request.created_at)}",
+            )
+            for request in waiting[:ENTRIES_SHOWN]
+        ],
+        order=25,
+    )
+
+
 def register() -> None:
     todo_section_register(Role.EMPLOYER, employer_introductions)
     todo_section_register(Role.PROVIDER, provider_introductions)
     todo_section_register(Role.HUB, hub_suggestions_waiting)
+    todo_section_register(Role.HUB, hub_introduction_requests_waiting)

@@ -22,7 +22,8 @@ from apprenticeships.models import Employer, Invitation, Provider, Role
 from apprenticeships.permissions import is_hub, may_invite
 from apprenticeships.services.organisations import user_create
 from lcr_skills.errors import Conflict
-from lcr_skills.links import long_date, site_url
+from lcr_skills.formats import long_date
+from lcr_skills.links import site_url
 from lcr_skills.text import one_line
 
 EXISTING_USER_MESSAGE = "There is already an account with this e-mail address. Ask the person to sign in instead."

@@ -24,7 +24,7 @@ from apprenticeships.permissions import (
     visible_invitations,
 )
 from apprenticeships.services import hub_tasks, invitations, organisation_update
-from lcr_skills.links import long_date
+from lcr_skills.formats import long_date
 
 KINDS = {"employer": Employer, "provider": Provider}
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apprenticeships.models import CourseOffer, Employer, Vacancy
 from lcr_skills.errors import Conflict
+from lcr_skills.links import site_url
 from lcr_skills.text import one_line
 from matching.enqueue import INTRODUCTION_REQUEST_ANSWER_SEND, after_commit
 from matching.models import IntroductionRequest
@@ -146,7 +147,8 @@ def introduction_request_answer_send(request_id: int, party: str) -> int:
         body = (
             f"You asked the Liverpool City Region apprenticeship hub to introduce {employer} to {_about(request)}.\n\n"
             f"The hub has declined, for this reason:\n\n{request.decline_reason}\n\n"
-            "You can find other training, and see all your requests, in LCR Skills Match."
+            "You can find other training, and see all your requests, in LCR Skills Match:\n"
+            + site_url("employer-introduction-requests")
         )
     else:
         other = "provider" if party == "employer" else "employer"
@@ -159,6 +161,7 @@ def introduction_request_answer_send(request_id: int, party: str) -> int:
             f"and the hub has introduced {employer} and {provider} to each other.\n\n"
             + (f"The employer's message: {request.message}\n\n" if party == "provider" and request.message else "")
             + f"Contact: {people}\n\nPlease get in touch with each other to agree the training."
+            + (f"\n\nYour requests: {site_url('employer-introduction-requests')}" if party == "employer" else "")
         )
     return send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
 

@@ -2,6 +2,7 @@
 review queue and accept it (both are e-mailed each other's details) or decline it with a reason."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -149,6 +150,8 @@ def test_accepting_introduces_both_and_says_who_was_emailed(
     assert "priya <priya@example.org>" in sent["alice@example.org"].body
     assert "alice <alice@example.org>" in sent["priya@example.org"].body
     assert "We'd like a September start." in sent["priya@example.org"].body
+    requests_page = f"{settings.SITE_URL}{reverse('employer-introduction-requests')}"
+    assert sent["alice@example.org"].body.rstrip().endswith(requests_page)  # where the employer sees them all
     client.force_login(alice)
     mine = client.get(reverse("employer-introduction-requests")).text
     assert "Introduced by the hub" in mine and "priya@example.org" in mine
@@ -186,6 +189,7 @@ def test_declining_needs_a_reason_which_the_employer_is_sent(
     assert asked.status == R.DECLINED
     assert [message.to for message in mail.outbox] == [["alice@example.org"]]
     assert "Provider A is full until 2028" in mail.outbox[0].body
+    assert mail.outbox[0].body.rstrip().endswith(f"{settings.SITE_URL}{reverse('employer-introduction-requests')}")
     client.force_login(alice)
     mine = client.get(reverse("employer-introduction-requests")).text
     assert "Declined by the hub" in mine and "Provider A is full until 2028: try Provider B." in mine

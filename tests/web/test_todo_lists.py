@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from apprenticeships.models import HubTask, Vacancy
 from apprenticeships.services.vacancies import vacancy_transition
+from matching.models import IntroductionRequest
 from matching.services import suggestion_approve
 from tests.factories import ProviderFactory
+from tests.market_factories import CourseOfferFactory
 from tests.web.review_market import review_market
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +122,19 @@ def test_the_hub_sees_qa_due_suggestions_organisations_without_users_and_open_ta
     assert order == sorted(order)
 
 
+def test_the_hub_sees_employers_requests_for_an_introduction(client, hannah, employer_a, provider_a):
+    offer = CourseOfferFactory(provider=provider_a)
+    request = IntroductionRequest.objects.create(employer=employer_a, course_offer=offer)
+    client.force_login(hannah)
+
+    body = client.get(HOME).text
+
+    waiting = section(body, "introduction-requests")
+    assert waiting.startswith("Employers' requests for an introduction 1 item")
+    assert f"Employer A and {provider_a.name}" in waiting
+    assert reverse("matching-introduction-request", args=[request.pk]) in body
+
+
 def test_the_hub_with_nothing_to_do_is_told_so(client, hannah):
     client.force_login(hannah)
 
@@ -128,6 +143,7 @@ def test_the_hub_with_nothing_to_do_is_told_so(client, hannah):
     assert "No vacancies are due for review today." in section(body, "qa")
     assert "No suggestions are waiting for review" in section(body, "suggestions")
     assert "There are no open hub tasks." in section(body, "tasks")
+    assert "No employer is waiting for an introduction." in section(body, "introduction-requests")
 
 
 def test_an_organisations_admin_is_offered_the_people_page(client, priya):
