@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apprenticeships.models import Cohort, CourseOffer, OfferLocation
+from apprenticeships.models import Cohort, CourseOffer, OfferLocation, Standard
 from apprenticeships.services import offer_import
 from tests.market_factories import CourseOfferFactory, days_ahead, db_snapshot
 
@@ -100,6 +100,24 @@ def test_start_dates_may_be_written_day_first_as_in_the_uk(api, priya):
     assert list(offer.cohorts.order_by("start_date").values_list("start_date", "places")) == [(first, 12), (second, 8)]
 
 
+def test_a_standard_may_be_given_by_its_reference_once_the_catalogue_carries_them(api, priya):
+    row = good_row()
+    chosen = Standard.objects.get(lars_code=int(row["standard"]))
+    Standard.objects.filter(pk=chosen.pk).update(reference="ST0116")
+
+    response = upload(api(priya), csv_bytes([{**row, "standard": "st0116"}]))
+
+    assert response.status_code == 201, response.content
+    assert CourseOffer.objects.get(pk=response.json()["ids"][0]).standard == chosen
+
+
+def test_a_reference_no_standard_has_is_explained(api, priya):
+    errors = refused(api(priya), csv_bytes([good_row(standard="ST9999")]))
+
+    assert [(row, column) for row, column, _ in errors] == [(2, "standard")]
+    assert "No standard we hold has the reference “ST9999”. Give its LARS code instead" in errors[0][2]
+
+
 def test_every_row_of_a_good_file_is_saved_for_the_uploaders_provider(api, priya, provider_a):
     rows = [good_row(), good_row(title="Network engineer", standard="1", national="yes", locations="", cohorts="")]
 
@@ -133,7 +151,7 @@ def test_one_bad_row_saves_nothing_and_the_report_names_its_row_and_columns(api,
 @pytest.mark.parametrize(
     ("cells", "column", "rule"),
     [
-        ({"standard": "abc"}, "standard", "not the LARS code"),
+        ({"standard": "abc"}, "standard", "not the LARS code or reference"),
         ({"standard": "999999"}, "standard", "not the LARS code"),
         ({"title": ""}, "title", "required"),
         ({"title": "x" * 151}, "title", "150 characters"),

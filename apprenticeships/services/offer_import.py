@@ -23,7 +23,7 @@ MAX_BYTES = settings.OFFER_IMPORT_MAX_BYTES
 
 # column -> what it holds, for the upload page and the template's documentation.
 COLUMNS: dict[str, str] = {
-    "standard": "LARS code of the apprenticeship standard, e.g. 2",
+    "standard": "LARS code of the apprenticeship standard, e.g. 2, or its reference, e.g. ST0116",
     "title": "Course title, up to 150 characters",
     "description": "What the course covers (optional)",
     "price": "Price per apprentice in pounds, no more than the standard's funding band, e.g. 15000",
@@ -116,13 +116,21 @@ def _parse_row(raw: dict[str, str], standards: dict[int, Standard]) -> tuple[dic
     return values, errors
 
 
-def _standard_read(text: str, standards: dict[int, Standard]) -> Read:
+def _standard_read(text: str, standards: dict[int | str, Standard]) -> Read:
+    """A standard by its LARS code (2) or, where the loaded catalogue carries them, its reference (ST0116)."""
     if not text:
         return SKIP, None
+    if text.upper().startswith("ST"):
+        if standard := standards.get(text.upper()):
+            return standard, None
+        return SKIP, (
+            f"No standard we hold has the reference “{text}”. Give its LARS code instead (the standards page "
+            "shows it), or ask the hub to load the current standards catalogue."
+        )
     try:
         return standards[int(text)], None
     except (ValueError, KeyError):
-        return SKIP, f"“{text}” is not the LARS code of a standard."
+        return SKIP, f"“{text}” is not the LARS code or reference (such as ST0116) of a standard."
 
 
 def _title_read(text: str) -> Read:
@@ -241,7 +249,8 @@ def _read(data: bytes) -> list[dict[str, str]]:
 def offers_import(*, provider: Provider, data: bytes) -> list[CourseOffer]:
     """Check every row of a CSV of offers; save them all, or raise ImportRejected and save none."""
     rows = _read(data)
-    standards = Standard.objects.in_bulk(field_name="lars_code")
+    standards: dict[int | str, Standard] = Standard.objects.in_bulk(field_name="lars_code")
+    standards |= {standard.reference.upper(): standard for standard in standards.values() if standard.reference}
     parsed, errors = [], []
     for line, raw in enumerate(rows, start=2):
         values, row_errors = _parse_row(raw, standards)
