@@ -5,6 +5,7 @@ from apprenticeships.models.offers import Cohort, CourseOffer, OfferLocation
 from apprenticeships.models.organisations import Employer, Membership, Provider, Role
 from apprenticeships.models.places import LocalAuthority, Lsoa, PostcodeDistrict
 from apprenticeships.models.standards import Standard, StandardsCatalogue
+from apprenticeships.models.transport import FullPostcode, Neighbourhood, TransitFeed, TransitStop, TravelTime
 from apprenticeships.models.vacancies import Vacancy, VacancyTransition
 
 __all__ = [
@@ -13,9 +14,11 @@ __all__ = [
     "DeliveryMode",
     "Employer",
     "FormSubmission",
+    "FullPostcode",
     "LocalAuthority",
     "Lsoa",
     "Membership",
+    "Neighbourhood",
     "OfferLocation",
     "PayBillDeclaration",
     "PostcodeDistrict",
@@ -23,6 +26,9 @@ __all__ = [
     "Role",
     "Standard",
     "StandardsCatalogue",
+    "TransitFeed",
+    "TransitStop",
+    "TravelTime",
     "Vacancy",
     "VacancyTransition",
 ]
