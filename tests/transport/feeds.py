@@ -24,9 +24,18 @@ def gtfs_zip(
     end: str = "20260731",
     days: str = WEEKDAYS,
     extra_calendar_dates: list[dict] | None = None,
+    services: dict[str, tuple[str, str, str]] | None = None,
+    trip_service: dict[str, str] | None = None,
 ) -> Path:
     """Write a GTFS zip: stops {id: (lat, lon)}, trips {trip_id: [(stop_id, "HH:MM"), ...]} on weekdays."""
-    monday, tuesday, wednesday, thursday, friday, saturday, sunday = days.split(",")
+    services = services or {"WK": (days, start, end)}
+    trip_service = trip_service or {}
+
+    def calendar_row(service_id: str, service_days: str, first: str, last: str) -> dict:
+        names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        flags = dict(zip(names, service_days.split(","), strict=True))
+        return {"service_id": service_id, **flags, "start_date": first, "end_date": last}
+
     files = {
         "agency.txt": _table(
             [
@@ -47,23 +56,10 @@ def gtfs_zip(
         "routes.txt": _table(
             [{"route_id": f"R{tid}", "agency_id": "T", "route_short_name": tid, "route_type": 3} for tid in trips]
         ),
-        "calendar.txt": _table(
-            [
-                {
-                    "service_id": "WK",
-                    "monday": monday,
-                    "tuesday": tuesday,
-                    "wednesday": wednesday,
-                    "thursday": thursday,
-                    "friday": friday,
-                    "saturday": saturday,
-                    "sunday": sunday,
-                    "start_date": start,
-                    "end_date": end,
-                }
-            ]
+        "calendar.txt": _table([calendar_row(sid, *spec) for sid, spec in services.items()]),
+        "trips.txt": _table(
+            [{"route_id": f"R{tid}", "service_id": trip_service.get(tid, "WK"), "trip_id": tid} for tid in trips]
         ),
-        "trips.txt": _table([{"route_id": f"R{tid}", "service_id": "WK", "trip_id": tid} for tid in trips]),
         "stop_times.txt": _table(
             [
                 {
