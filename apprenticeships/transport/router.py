@@ -13,17 +13,23 @@ latest-leaving journey that arrives by the deadline, which is also the shortest 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pynigiri as ng
+
+from lcr_skills.geo import haversine_km
 
 __all__ = ["Journey", "Leg", "Router", "StopAccess"]
 
-# nigiri's location indices 0 and 1 are the query's START and END, used by intermodal offsets.
+# nigiri's location indices 0 and 1 are the query's START and END, used by intermodal offsets;
+# 2 to 8 are its VIA placeholders; the feed's stops follow.
 _START, _END = 0, 1
+_FIRST_STOP = 9
 # How far back from the deadline to look for a first departure, and how many refinements at most.
 SEARCH_WINDOW_MINUTES = 150
 MAX_REFINEMENTS = 12
@@ -31,9 +37,10 @@ MAX_REFINEMENTS = 12
 
 @dataclass(frozen=True)
 class StopAccess:
-    """A stop reached on foot from a place (or the place reached on foot from it)."""
+    """A stop reached on foot from a place (or the place reached on foot from it): a GTFS stop_id or
+    the router's own location index."""
 
-    stop_id: str
+    stop_id: str | int
     walk_minutes: int
 
 
@@ -94,6 +101,23 @@ class Router:
         with _quiet_stderr():
             self.timetable = ng.load_timetable([ng.TimetableSource("gtfs", str(feed_path))], start, end)
         self._names: dict[int, str] = {}
+        self._points: tuple | None = None
+
+    def stops_near(self, latitude: float, longitude: float, max_metres: float, metres_per_minute: float) -> list:
+        """The feed's stops within a straight-line walk of a point, with the walk in whole minutes."""
+        if self._points is None:
+            first = _FIRST_STOP
+            coords = [
+                self.timetable.get_location_coords(ng.LocationIdx(i))
+                for i in range(first, self.timetable.n_locations())
+            ]
+            self._points = (np.array([c.lat for c in coords]), np.array([c.lng for c in coords]))
+        lats, lons = self._points
+        if not len(lats):
+            return []
+        metres = haversine_km(latitude, longitude, lats, lons) * 1000
+        near = np.flatnonzero(metres <= max_metres)
+        return [StopAccess(int(i) + _FIRST_STOP, max(1, math.ceil(metres[i] / metres_per_minute))) for i in near]
 
     def has_stop(self, stop_id: str) -> bool:
         return self.timetable.find_location(stop_id) is not None
@@ -108,7 +132,10 @@ class Router:
     def _offsets(self, access: list[StopAccess]) -> list:
         offsets = []
         for item in access:
-            location = self.timetable.find_location(item.stop_id)
+            if isinstance(item.stop_id, int):
+                location = ng.LocationIdx(item.stop_id)
+            else:
+                location = self.timetable.find_location(item.stop_id)
             if location is not None:
                 offsets.append(ng.Offset(location, int(item.walk_minutes), 0))
         return offsets
