@@ -21,6 +21,7 @@ class Neighbourhood(TimeStampedModel):
     imd_decile = models.PositiveSmallIntegerField(help_text="1 = most deprived 10% nationally.")
     households = models.PositiveIntegerField()
     households_no_car = models.PositiveIntegerField()
+    stops_nearby = models.PositiveIntegerField(default=0, help_text="NaPTAN stops within 800 m of the centre.")
 
     class Meta:
         ordering = ["code"]

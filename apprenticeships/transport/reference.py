@@ -2,7 +2,12 @@
 
 from collections import defaultdict
 
+import numpy as np
+
 from apprenticeships.models import LocalAuthority, Neighbourhood, TransitStop
+from lcr_skills.geo import haversine_km
+
+STOP_WALK_METRES = 800  # the walk issue 18 allows at each end of a journey
 
 
 def neighbourhoods_wanted(read_csv, authority_ids: dict[str, int]) -> dict[str, dict]:
@@ -46,12 +51,22 @@ def stops_wanted(read_csv, authority_ids: dict[str, int]) -> dict[str, dict]:
     }
 
 
+def _count_stops_nearby(neighbourhoods: dict[str, dict], stops: dict[str, dict]) -> None:
+    """How many stops lie within a walk (STOP_WALK_METRES, straight line) of each neighbourhood's centre."""
+    stop_lat = np.array([s["latitude"] for s in stops.values()])
+    stop_lon = np.array([s["longitude"] for s in stops.values()])
+    for values in neighbourhoods.values():
+        metres = haversine_km(values["latitude"], values["longitude"], stop_lat, stop_lon) * 1000
+        values["stops_nearby"] = int(np.count_nonzero(metres <= STOP_WALK_METRES))
+
+
 def transport_reference_load(read_csv, sync, progress) -> dict:
     """Neighbourhoods and stops, synced by code like the rest of the reference data."""
     authority_ids = dict(LocalAuthority.objects.values_list("code", "id"))
+    neighbourhoods = neighbourhoods_wanted(read_csv, authority_ids)
+    stops = stops_wanted(read_csv, authority_ids)
+    _count_stops_nearby(neighbourhoods, stops)
     return {
-        "neighbourhoods": sync(
-            Neighbourhood, "code", neighbourhoods_wanted(read_csv, authority_ids), progress=progress
-        ),
-        "stops": sync(TransitStop, "atco_code", stops_wanted(read_csv, authority_ids), progress=progress),
+        "neighbourhoods": sync(Neighbourhood, "code", neighbourhoods, progress=progress),
+        "stops": sync(TransitStop, "atco_code", stops, progress=progress),
     }

@@ -5,9 +5,9 @@ still arrive by T" between sets of stops reached on foot. nigiri does the routin
 module only turns places into stop offsets and picks the journey.
 
 The binding (0.1.5) exposes a forward search from one start time only (no arrive-by search, no
-departure interval), so an arrive-by journey is found by asking again from just after the last
-departure found, until a later start no longer arrives in time: the answer is the
-latest-leaving journey that arrives by the deadline, which is also the shortest one.
+departure interval), so an arrive-by journey is found by asking for the earliest arrival from
+several start times, bisecting for the latest start that still arrives by the deadline: that
+journey is the latest-leaving one that arrives in time, which is also the shortest.
 """
 
 from __future__ import annotations
@@ -185,14 +185,33 @@ class Router:
         if not starts or not destinations:
             return None
         limit = _minutes(deadline)
-        leave_from = limit - SEARCH_WINDOW_MINUTES
-        best: Journey | None = None
-        for _ in range(MAX_REFINEMENTS):
+
+        def in_time(leave_from: int) -> Journey | None:
             journey = self._earliest(starts, destinations, leave_from)
-            if journey is None or _minutes(journey.arrives) > limit:
+            return journey if journey is not None and _minutes(journey.arrives) <= limit else None
+
+        best = in_time(limit - SEARCH_WINDOW_MINUTES)
+        if best is None:
+            return None
+        # The earliest arrival only gets later as the start does, so the latest start that still
+        # arrives in time is found by bisection: first a guess (leave the journey's length before
+        # the deadline), then halving the minutes between the latest start known to work and the
+        # earliest known not to.
+        low, high = _minutes(best.leaves) + 1, limit - best.minutes
+        guess = in_time(high) if high >= low else None
+        if guess is not None:
+            best, low, high = guess, _minutes(guess.leaves) + 1, limit
+        else:
+            high -= 1
+        for _ in range(MAX_REFINEMENTS):
+            if low > high:
                 break
-            best = journey
-            leave_from = _minutes(journey.leaves) + 1
+            middle = (low + high) // 2
+            journey = in_time(middle)
+            if journey is None:
+                high = middle - 1
+            else:
+                best, low = journey, max(middle, _minutes(journey.leaves)) + 1
         return best
 
     def deadline(self, arrive_by: str) -> datetime:
