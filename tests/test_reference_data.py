@@ -104,6 +104,7 @@ def test_loading_again_creates_and_updates_nothing() -> None:
         "standards": (0, 0),
         "neighbourhoods": (0, 0),
         "stops": (0, 0),
+        "district neighbourhoods": (0, 0),
     }
     assert results["standards"].unchanged == 515
     assert results["postcode districts"].unchanged == 2864
@@ -159,16 +160,17 @@ def test_the_command_reports_what_it_did_for_each_dataset() -> None:
     out, err = StringIO(), StringIO()
     call_command("load_reference_data", "--no-progress", stdout=out, stderr=err)
     lines = out.getvalue().splitlines()
-    assert lines[:6] == [
+    assert lines[:7] == [
         "local authorities: 0 created, 0 updated, 378 unchanged",
         "postcode districts: 0 created, 0 updated, 2864 unchanged",
         "LSOAs: 0 created, 0 updated, 989 unchanged",
         "standards: 0 created, 0 updated, 515 unchanged",
         "neighbourhoods: 0 created, 0 updated, 1003 unchanged",
         "stops: 0 created, 0 updated, 8043 unchanged",
+        "district neighbourhoods: 0 created, 0 updated, 77 unchanged",
     ]
-    assert lines[6].startswith("Reference data loaded in ")
-    assert lines[6].endswith(" s")
+    assert lines[7].startswith("Reference data loaded in ")
+    assert lines[7].endswith(" s")
     assert err.getvalue() == ""
 
 

@@ -5,13 +5,21 @@ from apprenticeships.models.offers import Cohort, CourseOffer, OfferLocation
 from apprenticeships.models.organisations import Employer, Membership, Provider, Role
 from apprenticeships.models.places import LocalAuthority, Lsoa, PostcodeDistrict
 from apprenticeships.models.standards import Standard, StandardsCatalogue
-from apprenticeships.models.transport import FullPostcode, Neighbourhood, TransitFeed, TransitStop, TravelTime
+from apprenticeships.models.transport import (
+    DistrictNeighbourhood,
+    FullPostcode,
+    Neighbourhood,
+    TransitFeed,
+    TransitStop,
+    TravelTime,
+)
 from apprenticeships.models.vacancies import Vacancy, VacancyTransition
 
 __all__ = [
     "Cohort",
     "CourseOffer",
     "DeliveryMode",
+    "DistrictNeighbourhood",
     "Employer",
     "FormSubmission",
     "FullPostcode",

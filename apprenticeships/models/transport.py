@@ -67,12 +67,28 @@ class FullPostcode(models.Model):
     longitude = models.FloatField()
     local_authority_code = models.CharField(max_length=9)
     lsoa21 = models.CharField(max_length=9, blank=True)
+    imd_rank = models.PositiveIntegerField(null=True, blank=True, help_text="Its 2021 LSOA's IMD 2019 rank.")
 
     class Meta:
         ordering = ["postcode"]
 
     def __str__(self) -> str:
         return self.postcode
+
+
+class DistrictNeighbourhood(TimeStampedModel):
+    """The neighbourhood whose centre is nearest a city-region postcode district's centre: where a
+    place known only by its district is taken to be, for deprivation at LSOA grain."""
+
+    outcode = models.CharField(max_length=4, unique=True)
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="+")
+    imd_rank = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["outcode"]
+
+    def __str__(self) -> str:
+        return f"{self.outcode} → {self.neighbourhood_id}"
 
 
 class TransitFeed(TimeStampedModel):

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from django.db import transaction
 
-from apprenticeships.models import FullPostcode, LocalAuthority
+from apprenticeships.models import FullPostcode, LocalAuthority, Neighbourhood
 
 REQUIRED_COLUMNS = ("pcds", "lat", "long", "oslaua", "lsoa21")
 NO_GRID_REFERENCE_LATITUDE = 99.999999
@@ -44,6 +44,7 @@ def _rows(handle: TextIO) -> Iterable[dict[str, str]]:
 def postcodes_load(*, handle: TextIO, everywhere: bool = False) -> PostcodeLoad:
     """Replace the full-postcode table with the file's live, located postcodes (the city region's unless everywhere)."""
     region = set(LocalAuthority.objects.filter(in_city_region=True).values_list("code", flat=True))
+    ranks = dict(Neighbourhood.objects.values_list("code", "imd_rank"))
     result, batch = PostcodeLoad(), []
     rows = _rows(handle)
     FullPostcode.objects.all().delete()
@@ -68,6 +69,7 @@ def postcodes_load(*, handle: TextIO, everywhere: bool = False) -> PostcodeLoad:
                 longitude=longitude,
                 local_authority_code=row["oslaua"][:9],
                 lsoa21=row["lsoa21"][:9],
+                imd_rank=ranks.get(row["lsoa21"]),
             )
         )
         if len(batch) >= BATCH:

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from apprenticeships.models import LocalAuthority, Neighbourhood, TransitStop
+from apprenticeships.models import DistrictNeighbourhood, LocalAuthority, Neighbourhood, PostcodeDistrict, TransitStop
 from lcr_skills.geo import haversine_km
 
 STOP_WALK_METRES = 800  # the walk issue 18 allows at each end of a journey
@@ -66,7 +66,25 @@ def transport_reference_load(read_csv, sync, progress) -> dict:
     neighbourhoods = neighbourhoods_wanted(read_csv, authority_ids)
     stops = stops_wanted(read_csv, authority_ids)
     _count_stops_nearby(neighbourhoods, stops)
-    return {
+    results = {
         "neighbourhoods": sync(Neighbourhood, "code", neighbourhoods, progress=progress),
         "stops": sync(TransitStop, "atco_code", stops, progress=progress),
     }
+    results["district neighbourhoods"] = sync(
+        DistrictNeighbourhood, "outcode", district_neighbourhoods_wanted(), progress=progress
+    )
+    return results
+
+
+def district_neighbourhoods_wanted() -> dict[str, dict]:
+    """For each city-region postcode district, the neighbourhood whose centre is nearest the district's centre."""
+    rows = list(Neighbourhood.objects.values_list("id", "imd_rank", "latitude", "longitude"))
+    if not rows:
+        return {}
+    ids, ranks, lats, lons = (np.array(column) for column in zip(*rows, strict=True))
+    wanted = {}
+    districts = PostcodeDistrict.objects.filter(local_authority__in_city_region=True)
+    for outcode, lat, lon in districts.values_list("outcode", "latitude", "longitude"):
+        nearest = int(np.argmin(haversine_km(lat, lon, lats, lons)))
+        wanted[outcode] = {"neighbourhood_id": int(ids[nearest]), "imd_rank": int(ranks[nearest])}
+    return wanted
