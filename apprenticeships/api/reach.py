@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apprenticeships.transport.search import REACH_FILTER_MINUTES, vacancies_reachable
 from apprenticeships.transport.travel import place_key, place_point, travel_time
 
 
@@ -72,3 +73,27 @@ class PlaceReachView(APIView):
             "legs": reach.legs,
         }
         return Response(ReachSerializer(data).data)
+
+
+class ReachableFilterSerializer(serializers.Serializer):
+    reachable_within_minutes = serializers.IntegerField(
+        required=False,
+        min_value=REACH_FILTER_MINUTES[0],
+        max_value=REACH_FILTER_MINUTES[1],
+        help_text="Only vacancies reachable by public transport from `postcode` within this many minutes, "
+        "arriving by the morning deadline (docs/reach.md).",
+    )
+
+
+def public_vacancies_reachable_filter(vacancies, query_params, postcode) -> object:
+    """The public search's reach filter, kept apart from the search's own (a small separate step)."""
+    params = ReachableFilterSerializer(data=query_params)
+    params.is_valid(raise_exception=True)
+    minutes = params.validated_data.get("reachable_within_minutes")
+    if minutes is None:
+        return vacancies
+    if postcode is None:
+        raise serializers.ValidationError(
+            {"reachable_within_minutes": ["Give your postcode to search by travel time from it."]}
+        )
+    return vacancies_reachable(vacancies, origin=postcode.postcode, minutes=minutes)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apprenticeships import selectors
+from apprenticeships.api.reach import ReachableFilterSerializer, public_vacancies_reachable_filter
 from apprenticeships.api.serializers import LocalAuthoritySerializer
 from apprenticeships.filters import IntegerFilter
 from apprenticeships.funding.rules import AGE_GROUPS, minimum_hourly_wage
@@ -315,7 +316,7 @@ class PublicSearchSerializer(serializers.Serializer):
         return attrs
 
 
-@extend_schema(parameters=[PublicSearchSerializer])
+@extend_schema(parameters=[PublicSearchSerializer, ReachableFilterSerializer])
 class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Live vacancies, for anyone: search by text, level, local authority and distance from a postcode."""
 
@@ -330,7 +331,7 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         params = PublicSearchSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         query = params.validated_data
-        return selectors.public_vacancies(
+        vacancies = selectors.public_vacancies(
             text=query.get("search", "").strip(),
             level=query.get("level"),
             local_authority=query.get("local_authority", "").strip(),
@@ -338,3 +339,4 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             within_km=query.get("within_km"),
             sort=query["ordering"],
         )
+        return public_vacancies_reachable_filter(vacancies, self.request.query_params, query.get("postcode"))
