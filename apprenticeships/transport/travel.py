@@ -130,12 +130,15 @@ def _nearest_stop_metres(latitude: float, longitude: float) -> float:
     return float(np.min(haversine_km(latitude, longitude, *_stop_points)) * 1000)
 
 
-def _estimate(origin: tuple[float, float], destination: tuple[float, float]) -> Reach:
+def _estimate(origin: tuple[float, float], destination: tuple[float, float], stop_metres: dict) -> Reach:
     walk = settings.TRAVEL_MAX_WALK_M
     metres = float(haversine_km(*origin, *destination)) * 1000
     if metres <= walk:
         return Reach(math.ceil(metres / WALK_METRES_PER_MINUTE), TravelTime.Method.ESTIMATE)
-    access, egress = _nearest_stop_metres(*origin), _nearest_stop_metres(*destination)
+    for point in (origin, destination):
+        if point not in stop_metres:
+            stop_metres[point] = _nearest_stop_metres(*point)
+    access, egress = stop_metres[origin], stop_metres[destination]
     if access > walk or egress > walk:
         return Reach(None, TravelTime.Method.ESTIMATE)
     ride = metres / 1000 * ESTIMATE_ROAD_FACTOR / ESTIMATE_BUS_KMH * 60
@@ -159,7 +162,7 @@ def travel_times_compute(*, origins: list[str], destinations: list[str]) -> int:
         for code, lat, lon in Neighbourhood.objects.filter(code__in=keys).values_list("code", "latitude", "longitude")
     }
     points.update({key: place_point(key) for key in keys - points.keys()})
-    rows = []
+    rows, stop_metres = [], {}
     for origin in origins:
         for destination in destinations:
             if (origin, destination) in done:
@@ -167,7 +170,7 @@ def travel_times_compute(*, origins: list[str], destinations: list[str]) -> int:
             if router is not None:
                 reach = _timetable(router, points[origin], points[destination])
             else:
-                reach = _estimate(points[origin], points[destination])
+                reach = _estimate(points[origin], points[destination], stop_metres)
             rows.append(
                 TravelTime(
                     feed=feed,

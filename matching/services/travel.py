@@ -6,6 +6,7 @@ location, from the cache of the feed in use (apprenticeships.transport.travel), 
 pairs not cached yet. A run's chunk is a Celery task, so this happens on the workers.
 """
 
+import logging
 from collections import defaultdict
 
 import numpy as np
@@ -15,6 +16,12 @@ from apprenticeships.models import OfferLocation, TransitFeed, TravelTime, Vacan
 from apprenticeships.transport.travel import place_key, travel_times_compute
 from lcr_skills.geo import haversine_km
 from matching.ml.market import Market
+from matching.ml.travel import in_person
+
+logger = logging.getLogger(__name__)
+# Journeys a run plans itself when the cache lacks them; beyond this the run uses what is cached
+# and asks for compute_travel_times (the bulk job on the workers) to fill the rest.
+PLAN_IN_RUN_MAX = 2000
 
 
 def _group(keys: np.ndarray) -> dict[int, np.ndarray]:
@@ -43,6 +50,8 @@ def _nearest_venues(market: Market, venue_keys: list[str]) -> dict[tuple[int, in
             ).reshape(len(vacancy_idx), len(loc_idx))
             best = np.argmin(dist, axis=1)
             within = dist[np.arange(len(vacancy_idx)), best] <= loc.radius_km[loc_idx[best]]
+            # Only pairs taught in person are held to the limit; the others need no journey planned.
+            within &= in_person(market, vacancy_idx, np.full(len(vacancy_idx), offer, dtype=np.int64))
             for row in np.flatnonzero(within).tolist():
                 nearest[(int(vacancy_idx[row]), offer)] = int(loc_idx[best[row]])
     return nearest
@@ -76,6 +85,10 @@ def market_travel_attach(market: Market) -> Market:
         ).values_list("origin", "destination", "minutes", "changes")
     }
     missing = {origin: sorted(d for d in dests if (origin, d) not in cached) for origin, dests in wanted.items()}
+    count = sum(len(d) for d in missing.values())
+    if count > PLAN_IN_RUN_MAX:
+        logger.warning("%s workplace-venue journeys not cached: run compute_travel_times", count)
+        missing = {}
     for origin, destinations in missing.items():
         if destinations:
             travel_times_compute(origins=[origin], destinations=destinations)
