@@ -7,6 +7,9 @@ from apprenticeships.models import TransitFeed, TravelTime, Vacancy
 from apprenticeships.transport.travel import place_key, travel_times_compute
 
 REACH_FILTER_MINUTES = (10, 120)  # the range the filter accepts
+# Workplaces one search may plan journeys to when the cache lacks them (anyone may search: a
+# request must not plan the whole region); the rest wait for compute_travel_times.
+PLAN_PER_SEARCH_MAX = 200
 
 
 def vacancies_reachable(vacancies: QuerySet[Vacancy], *, origin: str, minutes: int) -> QuerySet[Vacancy]:
@@ -14,9 +17,17 @@ def vacancies_reachable(vacancies: QuerySet[Vacancy], *, origin: str, minutes: i
     TRAVEL_ARRIVE_BY (planned now for workplaces not cached yet; an estimate without a feed)."""
     origin = place_key(origin)
     workplaces = {place_key(p): p for p in vacancies.order_by().values_list("postcode", flat=True).distinct()}
-    travel_times_compute(origins=[origin], destinations=sorted(workplaces))
+    feed = TransitFeed.objects.defer("archive").first()
+    cached = set(
+        TravelTime.objects.filter(
+            feed=feed, origin=origin, destination__in=list(workplaces), arrive_by=settings.TRAVEL_ARRIVE_BY
+        ).values_list("destination", flat=True)
+    )
+    missing = sorted(set(workplaces) - cached)[:PLAN_PER_SEARCH_MAX]
+    if missing:
+        travel_times_compute(origins=[origin], destinations=missing)
     reached = TravelTime.objects.filter(
-        feed=TransitFeed.objects.defer("archive").first(),
+        feed=feed,
         origin=origin,
         destination__in=list(workplaces),
         arrive_by=settings.TRAVEL_ARRIVE_BY,
