@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from apprenticeships.models import LocalAuthority, PostcodeDistrict
+from apprenticeships.models import FullPostcode, LocalAuthority, PostcodeDistrict
 
 __all__ = ["Place", "place_lookup", "postcode_normalise"]
 
@@ -68,10 +68,12 @@ def place_lookup(raw: str) -> Place:
             code="unknown_postcode",
             params={"outcode": outcode, "postcode": postcode},
         )
+    # A full postcode loaded from the ONS Postcode Directory (load_postcodes) is more precise.
+    full = FullPostcode.objects.filter(postcode=postcode).first() if postcode != outcode else None
     return Place(
         postcode=postcode,
         outcode=outcode,
-        latitude=district.latitude,
-        longitude=district.longitude,
+        latitude=full.latitude if full else district.latitude,
+        longitude=full.longitude if full else district.longitude,
         local_authority=district.local_authority,
     )

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from apprenticeships.models import LocalAuthority, Lsoa, PostcodeDistrict, Standard
+from apprenticeships.transport.reference import transport_reference_load
 
 Progress = Callable[[int], None]
 
@@ -167,9 +168,16 @@ def standards_wanted() -> dict[int, dict]:
 
 def reference_data_row_count() -> int:
     """How many rows a full load reads, for a progress bar."""
-    return sum(len(_read_csv(name)) for name in ("standards.csv", "outcodes.csv", "lsoa_imd2019_lcr.csv")) + len(
-        local_authorities_wanted()
-    )
+    return sum(
+        len(_read_csv(name))
+        for name in (
+            "standards.csv",
+            "outcodes.csv",
+            "lsoa_imd2019_lcr.csv",
+            "transport/lsoa21_pop_centroids_lcr.csv",
+            "transport/naptan_stops_lcr.csv",
+        )
+    ) + len(local_authorities_wanted())
 
 
 @transaction.atomic
@@ -182,4 +190,5 @@ def reference_data_load(*, progress: Progress = lambda n: None) -> dict[str, Syn
     )
     results["LSOAs"] = _sync(Lsoa, "code", lsoas_wanted(authority_ids), progress=progress)
     results["standards"] = _sync(Standard, "lars_code", standards_wanted(), create_only=["status"], progress=progress)
+    results.update(transport_reference_load(_read_csv, _sync, progress))
     return results

@@ -4,6 +4,7 @@ from django.db.models import Count
 from apprenticeships.models import Standard
 from apprenticeships.services import alerts, applications, notifications
 from apprenticeships.services.pledges import pledges_tick as pledges_clock
+from apprenticeships.transport.travel import travel_time_chunks, travel_times_compute
 
 
 @shared_task(name="apprenticeships.standards_by_status")
@@ -39,3 +40,18 @@ def pledges_tick() -> dict[str, int]:
 def vacancy_decision_send(transition_id: int) -> int:
     """E-mail an employer's people about the hub's decision on their vacancy."""
     return notifications.vacancy_decision_send(transition_id)
+
+
+@shared_task(name="apprenticeships.travel_times_chunk", acks_late=True)
+def travel_times_chunk(origins: list[str], destinations: list[str]) -> int:
+    """Plan and cache one chunk of journeys (idempotent: pairs already cached for the feed are skipped)."""
+    return travel_times_compute(origins=origins, destinations=destinations)
+
+
+@shared_task(name="apprenticeships.travel_times_refresh")
+def travel_times_refresh() -> int:
+    """Fan the region's travel times out over the workers, a chunk of origins per task; returns how many chunks."""
+    chunks = travel_time_chunks()
+    for origins, destinations in chunks:
+        travel_times_chunk.delay(origins, destinations)
+    return len(chunks)

@@ -5,6 +5,7 @@ newcomer gets a working site from one command. Production sets DEBUG=0, SECRET_K
 ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -419,3 +420,14 @@ REFERENCE_DATA_DIR = BASE_DIR / "apprenticeships" / "data"
 HEALTHZ_WORKER_TIMEOUT_SECONDS = float(envstr("HEALTHZ_WORKER_TIMEOUT_SECONDS", "1.0"))
 # While the database is down pages and the API answer 503, telling clients to retry after this long.
 SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = envint("SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS", "30")
+
+# Public transport reach (docs/reach.md). Journeys arrive by this local time on a school-term
+# weekday; walking at most TRAVEL_MAX_WALK_M at each end; a cohort taught in person is out of
+# reach beyond MAX_TRAVEL_MINUTES (the hub's policy, issue 18); 45 minutes defines "reachable"
+# in the cut-off neighbourhoods report.
+TRAVEL_ARRIVE_BY = envstr("TRAVEL_ARRIVE_BY", "08:45")
+if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", TRAVEL_ARRIVE_BY):
+    raise ImproperlyConfigured(f"TRAVEL_ARRIVE_BY must be a time like 08:45, not {TRAVEL_ARRIVE_BY!r}")
+TRAVEL_MAX_WALK_M = envint("TRAVEL_MAX_WALK_M", "800")
+MAX_TRAVEL_MINUTES = envint("MAX_TRAVEL_MINUTES", "60")
+REACH_MINUTES = envint("REACH_MINUTES", "45")

@@ -250,13 +250,17 @@ class GapReason(models.TextChoices):
     NO_COHORT_IN_WINDOW = candidates.GapReason.NO_COHORT_IN_WINDOW, "No cohort starts near the vacancy's start date"
     NO_PLACES = candidates.GapReason.NO_PLACES, "No places left in the cohorts that fit"
     ALL_REJECTED = candidates.GapReason.ALL_REJECTED, "The hub rejected every provider that fits"
+    OUT_OF_REACH_BY_TRANSPORT = (
+        candidates.GapReason.OUT_OF_REACH_BY_TRANSPORT,
+        "No venue taught in person is reachable by public transport in time",
+    )
 
 
 class Gap(TimeStampedModel):
     """A live vacancy the last run could not match, and why."""
 
     vacancy = models.OneToOneField(Vacancy, on_delete=models.CASCADE, related_name="gap")
-    reason = models.CharField(max_length=24, choices=GapReason.choices)
+    reason = models.CharField(max_length=32, choices=GapReason.choices)
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="gaps")
 
     class Meta:

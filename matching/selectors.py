@@ -4,6 +4,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Quer
 
 from apprenticeships.models import Employer
 from apprenticeships.selectors import active_users_exist
+from apprenticeships.transport.deprivation import place_imd_rank
 from matching.models import Gap, GapReason, IntroductionRequest, MatchRun, ScoringModel, Suggestion, SuggestionEvent
 
 
@@ -23,15 +24,17 @@ def gaps_by_reason() -> list[dict]:
 
 
 REVIEW_ORDER = (
-    "Vacancies in the most deprived areas come first (the IMD 2019 rank of the workplace's local "
-    "authority, 1 = most deprived in England), then those that have been live longest, then the "
-    "highest score."
+    "Vacancies in the most deprived areas come first (the IMD 2019 rank of the workplace's "
+    "neighbourhood, 1 = most deprived in England: its LSOA when the full postcode is known, else the "
+    "neighbourhood nearest its postcode district's centre), then those that have been live longest, "
+    "then the highest score."
 )
 
 
 def in_review_order(suggestions: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
     """Most deprived area first, then waiting longest, then best score (REVIEW_ORDER)."""
-    return suggestions.order_by(
+    return suggestions.annotate(workplace_imd_rank=place_imd_rank("vacancy__")).order_by(
+        F("workplace_imd_rank").asc(nulls_last=True),
         F("vacancy__local_authority__imd_rank").asc(nulls_last=True),
         F("vacancy__live_at").asc(nulls_last=True),
         "-score",

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from apprenticeships.models import LocalAuthority, Lsoa, PostcodeDistrict, Standard
+from apprenticeships.models import LocalAuthority, Lsoa, Neighbourhood, PostcodeDistrict, Standard, TransitStop
 from apprenticeships.reference_data import reference_data_load
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,30 @@ def test_it_loads_the_imd_deciles_of_every_lsoa_in_the_city_region() -> None:
     assert set(Lsoa.objects.values_list("imd_decile", flat=True).distinct()) <= set(range(1, 11))
 
 
+def test_every_2021_neighbourhood_has_its_centre_deprivation_and_car_availability() -> None:
+    assert Neighbourhood.objects.count() == 1003
+    assert set(Neighbourhood.objects.values_list("local_authority__code", flat=True).distinct()) == set(LCR_AUTHORITIES)
+    knowsley_006a = Neighbourhood.objects.get(code="E01006412")
+    assert (knowsley_006a.latitude, knowsley_006a.longitude) == (53.439886, -2.865184)
+    assert (knowsley_006a.households, knowsley_006a.households_no_car) == (620, 271)
+
+
+def test_a_split_lsoa_gives_each_2021_part_its_deprivation() -> None:
+    parent = Lsoa.objects.get(code="E01006441")  # Knowsley 006D became 006E and 006F
+    parts = Neighbourhood.objects.filter(code__in=["E01034832", "E01034833"])
+    assert {(n.imd_rank, n.imd_decile) for n in parts} == {(parent.imd_rank, parent.imd_decile)}
+
+
+def test_a_merged_lsoa_takes_the_most_deprived_of_its_2011_parts() -> None:
+    ranks = Lsoa.objects.filter(code__in=["E01006720", "E01006752"]).values_list("imd_rank", flat=True)
+    assert Neighbourhood.objects.get(code="E01034401").imd_rank == min(ranks)
+
+
+def test_it_loads_the_naptan_stops_of_the_city_region() -> None:
+    assert TransitStop.objects.count() == 8043
+    assert TransitStop.objects.filter(stop_type="RLY").count() == 4 + 7 + 26 + 18 + 10 + 25
+
+
 def test_loading_again_creates_and_updates_nothing() -> None:
     results = reference_data_load()
     assert {name: (r.created, r.updated) for name, r in results.items()} == {
@@ -78,6 +102,9 @@ def test_loading_again_creates_and_updates_nothing() -> None:
         "postcode districts": (0, 0),
         "LSOAs": (0, 0),
         "standards": (0, 0),
+        "neighbourhoods": (0, 0),
+        "stops": (0, 0),
+        "district neighbourhoods": (0, 0),
     }
     assert results["standards"].unchanged == 515
     assert results["postcode districts"].unchanged == 2864
@@ -133,14 +160,17 @@ def test_the_command_reports_what_it_did_for_each_dataset() -> None:
     out, err = StringIO(), StringIO()
     call_command("load_reference_data", "--no-progress", stdout=out, stderr=err)
     lines = out.getvalue().splitlines()
-    assert lines[:4] == [
+    assert lines[:7] == [
         "local authorities: 0 created, 0 updated, 378 unchanged",
         "postcode districts: 0 created, 0 updated, 2864 unchanged",
         "LSOAs: 0 created, 0 updated, 989 unchanged",
         "standards: 0 created, 0 updated, 515 unchanged",
+        "neighbourhoods: 0 created, 0 updated, 1003 unchanged",
+        "stops: 0 created, 0 updated, 8043 unchanged",
+        "district neighbourhoods: 0 created, 0 updated, 77 unchanged",
     ]
-    assert lines[4].startswith("Reference data loaded in ")
-    assert lines[4].endswith(" s")
+    assert lines[7].startswith("Reference data loaded in ")
+    assert lines[7].endswith(" s")
     assert err.getvalue() == ""
 
 

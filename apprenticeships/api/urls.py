@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from apprenticeships.api import applications, funding, invitations, offers, pledges, training, vacancies, views
+from apprenticeships.api import applications, funding, invitations, offers, pledges, reach, training, vacancies, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -23,6 +23,7 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("places/<str:postcode>/", views.PlaceView.as_view(), name="api-place"),
+    path("places/<str:postcode>/reach/", reach.PlaceReachView.as_view(), name="api-place-reach"),
     path("funding/estimate/", funding.FundingEstimateView.as_view(), name="api-funding-estimate"),
     re_path(  # [^/.]+ as the router's ids: the view answers 404 for one that is not a number
         r"^public/vacancies/(?P<pk>[^/.]+)/applications/$",

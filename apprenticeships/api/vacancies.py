@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apprenticeships import selectors
+from apprenticeships.api.reach import ReachableFilterSerializer, public_vacancies_reachable_filter
 from apprenticeships.api.serializers import LocalAuthoritySerializer
 from apprenticeships.filters import IntegerFilter
 from apprenticeships.funding.rules import AGE_GROUPS, minimum_hourly_wage
@@ -415,7 +416,7 @@ class PublicSearchSerializer(serializers.Serializer):
         }
 
 
-@extend_schema(parameters=[PublicSearchSerializer])
+@extend_schema(parameters=[PublicSearchSerializer, ReachableFilterSerializer])
 class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Live vacancies, for anyone: search by words, level, age group, local authority and distance from a postcode."""
 
@@ -429,4 +430,7 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             return selectors.public_vacancies()
         params = PublicSearchSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        return selectors.public_vacancies(**params.search_kwargs())
+        vacancies = selectors.public_vacancies(**params.search_kwargs())
+        return public_vacancies_reachable_filter(
+            vacancies, self.request.query_params, params.validated_data.get("postcode")
+        )

@@ -9,6 +9,14 @@ from apprenticeships.models.places import LocalAuthority, Lsoa, PostcodeDistrict
 from apprenticeships.models.pledges import Pledge, PledgeApplication, PledgeEvent
 from apprenticeships.models.shortlist import ShortlistEntry
 from apprenticeships.models.standards import Standard, StandardsCatalogue
+from apprenticeships.models.transport import (
+    DistrictNeighbourhood,
+    FullPostcode,
+    Neighbourhood,
+    TransitFeed,
+    TransitStop,
+    TravelTime,
+)
 from apprenticeships.models.vacancies import Vacancy, VacancyTransition
 
 __all__ = [
@@ -17,13 +25,16 @@ __all__ = [
     "Cohort",
     "CourseOffer",
     "DeliveryMode",
+    "DistrictNeighbourhood",
     "Employer",
     "FormSubmission",
+    "FullPostcode",
     "HubTask",
     "Invitation",
     "LocalAuthority",
     "Lsoa",
     "Membership",
+    "Neighbourhood",
     "OfferLocation",
     "PayBillDeclaration",
     "Pledge",
@@ -35,6 +46,9 @@ __all__ = [
     "ShortlistEntry",
     "Standard",
     "StandardsCatalogue",
+    "TransitFeed",
+    "TransitStop",
+    "TravelTime",
     "Vacancy",
     "VacancyAlert",
     "VacancyTransition",

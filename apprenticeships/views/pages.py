@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from apprenticeships import selectors
 from apprenticeships.filters import StandardFilter
-from apprenticeships.models import Role, Standard, StandardsCatalogue
+from apprenticeships.models import Role, Standard, StandardsCatalogue, TransitFeed
 from apprenticeships.permissions import is_organisation_admin, user_organisation, user_role
 from apprenticeships.todo import todo_sections
 from lcr_skills.text import one_line, text_problem
@@ -51,7 +51,15 @@ def info_page(request: HttpRequest, page: str) -> HttpResponse:
 
 def about_data(request: HttpRequest) -> HttpResponse:
     # The latest catalogue loaded with load_standards, if any; else the shipped 2020 snapshot is in use.
-    return render(request, "apprenticeships/about_data.html", {"catalogue": StandardsCatalogue.objects.first()})
+    return render(
+        request,
+        "apprenticeships/about_data.html",
+        {
+            "catalogue": StandardsCatalogue.objects.first(),
+            "feed": TransitFeed.objects.defer("archive").first(),
+            "arrive_by": settings.TRAVEL_ARRIVE_BY,
+        },
+    )
 
 
 def standard_list(request: HttpRequest) -> HttpResponse:

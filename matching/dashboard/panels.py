@@ -3,14 +3,17 @@
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from apprenticeships.funding.rules import RuleSet, rules_on
-from apprenticeships.models import Provider
+from apprenticeships.models import Provider, TransitFeed
+from apprenticeships.transport.cut_off import cut_off_neighbourhoods
 from lcr_skills import charts, formats
 from lcr_skills.charts import Series
 from matching.dashboard import reports
+from matching.dashboard.reach import reach_map
 from matching.dashboard.reports import REPORTS, Column, Report
 from matching.models import RejectReason
 
@@ -330,6 +333,12 @@ def provider_panels(figures: dict[str, list[dict]]) -> list[dict]:
     return [panel("providers", rows, [chart], empty="No provider has a course offer yet.", skip=("ukprn",))]
 
 
+def reach_panels(figures: dict[str, list[dict]]) -> list[dict]:
+    rows = figures["cut-off-neighbourhoods"]
+    chart = reach_map(cut_off_neighbourhoods())
+    return [panel("cut-off-neighbourhoods", rows, [chart], empty="No neighbourhoods are loaded.", skip=())]
+
+
 SECTIONS: list[tuple[str, str, Callable[[dict], list[dict]]]] = [
     ("coverage", "Coverage", coverage_panels),
     ("equity", "Equity", equity_panels),
@@ -337,6 +346,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict], list[dict]]]] = [
     ("levy", "Levy", levy_panels),
     ("pledges", "Levy transfers", pledge_panels),
     ("providers", "Providers", provider_panels),
+    ("reach", "Reach by public transport", reach_panels),
 ]
 
 
@@ -361,4 +371,6 @@ def dashboard_context(figures: dict[str, list[dict]]) -> dict:
         "horizon": reports.LEVY_AT_RISK_HORIZON_MONTHS,
         "levy": levy_rules_context(rules_on(timezone.localdate())),
         "reports": REPORTS.values(),
+        "arrive_by": settings.TRAVEL_ARRIVE_BY,
+        "travel_feed": TransitFeed.objects.defer("archive").exists(),
     }

@@ -23,6 +23,7 @@ class GapReason:
     NO_COHORT_IN_WINDOW = "no_cohort_in_window"  # reachable, but no cohort starts in the window
     NO_PLACES = "no_places"  # cohorts in the window, but none has places left (or others took them)
     ALL_REJECTED = "all_rejected"  # every pair that fits has already been rejected by the hub
+    OUT_OF_REACH_BY_TRANSPORT = "out_of_reach_by_transport"  # in-person venues all beyond the travel limit
     # In words: matching.models.GapReason.
 
 

@@ -11,6 +11,7 @@ from matching.ml.candidates import GapReason, candidate_pairs
 from matching.ml.features import FEATURES, pair_features, text_vectors
 from matching.ml.market import Market
 from matching.ml.scoring import Matcher
+from matching.ml.travel import travel_limit
 
 SCORE_SLICE = 500_000  # candidate pairs scored at once
 GAP_CODES = [
@@ -19,6 +20,7 @@ GAP_CODES = [
     GapReason.NO_COHORT_IN_WINDOW,
     GapReason.NO_PLACES,
     GapReason.ALL_REJECTED,
+    GapReason.OUT_OF_REACH_BY_TRANSPORT,
 ]
 
 
@@ -71,7 +73,7 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
         timings[stage] = timings.get(stage, 0.0) + now - clock
         clock = now
 
-    candidates = candidate_pairs(market, days_before=days_before, days_after=days_after)
+    candidates = travel_limit(market, candidate_pairs(market, days_before=days_before, days_after=days_after))
     lap("candidates")
     # Scores for every pair, a slice at a time so memory stays flat; features are kept only for
     # the pairs that become suggestions.

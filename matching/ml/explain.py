@@ -14,7 +14,7 @@ def _weeks_or_days(days: int) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
-def feature_text(name: str, value: float, *, reader: str = "hub") -> str:
+def feature_text(name: str, value: float, *, reader: str = "hub", context: dict | None = None) -> str:
     """One feature in words, for `reader` ("employer", "provider" or "hub"): the start date and the
     delivery modes are the employer's, so only the employer reads them as "your"."""
     whose = "your" if reader == "employer" else "the employer's"
@@ -41,6 +41,19 @@ def feature_text(name: str, value: float, *, reader: str = "hub") -> str:
         return f"price {value:.0%} of the funding band"
     if name == "places_left":
         return "1 place left" if int(value) == 1 else f"{int(value)} places left"
+    if name == "travel_minutes":
+        if not known:
+            return "travel time by public transport not known"
+        changes = (context or {}).get("travel_changes")
+        if changes is None or math.isnan(changes):  # only an estimate has no count of changes
+            return f"about {value:.0f} min by public transport (estimate)"
+        changes = int(changes)
+        said = "no change" if changes == 0 else "1 change" if changes == 1 else f"{changes} changes"
+        return f"{value:.0f} min by public transport, {said}"
+    if name == "travel_changes":
+        if not known:
+            return "changes not known"
+        return "no change of bus or train" if int(value) == 0 else f"{int(value)} change{'s' if value >= 2 else ''}"
     if name == "provider_share":
         return f"{value:.0%} of the hub's approved matches so far" if value > 0 else "no approved matches yet"
     return f"{name} {value}"
@@ -55,7 +68,9 @@ def explanation_rows(
             "feature": name,
             "value": values.get(name),
             "contribution": contributions.get(name, 0.0),
-            "text": feature_text(name, math.nan if values.get(name) is None else values[name], reader=reader),
+            "text": feature_text(
+                name, math.nan if values.get(name) is None else values[name], reader=reader, context=values
+            ),
         }
         for name in FEATURES
     ]

@@ -8,6 +8,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.ml.candidates import Candidates
 from matching.ml.market import Market
+from matching.ml.travel import pair_travel
 
 FEATURES = [
     "distance_km",
@@ -19,6 +20,8 @@ FEATURES = [
     "price_ratio",
     "places_left",
     "provider_share",
+    "travel_minutes",
+    "travel_changes",
 ]
 
 # popcount of a 4-bit delivery mask
@@ -60,6 +63,7 @@ def pair_features(market: Market, candidates: Candidates, vectors: TextVectors) 
     vac_mask = vac.delivery_mask[v]
     wanted = np.maximum(_BITS[vac_mask & 15], 1.0)
     share = np.array([market.provider_share.get(p, 0.0) for p in off.provider.tolist()], dtype=float)
+    travel_minutes, travel_changes, _ = pair_travel(market, v, o)
     columns = {
         "distance_km": candidates.distance_km,
         "text_similarity": text_similarity(vectors, v, o),
@@ -70,5 +74,7 @@ def pair_features(market: Market, candidates: Candidates, vectors: TextVectors) 
         "price_ratio": off.price[o] / np.maximum(vac.band[v], 1.0),
         "places_left": coh.places[c].astype(float),
         "provider_share": share[o],
+        "travel_minutes": travel_minutes,
+        "travel_changes": travel_changes,
     }
     return np.column_stack([columns[name] for name in FEATURES])

@@ -86,3 +86,7 @@ class Market:
     provider_share: dict[int, float] = field(default_factory=dict)
     # vacancy id -> cohort ids the hub has already decided for it: never suggested again
     excluded_pairs: dict[int, set[int]] = field(default_factory=dict)
+    # (vacancy id, offer id) -> (minutes or None when unreachable, changes or None for an estimate),
+    # workplace to the offer's nearest venue by public transport (matching.ml.travel)
+    travel: dict[tuple[int, int], tuple[float | None, float | None]] = field(default_factory=dict)
+    max_travel_minutes: float | None = None  # in-person cohorts beyond this are out of reach

@@ -24,7 +24,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from matching.ml.features import FEATURES
 
-PRIOR_VERSION = "prior-1"
+PRIOR_VERSION = "prior-2"  # prior-2 adds the travel features (issue 18)
 PRIOR_WEIGHTS: dict[str, float] = {
     "distance_km": 0.25,  # nearer is better: full marks at 0 km, none from 50 km
     "ofsted_grade": 0.15,  # Outstanding 1.0, Good 0.67, Requires improvement 0.33, Inadequate 0
@@ -35,6 +35,11 @@ PRIOR_WEIGHTS: dict[str, float] = {
     "price_ratio": 0.04,  # cheaper against the funding band leaves more levy (and less co-investment)
     "places_left": 0.03,  # more room in the cohort
     "provider_share": 0.03,  # providers whose suggestions the hub has approved before
+    # Workplace to venue by public transport (full marks at 0 min, none from 90; fewer changes better).
+    # The prior leaves travel to the hard limit for cohorts taught in person (MAX_TRAVEL_MINUTES): a
+    # model trained on the hub's decisions weighs these once the hub has judged pairs with them.
+    "travel_minutes": 0.0,
+    "travel_changes": 0.0,
 }
 NEUTRAL = 0.5  # goodness of an unknown value
 
@@ -75,6 +80,14 @@ def roomy(x: np.ndarray) -> np.ndarray:
     return 1 - 1 / (1 + np.clip(np.nan_to_num(_col(x)), 0, None))
 
 
+def quicker(x: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(x), NEUTRAL, 1 - np.clip(_col(x) / 90.0, 0, 1))
+
+
+def fewer_changes(x: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(x), NEUTRAL, 1 / (1 + np.clip(_col(x), 0, None)))
+
+
 def recorded(x: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(_col(x)), 0, 1)
 
@@ -89,6 +102,8 @@ GOODNESS = {
     "price_ratio": cheaper,
     "places_left": roomy,
     "provider_share": recorded,
+    "travel_minutes": quicker,
+    "travel_changes": fewer_changes,
 }
 
 
@@ -154,6 +169,8 @@ def matcher_loads(data: bytes, *, expected_sklearn: str = sklearn.__version__) -
     matcher = pickle.loads(data)  # noqa: S301 - our own artefact, written by matcher.dumps()  # nosec B301
     if not isinstance(matcher, Matcher) or matcher.sklearn_version != expected_sklearn:
         raise IncompatibleModel(f"model saved with scikit-learn {getattr(matcher, 'sklearn_version', '?')}")
+    if getattr(matcher.pipeline[-1], "n_features_in_", len(FEATURES)) != len(FEATURES):
+        raise IncompatibleModel(f"model {matcher.version} scores other features than {', '.join(FEATURES)}")
     return matcher
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from apprenticeships.models import Cohort, CourseOffer, OfferLocation, Standard, Vacancy
 from matching.ml.market import Cohorts, Locations, Market, Offers, Vacancies, day_numbers, floats
 from matching.models import Suggestion
+from matching.services.travel import market_travel_attach
 
 VACANCY_FIELDS = (
     "id",
@@ -51,7 +52,7 @@ def market_load(standard_ids: Sequence[int] | None = None, *, today: date | None
     offers = _offers(in_scope)
     # Cohorts and locations point at their offer by its index in `offers`, as matching.ml expects.
     offer_index = {int(offer_id): k for k, offer_id in enumerate(offers.id)}
-    return Market(
+    market = Market(
         vacancies=vacancies,
         offers=offers,
         cohorts=_cohorts(offer_index, today=today or timezone.localdate()),
@@ -59,6 +60,7 @@ def market_load(standard_ids: Sequence[int] | None = None, *, today: date | None
         provider_share=provider_shares(),
         excluded_pairs=_decided_pairs(vacancies.id.tolist()),
     )
+    return market_travel_attach(market)
 
 
 def _columns(rows: QuerySet, fields: Sequence[str]) -> dict[str, tuple]:

@@ -46,6 +46,8 @@ FEATURE_VALUES = {
     "price_ratio": 0.8,
     "places_left": 10.0,
     "provider_share": 0.0,
+    "travel_minutes": 38.0,
+    "travel_changes": 1.0,
 }
 
 

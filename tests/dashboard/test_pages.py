@@ -142,7 +142,9 @@ def test_the_dashboard_says_so_when_there_is_nothing_to_show(client, hannah) -> 
     assert "No levy payer needs a transfer." in body
     assert "No provider has a course offer yet." in body
     assert "No levy payer has pledged yet." in body
-    assert "<svg" not in body[body.index('id="coverage"') : body.index('id="downloads"')]
+    assert "<svg" not in body[body.index('id="coverage"') : body.index('id="reach"')]
+    # The neighbourhoods are places, not the market: the reach map shows them, none worked out yet.
+    assert "Neighbourhood: reach not worked out yet (1,003)" in body[body.index('id="reach"') :]
     assert body.count("download>Download “") == len(REPORTS)  # the CSVs are there, with just their headers
 
 

@@ -78,6 +78,7 @@ def test_gaps_count_live_vacancies_by_reason_in_the_order_the_rules_apply(market
         ("no_cohort_in_window", 0),
         ("no_places", 0),  # the closed vacancy's old gap does not count
         ("all_rejected", 0),
+        ("out_of_reach_by_transport", 0),
     ]
     assert rows[0]["label"] == "No provider offers this standard"
 
@@ -230,7 +231,7 @@ def test_a_provider_with_no_decisions_has_no_approval_rate(priya) -> None:
 
 
 def test_every_report_is_empty_or_zero_without_a_market() -> None:
-    facts = {"decile", "resident_share"}  # about places, not the market
+    facts = {"decile", "resident_share", "imd_decile", "no_car_share", "stops_within_800m"}  # places, not the market
     for name, report in reports.REPORTS.items():
         rows = reports.report_rows(report)
         numbers = [v for row in rows for k, v in row.items() if isinstance(v, int | float | Decimal) and k not in facts]

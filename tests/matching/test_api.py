@@ -104,7 +104,7 @@ def test_a_finished_run_shows_its_status_progress_counts_model_and_timings(api, 
 
     assert body["id"] == run.pk and body["status"] == "succeeded" and body["progress"] == 1.0
     assert body["counts"] == {"vacancies": 7, "offers": 5, "cohorts": 8, "candidates": 10, "suggestions": 7, "gaps": 4}
-    assert body["model_version"] == "prior-1" and body["error"] == ""
+    assert body["model_version"] == "prior-2" and body["error"] == ""
     assert {"load", "candidates", "features", "score", "allocation", "write"} <= set(body["timings"])
 
 

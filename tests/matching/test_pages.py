@@ -91,9 +91,10 @@ def test_the_runs_page_lists_finished_runs_and_the_gaps_by_reason(client, hannah
         (GapReason.NO_COHORT_IN_WINDOW, 1),
         (GapReason.NO_PLACES, 1),
         (GapReason.ALL_REJECTED, 0),
+        (GapReason.OUT_OF_REACH_BY_TRANSPORT, 0),
     ]
     assert [r.pk for r in response.context["runs"]] == [run.pk]
-    assert "Start a full matching run" in response.text and "prior-1" in response.text
+    assert "Start a full matching run" in response.text and "prior-2" in response.text
 
 
 def test_the_suggestions_page_shows_each_suggestion_with_its_reasons_in_words(client, hannah, small_market):

@@ -46,7 +46,7 @@ def test_a_full_run_suggests_up_to_three_ranked_cohorts_per_vacancy_and_records_
     offers = {small_market.liverpool_offer.pk, small_market.wirral_offer.pk}
     assert set(Suggestion.objects.filter(vacancy=alices).values_list("course_offer_id", flat=True)) == offers
     assert run.counts == {"vacancies": 7, "offers": 5, "cohorts": 8, "candidates": 10, "suggestions": 7, "gaps": 4}
-    assert run.model_version == "prior-1"
+    assert run.model_version == "prior-2"
     assert set(Suggestion.objects.values_list("run_id", flat=True)) == {run.pk}
 
 
@@ -58,7 +58,7 @@ def test_every_stored_suggestion_explains_itself_and_its_contributions_add_up_to
         assert set(suggestion.features) == set(FEATURES)  # jsonb keeps no key order
         assert abs(sum(suggestion.contributions.values()) - suggestion.score) < 1e-9
         assert {row["feature"] for row in suggestion.explanation} == set(FEATURES)
-        assert suggestion.model_version == "prior-1" and suggestion.version == 1
+        assert suggestion.model_version == "prior-2" and suggestion.version == 1
 
 
 def test_rank_one_is_the_best_scoring_cohort_when_nobody_competes_for_places(small_market):

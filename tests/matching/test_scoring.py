@@ -29,6 +29,8 @@ BASE = {
     "price_ratio": 0.8,
     "places_left": 5.0,
     "provider_share": 0.0,
+    "travel_minutes": 38.0,
+    "travel_changes": 1.0,
 }
 
 

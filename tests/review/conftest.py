@@ -31,6 +31,8 @@ TYPICAL_FEATURES: dict[str, float | None] = {
     "price_ratio": 0.83,
     "places_left": 10.0,
     "provider_share": 0.0,
+    "travel_minutes": 38.0,
+    "travel_changes": 1.0,
 }
 
 

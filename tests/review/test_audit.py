@@ -38,7 +38,7 @@ def test_an_approval_leaves_exactly_one_entry_with_who_when_and_what_was_seen(ap
     assert before <= event.created_at <= timezone.now()
     assert event.seen["version"] == seen.version == 1  # the version decided on, not the one after
     assert event.seen["score"] == seen.score
-    assert event.seen["model_version"] == seen.model_version == "prior-1"
+    assert event.seen["model_version"] == seen.model_version == "prior-2"
     assert event.seen["explanation"] == summary(seen.explanation)
     assert (event.seen["features"], event.seen["contributions"]) == (seen.features, seen.contributions)
 

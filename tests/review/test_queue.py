@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apprenticeships.models import Standard, Vacancy
+from apprenticeships.models import DistrictNeighbourhood, FullPostcode, Neighbourhood, Standard, Vacancy
 from matching.models import Suggestion
 from matching.selectors import REVIEW_ORDER
 from tests.market_factories import CourseOfferFactory, VacancyFactory, standard
@@ -55,23 +55,42 @@ def queue_market(employer_a, employer_b, provider_a, provider_b) -> dict[str, Su
     }
 
 
-def test_vacancies_in_more_deprived_areas_come_first_then_the_longest_waiting_then_the_best_score(
+def test_vacancies_in_more_deprived_neighbourhoods_come_first_then_the_longest_waiting_then_the_best_score(
     api, hannah, queue_market
 ):
     s = queue_market
     assert s["knowsley"].vacancy.local_authority.code == KNOWSLEY
     assert s["wirral"].vacancy.local_authority.code == WIRRAL
     assert s["liverpool_new_near"].score > s["liverpool_new_far"].score > s["liverpool_old"].score
+    # Known by district only, each workplace is in the neighbourhood nearest its district's centre.
+    ranks = dict(DistrictNeighbourhood.objects.values_list("outcode", "imd_rank"))
+    assert ranks["CH41"] < ranks["L36"] < ranks["L1"] < ranks["L3"]  # 26, 141, 13,373 and 14,802
 
     order = queue(api(hannah), status="suggested")
 
     assert order == [
-        s["knowsley"].pk,  # Knowsley, IMD rank 2: lowest score, still first
-        s["liverpool_old"].pk,  # Liverpool, rank 3, waiting 20 days
-        s["liverpool_new_near"].pk,  # Liverpool, waiting 2 days, better score
+        s["wirral"].pk,  # Birkenhead (Wirral 016B), rank 26 of 32,844, though Wirral ranks 42 of 317
+        s["knowsley"].pk,  # Knowsley 010C, rank 141: lowest score, still second
+        s["liverpool_old"].pk,  # Liverpool city centre, rank 13,373
+        s["liverpool_new_near"].pk,  # rank 14,802, better score
         s["liverpool_new_far"].pk,
-        s["wirral"].pk,  # Wirral, rank 42: best score, waiting longest, still last
     ]
+
+
+def test_a_loaded_full_postcode_places_the_workplace_in_its_own_neighbourhood(api, hannah, queue_market):
+    most_deprived = Neighbourhood.objects.order_by("imd_rank").first()
+    FullPostcode.objects.create(
+        postcode="L3 5TR",
+        latitude=53.41,
+        longitude=-2.98,
+        local_authority_code=LIVERPOOL,
+        lsoa21=most_deprived.code,
+        imd_rank=most_deprived.imd_rank,
+    )
+
+    order = queue(api(hannah), status="suggested")
+
+    assert order[:2] == [queue_market["liverpool_new_near"].pk, queue_market["liverpool_new_far"].pk]
 
 
 def test_the_rule_is_written_down_for_the_page():
@@ -81,7 +100,7 @@ def test_the_rule_is_written_down_for_the_page():
 def test_each_row_carries_its_explanation(api, hannah, queue_market):
     row = api(hannah).get("/api/v1/suggestions/", {"status": "suggested"}).json()["results"][0]
 
-    assert row["summary"].startswith("30 km away")
+    assert row["summary"].startswith("1 km away")  # Wirral's, first in the queue
     contributions = [r["contribution"] for r in row["explanation"]]
     assert contributions == sorted(contributions, reverse=True)
     assert sum(contributions) == pytest.approx(row["score"])

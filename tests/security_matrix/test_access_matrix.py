@@ -67,6 +67,7 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "api/v1/auth/token/": (None, {"POST": api(ANYONE), "DELETE": api(SIGNED_IN)}),
     "api/v1/me/": (None, {"GET": api(SIGNED_IN)}),
     "api/v1/places/<str:postcode>/": ("place", ONLY_GET),
+    "api/v1/places/<str:postcode>/reach/": ("place", ONLY_GET),
     "api/v1/funding/estimate/": (None, {"POST": api(HUB | EMPLOYER)}),
     "api/v1/^standards/$": (None, ONLY_GET),
     "api/v1/^standards/(?P<lars_code>[^/.]+)/$": ("standard", ONLY_GET),

@@ -28,6 +28,8 @@ FEATURE_VALUES = {
     "price_ratio": 0.8,
     "places_left": 10.0,
     "provider_share": 0.0,
+    "travel_minutes": 38.0,
+    "travel_changes": 1.0,
 }
 CONTRIBUTIONS = {
     "distance_km": 0.19,
@@ -39,6 +41,8 @@ CONTRIBUTIONS = {
     "price_ratio": 0.01,
     "places_left": 0.02,
     "provider_share": 0.0,
+    "travel_minutes": 0.0,
+    "travel_changes": 0.0,
 }
 
 

@@ -124,6 +124,8 @@ def simulated_decisions(employer_a, provider_a):
             "price_ratio": float(rng.uniform(0.5, 1.0)),
             "places_left": float(rng.integers(1, 12)),
             "provider_share": float(rng.uniform(0, 0.2)),
+            "travel_minutes": float(rng.uniform(10, 70)),
+            "travel_changes": float(rng.integers(0, 3)),
         }
         near = features["distance_km"] <= 20
         rows.append(

@@ -14,6 +14,7 @@ size they cost seconds (bench/dashboard.py).
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from apprenticeships.transport.cut_off import cut_off_neighbourhoods
 from matching.dashboard.reports.common import city_region_authorities
 from matching.dashboard.reports.coverage import (
     coverage_by_authority,
@@ -228,6 +229,25 @@ REPORTS: dict[str, Report] = {
                 Column("ofsted_grade", "Ofsted grade", "grade"),
             ),
             providers,
+            page_limit=20,
+        ),
+        Report(
+            "cut-off-neighbourhoods",
+            "Cut-off neighbourhoods",
+            "Neighbourhoods (2021 LSOAs) in IMD decile 1 or 2 where at least 40% of households have no car and "
+            "under a quarter of live vacancies and training venues are within 45 minutes by public transport.",
+            (
+                Column("lsoa_code", "LSOA code", "text"),
+                Column("lsoa_name", "Neighbourhood", "text"),
+                Column("local_authority", "Local authority", "text"),
+                Column("imd_decile", "IMD decile", "decile"),
+                Column("no_car_share", "Households without a car", "percent"),
+                Column("stops_within_800m", "Stops within 800 m"),
+                Column("vacancies_within_45_min", "Vacancies within 45 min"),
+                Column("venues_within_45_min", "Venues within 45 min"),
+                Column("cut_off", "Cut off", "text"),
+            ),
+            cut_off_neighbourhoods,
             page_limit=20,
         ),
     ]

@@ -1,0 +1,1 @@
+"""Public transport: GTFS feeds, the journey planner (pynigiri), travel times and reach."""

@@ -1,0 +1,105 @@
+"""Travel times from workplaces to venues, put on a market for matching.ml.travel.
+
+For each vacancy and each offer of its standard delivered from a location within reach (its
+nearest location's radius), the time by public transport from the workplace to that nearest
+location, from the cache of the feed in use (apprenticeships.transport.travel), planning the
+pairs not cached yet. A run's chunk is a Celery task, so this happens on the workers.
+"""
+
+import logging
+from collections import defaultdict
+
+import numpy as np
+from django.conf import settings
+
+from apprenticeships.models import OfferLocation, TransitFeed, TravelTime, Vacancy
+from apprenticeships.transport.travel import place_key, travel_times_compute
+from lcr_skills.geo import haversine_km
+from matching.ml.market import Market
+from matching.ml.travel import in_person
+
+logger = logging.getLogger(__name__)
+# Journeys a run plans itself when the cache lacks them; beyond this the run uses what is cached
+# and asks for compute_travel_times (the bulk job on the workers) to fill the rest.
+PLAN_IN_RUN_MAX = 2000
+
+
+def _group(keys: np.ndarray) -> dict[int, np.ndarray]:
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys.tolist()):
+        groups[key].append(index)
+    return {key: np.array(indices, dtype=np.int64) for key, indices in groups.items()}
+
+
+def _nearest_venues(market: Market, venue_keys: list[str]) -> dict[tuple[int, int], int]:
+    """(vacancy index, offer index) -> index of the offer's location nearest the workplace, where it reaches."""
+    vac, off, loc = market.vacancies, market.offers, market.locations
+    nearest: dict[tuple[int, int], int] = {}
+    locations_by_offer = _group(loc.offer)
+    offers_by_standard = _group(off.standard)
+    for standard, vacancy_idx in _group(vac.standard).items():
+        for offer in offers_by_standard.get(standard, np.zeros(0, dtype=np.int64)).tolist():
+            loc_idx = locations_by_offer.get(offer)
+            if loc_idx is None:
+                continue
+            dist = haversine_km(
+                vac.latitude[vacancy_idx, None],
+                vac.longitude[vacancy_idx, None],
+                loc.latitude[None, loc_idx],
+                loc.longitude[None, loc_idx],
+            ).reshape(len(vacancy_idx), len(loc_idx))
+            best = np.argmin(dist, axis=1)
+            within = dist[np.arange(len(vacancy_idx)), best] <= loc.radius_km[loc_idx[best]]
+            # Only pairs taught in person are held to the limit; the others need no journey planned.
+            within &= in_person(market, vacancy_idx, np.full(len(vacancy_idx), offer, dtype=np.int64))
+            for row in np.flatnonzero(within).tolist():
+                nearest[(int(vacancy_idx[row]), offer)] = int(loc_idx[best[row]])
+    return nearest
+
+
+def market_travel_attach(market: Market) -> Market:
+    """Put workplace → venue travel times and the in-person limit on the market (planning any not cached)."""
+    market.max_travel_minutes = settings.MAX_TRAVEL_MINUTES
+    if not len(market.vacancies) or not len(market.locations):
+        return market
+    workplaces = dict(Vacancy.objects.filter(id__in=market.vacancies.id.tolist()).values_list("id", "postcode"))
+    # The same rows, in the same order, as matching.services.market._locations read.
+    offer_ids = market.offers.id.tolist()
+    venue_postcodes = list(
+        OfferLocation.objects.filter(offer_id__in=offer_ids).order_by("id").values_list("postcode", flat=True)
+    )
+    venue_keys = [place_key(p) for p in venue_postcodes]
+    pairs = _nearest_venues(market, venue_keys)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    keys = {}
+    for (v, o), location in pairs.items():
+        origin, destination = place_key(workplaces[int(market.vacancies.id[v])]), venue_keys[location]
+        keys[(v, o)] = (origin, destination)
+        wanted[origin].add(destination)
+    feed = TransitFeed.objects.defer("archive").first()
+    arrive_by = settings.TRAVEL_ARRIVE_BY
+    cached = {
+        (o, d): (minutes, changes)
+        for o, d, minutes, changes in TravelTime.objects.filter(
+            feed=feed, origin__in=list(wanted), arrive_by=arrive_by
+        ).values_list("origin", "destination", "minutes", "changes")
+    }
+    missing = {origin: sorted(d for d in dests if (origin, d) not in cached) for origin, dests in wanted.items()}
+    count = sum(len(d) for d in missing.values())
+    if count > PLAN_IN_RUN_MAX:
+        logger.warning("%s workplace-venue journeys not cached: run compute_travel_times", count)
+        missing = {}
+    for origin, destinations in missing.items():
+        if destinations:
+            travel_times_compute(origins=[origin], destinations=destinations)
+    if any(missing.values()):
+        cached = {
+            (o, d): (minutes, changes)
+            for o, d, minutes, changes in TravelTime.objects.filter(
+                feed=feed, origin__in=list(wanted), arrive_by=arrive_by
+            ).values_list("origin", "destination", "minutes", "changes")
+        }
+    for (v, o), key in keys.items():
+        if key in cached:
+            market.travel[(int(market.vacancies.id[v]), int(market.offers.id[o]))] = cached[key]
+    return market

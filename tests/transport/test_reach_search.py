@@ -1,0 +1,46 @@
+"""The public search: "reachable by public transport from my postcode within N minutes"."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from apprenticeships.models import Vacancy
+from tests.market_factories import VacancyFactory
+from tests.transport.feeds import gtfs_zip
+
+pytestmark = pytest.mark.django_db
+
+STOPS = {"2800L1": (53.402036, -2.980503), "2800L36": (53.414555, -2.841770)}
+TRIPS = {"out": [("2800L1", "08:00"), ("2800L36", "08:30")]}  # 32 minutes door to door
+
+
+@pytest.fixture
+def vacancies(tmp_path, employer_a):
+    call_command("import_gtfs", str(gtfs_zip(tmp_path / "feed.zip", STOPS, TRIPS)), stdout=StringIO())
+    return {
+        "knowsley": VacancyFactory(
+            employer=employer_a, status=Vacancy.Status.LIVE, postcode="L36 9YU", title="Knowsley"
+        ),
+        "runcorn": VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, postcode="WA7 1AB", title="Runcorn"),
+    }
+
+
+def titles(api, **params) -> list[str]:
+    response = api().get("/api/v1/public/vacancies/", params)
+    assert response.status_code == 200, response.content
+    return sorted(row["title"] for row in response.json()["results"])
+
+
+def test_only_workplaces_reached_in_time_are_listed(api, vacancies):
+    assert titles(api, postcode="L1 8JQ", reachable_within_minutes=45) == ["Knowsley"]
+    assert titles(api, postcode="L1 8JQ", reachable_within_minutes=30) == []
+    assert titles(api, postcode="L1 8JQ") == ["Knowsley", "Runcorn"]
+
+
+def test_the_filter_needs_a_postcode_and_a_sensible_number(api, vacancies):
+    no_postcode = api().get("/api/v1/public/vacancies/", {"reachable_within_minutes": 45})
+    too_short = api().get("/api/v1/public/vacancies/", {"postcode": "L1 8JQ", "reachable_within_minutes": 5})
+
+    assert no_postcode.status_code == 400 and "reachable_within_minutes" in no_postcode.json()
+    assert too_short.status_code == 400 and "reachable_within_minutes" in too_short.json()
