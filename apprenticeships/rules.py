@@ -64,12 +64,15 @@ SEARCH_ANY_DISTANCE = "all"
 KM_PER_MILE = 1.609344
 
 
-def search_within_km(*, postcode: object, within_miles: object, within_km: float | None = None) -> float | None:
+def search_within_km(
+    *, postcode: object, within_miles: object, within_km: float | None = None, journey_minutes: int | None = None
+) -> float | None:
     """How far a vacancy search reaches, in km: `within_km` if given (API clients), else the miles asked
-    for, else the default miles when there is a postcode; None for no limit."""
+    for, else the default miles when there is a postcode, unless the search is by journey time (then the
+    journey decides); None for no limit."""
     if within_km is not None:
         return within_km
-    if within_miles == SEARCH_ANY_DISTANCE or not postcode:
+    if within_miles == SEARCH_ANY_DISTANCE or not postcode or (journey_minutes and not within_miles):
         return None
     return float(within_miles or SEARCH_DEFAULT_MILES) * KM_PER_MILE
 

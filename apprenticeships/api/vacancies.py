@@ -430,7 +430,14 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             return selectors.public_vacancies()
         params = PublicSearchSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        vacancies = selectors.public_vacancies(**params.search_kwargs())
-        return public_vacancies_reachable_filter(
-            vacancies, self.request.query_params, params.validated_data.get("postcode")
-        )
+        kwargs = params.search_kwargs()
+        query = params.validated_data
+        if self.request.query_params.get("reachable_within_minutes"):  # by journey time: no default radius
+            kwargs["within_km"] = search_within_km(
+                postcode=query.get("postcode"),
+                within_miles=query.get("within_miles"),
+                within_km=query.get("within_km"),
+                journey_minutes=1,
+            )
+        vacancies = selectors.public_vacancies(**kwargs)
+        return public_vacancies_reachable_filter(vacancies, self.request.query_params, query.get("postcode"))

@@ -213,6 +213,10 @@ SORT_LABELS = {
 }
 
 
+# The page's journey-time choices, in minutes (the API takes any number in REACH_FILTER_MINUTES).
+JOURNEY_MINUTES = (30, 45, 60, 90)
+
+
 class PublicSearchForm(GovukFormMixin, forms.Form):
     """Search of live vacancies; `search_kwargs()` are the arguments for selectors.public_vacancies.
 
@@ -245,6 +249,14 @@ class PublicSearchForm(GovukFormMixin, forms.Form):
         required=False,
         label="Foundation apprenticeships only",
         help_text="Level 2 apprenticeships for young people starting out in work",
+    )
+    reachable_within_minutes = forms.TypedChoiceField(
+        choices=[("", "Any journey time")] + [(minutes, f"{minutes} minutes") for minutes in JOURNEY_MINUTES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Journey by public transport",
+        help_text="From your postcode, arriving on a weekday morning by the time most apprenticeships start",
     )
     sort = forms.ChoiceField(
         choices=[(key, SORT_LABELS.get(key, key)) for key in PUBLIC_SORTS], required=False, label="Sort by"
@@ -281,7 +293,9 @@ class PublicSearchForm(GovukFormMixin, forms.Form):
                 within_km=None if miles == SEARCH_ANY_DISTANCE else miles,
                 sort=cleaned.get("sort"),
             )
-            if missing == "within_km":
+            if cleaned.get("reachable_within_minutes") and not cleaned["postcode"]:
+                self.add_error("postcode", "Enter your postcode to search by journey time from it")
+            elif missing == "within_km":
                 self.add_error("postcode", "Enter your postcode to search within a distance of it")
             elif missing == "sort":
                 self.add_error("postcode", "Enter your postcode to sort by distance")
@@ -296,6 +310,10 @@ class PublicSearchForm(GovukFormMixin, forms.Form):
             "age_group": data.get("age_group", ""),
             "local_authority": data.get("local_authority", ""),
             "near": data.get("postcode"),
-            "within_km": search_within_km(postcode=data.get("postcode"), within_miles=data.get("within_miles")),
+            "within_km": search_within_km(
+                postcode=data.get("postcode"),
+                within_miles=data.get("within_miles"),
+                journey_minutes=data.get("reachable_within_minutes"),
+            ),
             "sort": data.get("sort") or "",
         }

@@ -11,12 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from apprenticeships import selectors
 from apprenticeships.forms.vacancies import PublicSearchForm
 from apprenticeships.places import Place
+from apprenticeships.transport.search import vacancies_reachable
 
 PAGE_SIZE = 20
 # The longest "Back to search" address we follow: a search form's query string is far shorter.
 BACK_MAX_LENGTH = 1000
 # The parameters that narrow a search (so "no results" says how to widen it).
-FILTERS = ("q", "level", "local_authority", "postcode", "age_group", "foundation")
+FILTERS = ("q", "level", "local_authority", "postcode", "age_group", "foundation", "reachable_within_minutes")
 
 
 # The API's names for two of the page's parameters: a link built with the API's names (an alert's
@@ -42,6 +43,8 @@ def vacancy_search(request: HttpRequest) -> HttpResponse:
         results = selectors.public_vacancies()
     elif form.is_valid():
         results = selectors.public_vacancies(**form.search_kwargs())
+        if minutes := form.cleaned_data.get("reachable_within_minutes"):
+            results = vacancies_reachable(results, origin=form.cleaned_data["postcode"].postcode, minutes=minutes)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")) if results is not None else None
     context = {
         "form": form,

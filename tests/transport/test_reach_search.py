@@ -35,7 +35,31 @@ def titles(api, **params) -> list[str]:
 def test_only_workplaces_reached_in_time_are_listed(api, vacancies):
     assert titles(api, postcode="L1 8JQ", reachable_within_minutes=45) == ["Knowsley"]
     assert titles(api, postcode="L1 8JQ", reachable_within_minutes=30) == []
-    assert titles(api, postcode="L1 8JQ") == ["Knowsley", "Runcorn"]
+    assert titles(api, postcode="L1 8JQ", within_miles="all") == ["Knowsley", "Runcorn"]
+
+
+def test_a_journey_time_search_has_no_default_radius_but_keeps_one_asked_for(api, vacancies):
+    # Runcorn is 12 miles from L1: past the 10 miles a postcode search defaults to.
+    assert titles(api, postcode="L1 8JQ") == ["Knowsley"]
+    assert titles(api, postcode="L1 8JQ", reachable_within_minutes=120) == ["Knowsley"]  # no bus to Runcorn
+    Vacancy.objects.filter(title="Runcorn").update(postcode="L36 1AA")  # now on the route, more than 5 miles away
+    assert titles(api, postcode="L1 8JQ", reachable_within_minutes=45) == ["Knowsley", "Runcorn"]
+    assert titles(api, postcode="L1 8JQ", reachable_within_minutes=45, within_miles=5) == []
+
+
+def test_the_search_page_filters_by_journey_time_from_the_postcode(client, vacancies):
+    page = client.get("/vacancies/", {"postcode": "L1 8JQ", "reachable_within_minutes": "45"}).content.decode()
+    assert "Knowsley</a>" in page and "Runcorn</a>" not in page
+    assert '<option value="45" selected>45 minutes</option>' in page
+
+    short = client.get("/vacancies/", {"postcode": "L1 8JQ", "reachable_within_minutes": "30"}).content.decode()
+    assert "Knowsley</a>" not in short
+
+
+def test_the_search_page_asks_for_a_postcode_to_search_by_journey_time(client, vacancies):
+    page = client.get("/vacancies/", {"reachable_within_minutes": "45"}).content.decode()
+    assert "Enter your postcode to search by journey time from it" in page
+    assert "Knowsley</a>" not in page  # nothing searched until it is right
 
 
 def test_the_filter_needs_a_postcode_and_a_sensible_number(api, vacancies):
