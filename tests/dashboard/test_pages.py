@@ -80,7 +80,7 @@ def test_every_chart_has_a_visible_title(client, hannah, market: Market) -> None
     body = signed_in(client, hannah).get(reverse("dashboard")).text
 
     figures = re.findall(r'<figure class="app-chart-container">(.*?)</figure>', body, re.S)
-    assert len(figures) == body.count('<svg class="app-chart"')
+    assert len(figures) == body.count('<svg class="app-chart')  # the charts and the reach map
     for figure in figures:
         caption = re.search(r"<figcaption[^>]*>([^<]+)</figcaption>", figure)
         assert caption is not None and caption[1] in figure[caption.end() :]  # the SVG's own title, shown
