@@ -55,6 +55,7 @@ def test_the_scan_finds_the_formats_people_complained_about():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("tasks_in_process")  # the e-mails are sent here, not by CI's worker
 def test_key_pages_and_emails_use_one_date_and_money_format(
     client,
     market: Market,  # noqa: F811
