@@ -1,4 +1,4 @@
-"""What every form shares: GOV.UK error summaries, date, money, standard and delivery-mode fields.
+"""What every form shares: GOV.UK error summaries, date, money, standard and delivery-mode fields, search postcodes.
 
 Every form error reads as a GOV.UK error message ("Enter a title"), and `error_summary()` lists
 each one with the id of the input it belongs to, for the error summary at the top of the page.
@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apprenticeships.models import DeliveryMode, Standard
+from apprenticeships.places import Place, place_lookup
 from apprenticeships.rules import standards_choosable
 
 
@@ -37,6 +38,24 @@ class GovukFormMixin:
         for field, messages in invalid.message_dict.items():
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
+
+
+class PostcodeSearchMixin:
+    """A search form's words (`q`) and optional `postcode`, read as a Place (None when blank)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].error_messages["max_length"] = "Search words must be 100 characters or fewer"
+        self.fields["postcode"].error_messages["max_length"] = "Enter a postcode, like L1 8JQ"
+
+    def clean_postcode(self) -> Place | None:
+        raw = self.cleaned_data["postcode"].strip()
+        if not raw:
+            return None
+        try:
+            return place_lookup(raw)
+        except ValidationError as invalid:
+            raise ValidationError(invalid.messages[0]) from None
 
 
 class DateInputWidget(forms.MultiWidget):

@@ -1,15 +1,13 @@
 """The find-training search form: a standard, words, and a distance from a postcode."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from apprenticeships.forms.common import GovukFormMixin, StandardChoiceField
-from apprenticeships.places import place_lookup
+from apprenticeships.forms.common import GovukFormMixin, PostcodeSearchMixin, StandardChoiceField
 from apprenticeships.training import DEFAULT_MILES, MILES_CHOICES, standards_with_offers
 from lcr_skills.text import validate_single_line
 
 
-class TrainingSearchForm(GovukFormMixin, forms.Form):
+class TrainingSearchForm(PostcodeSearchMixin, GovukFormMixin, forms.Form):
     """`search_kwargs()` are the arguments for apprenticeships.training.training_offers."""
 
     standard = StandardChoiceField(
@@ -47,17 +45,6 @@ class TrainingSearchForm(GovukFormMixin, forms.Form):
         self.fields["standard"].queryset = standards_with_offers()  # evaluated per request, not at import
         self.fields["standard"].error_messages["invalid_choice"] = "Choose a standard from the list"
         self.fields["within_miles"].error_messages["invalid_choice"] = "Choose a distance from the list"
-        self.fields["q"].error_messages["max_length"] = "Search words must be 100 characters or fewer"
-        self.fields["postcode"].error_messages["max_length"] = "Enter a postcode, like L1 8JQ"
-
-    def clean_postcode(self) -> object:
-        raw = self.cleaned_data["postcode"].strip()
-        if not raw:
-            return None
-        try:
-            return place_lookup(raw)
-        except ValidationError as invalid:
-            raise ValidationError(invalid.messages[0]) from None
 
     def search_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -7,13 +7,13 @@ from apprenticeships.forms.common import (
     GovukDateField,
     GovukFormMixin,
     MoneyField,
+    PostcodeSearchMixin,
     delivery_modes_field,
     standard_field,
 )
 from apprenticeships.funding.rules import AGE_GROUPS
 from apprenticeships.models import LocalAuthority, Vacancy
 from apprenticeships.models.vacancies import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
-from apprenticeships.places import place_lookup
 from apprenticeships.rules import (
     SEARCH_ANY_DISTANCE,
     SEARCH_DEFAULT_MILES,
@@ -217,7 +217,7 @@ SORT_LABELS = {
 JOURNEY_MINUTES = (30, 45, 60, 90)
 
 
-class PublicSearchForm(GovukFormMixin, forms.Form):
+class PublicSearchForm(PostcodeSearchMixin, GovukFormMixin, forms.Form):
     """Search of live vacancies; `search_kwargs()` are the arguments for selectors.public_vacancies.
 
     The parameters are the public API's (`/api/v1/public/vacancies/`), but for `q` (the API's
@@ -272,17 +272,6 @@ class PublicSearchForm(GovukFormMixin, forms.Form):
             field.error_messages["invalid_choice"] = f"Choose a {field.label.lower()} from the list"
         self.fields["level"].error_messages["invalid_choice"] = "Choose levels from the list"
         self.fields["age_group"].error_messages["invalid_choice"] = "Choose an age group from the list"
-        self.fields["q"].error_messages["max_length"] = "Search words must be 100 characters or fewer"
-        self.fields["postcode"].error_messages["max_length"] = "Enter a postcode, like L1 8JQ"
-
-    def clean_postcode(self) -> object:
-        raw = self.cleaned_data["postcode"].strip()
-        if not raw:
-            return None
-        try:
-            return place_lookup(raw)
-        except ValidationError as invalid:
-            raise ValidationError(invalid.messages[0]) from None
 
     def clean(self) -> dict:
         cleaned = super().clean()
