@@ -6,14 +6,25 @@ from rest_framework import serializers
 from apprenticeships.models import Employer, LocalAuthority, Provider, Role, Standard
 from apprenticeships.models.organisations import MAX_ANNUAL_PAY_BILL_GBP
 from apprenticeships.permissions import is_hub, user_organisation, user_role
-from apprenticeships.places import place_lookup
+from apprenticeships.places import Place, place_lookup
+
+
+def validated_place(value: str) -> Place:
+    try:
+        return place_lookup(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages) from None
 
 
 def validated_postcode(value: str) -> str:
-    try:
-        return place_lookup(value).postcode
-    except DjangoValidationError as error:
-        raise serializers.ValidationError(error.messages) from None
+    return validated_place(value).postcode
+
+
+class PostcodeSearchMixin:
+    """A search's optional `postcode` parameter, read as a Place (None when blank)."""
+
+    def validate_postcode(self, value: str) -> Place | None:
+        return validated_place(value) if value.strip() else None
 
 
 class LocalAuthoritySerializer(serializers.ModelSerializer):

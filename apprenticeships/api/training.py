@@ -4,7 +4,6 @@ What it shows of an offer is a serializer of its own, without the price: an empl
 what a provider charges (DESIGN.md, "Roles"), and no field here sorts or filters by it.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -12,12 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apprenticeships import training
+from apprenticeships.api.serializers import PostcodeSearchMixin
 from apprenticeships.models import CourseOffer, DeliveryMode, Standard
-from apprenticeships.places import place_lookup
 from lcr_skills.text import validate_single_line
 
 
-class TrainingQuerySerializer(serializers.Serializer):
+class TrainingQuerySerializer(PostcodeSearchMixin, serializers.Serializer):
     standard = serializers.IntegerField(required=False, min_value=1, help_text="The standard's LARS code.")
     search = serializers.CharField(
         required=False,
@@ -46,14 +45,6 @@ class TrainingQuerySerializer(serializers.Serializer):
         if standard is None:
             raise serializers.ValidationError(f"No standard has the LARS code {value}.")
         return standard
-
-    def validate_postcode(self, value: str) -> object:
-        if not value.strip():
-            return None
-        try:
-            return place_lookup(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from None
 
     def validate(self, attrs: dict) -> dict:
         if attrs.get("within_miles") is not None and not attrs.get("postcode"):

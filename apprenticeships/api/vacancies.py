@@ -4,7 +4,6 @@ import math
 from decimal import Decimal
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -14,14 +13,13 @@ from rest_framework.response import Response
 
 from apprenticeships import selectors
 from apprenticeships.api.reach import ReachableFilterSerializer, public_vacancies_reachable_filter
-from apprenticeships.api.serializers import LocalAuthoritySerializer
+from apprenticeships.api.serializers import LocalAuthoritySerializer, PostcodeSearchMixin
 from apprenticeships.filters import IntegerFilter
 from apprenticeships.funding.rules import AGE_GROUPS, minimum_hourly_wage
 from apprenticeships.history import actor_shown, history_steps
 from apprenticeships.models import DeliveryMode, LocalAuthority, Standard, Vacancy, VacancyTransition
 from apprenticeships.models.standards import MAX_LEVEL, MIN_LEVEL
 from apprenticeships.permissions import user_organisation, visible_vacancies
-from apprenticeships.places import place_lookup
 from apprenticeships.rules import (
     KM_PER_MILE,
     SEARCH_ANY_DISTANCE,
@@ -332,7 +330,7 @@ class PublicVacancySerializer(serializers.ModelSerializer):
         return None if distance_sq is None else round(math.sqrt(distance_sq) / KM_PER_MILE, 1)
 
 
-class PublicSearchSerializer(serializers.Serializer):
+class PublicSearchSerializer(PostcodeSearchMixin, serializers.Serializer):
     """The public search's parameters: the page's too (there `q` for `search` and `sort` for `ordering`)."""
 
     search = serializers.CharField(required=False, allow_blank=True, max_length=100, validators=[validate_single_line])
@@ -369,14 +367,6 @@ class PublicSearchSerializer(serializers.Serializer):
         required=False,
         help_text="relevance (with search) unless given, else closing_date.",
     )
-
-    def validate_postcode(self, value: str) -> object:
-        if not value.strip():
-            return None
-        try:
-            return place_lookup(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from None
 
     def validate_local_authority(self, value: str) -> str:
         if value and not LocalAuthority.objects.filter(Q(code=value) | Q(name__iexact=value)).exists():
