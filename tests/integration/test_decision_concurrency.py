@@ -5,7 +5,6 @@ requests reach the database together. Exactly one decision may win; every other 
 no cohort ever holds more people than it has places; a vacancy gets at most one approved match.
 """
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 
@@ -13,12 +12,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Sum
-from rest_framework.test import APIClient
 
 from apprenticeships.models import Cohort, Vacancy
 from matching.models import Suggestion, SuggestionEvent
 from matching.services import suggestion_approve
 from tests.factories import make_hub_user
+from tests.integration.race import at_once
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
 from tests.review.conftest import suggest
 
@@ -60,35 +59,6 @@ def clean_slate(tasks_in_process: None) -> Callable[[], None]:
         Suggestion.objects.all().delete()
 
     return clear
-
-
-def at_once(requests: list[tuple[int, str, dict]]) -> list[tuple[int, dict]]:
-    """POST every (user id, url, body) from its own thread, all released together; (status, body) each."""
-    barrier = threading.Barrier(len(requests))
-    results: list[tuple[int, dict] | None] = [None] * len(requests)
-    errors: list[BaseException] = []
-
-    def send(i: int, user_id: int, url: str, body: dict) -> None:
-        try:
-            client = APIClient()
-            client.force_authenticate(User.objects.get(pk=user_id))
-            barrier.wait(timeout=30)
-            response = client.post(url, body, format="json")
-            results[i] = (response.status_code, response.json())
-        except BaseException as error:  # reported by the main thread
-            errors.append(error)
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    assert all(result is not None for result in results)
-    return results
 
 
 def decision(suggestion: Suggestion, user_id: int, n: int) -> tuple[int, str, dict]:

@@ -6,52 +6,22 @@ request gets 409 with a message, `remaining` is what the winners left, and each 
 one audit entry.
 """
 
-import threading
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
-from rest_framework.test import APIClient
 
 from apprenticeships.models import PledgeApplication, PledgeEvent, Role, Vacancy
 from apprenticeships.services import pledges
 from tests.factories import EmployerFactory, make_hub_user, make_user
+from tests.integration.race import at_once
 from tests.market_factories import VacancyFactory
 
 pytestmark = pytest.mark.services
 THREADS = 20
 EACH = Decimal(7200)  # software developer, 24 months: £18,000 × 0.8 ÷ 24 × 12
-
-
-def at_once(requests: list[tuple[int, str]]) -> list[tuple[int, dict]]:
-    barrier = threading.Barrier(len(requests))
-    results: list[tuple[int, dict] | None] = [None] * len(requests)
-    errors: list[BaseException] = []
-
-    def send(i: int, user_id: int, url: str) -> None:
-        try:
-            client = APIClient()
-            client.force_authenticate(User.objects.get(pk=user_id))
-            barrier.wait(timeout=30)
-            response = client.post(url, {}, format="json")
-            results[i] = (response.status_code, response.json())
-        except BaseException as error:  # reported by the main thread
-            errors.append(error)
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    assert all(result is not None for result in results)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -69,7 +39,7 @@ def test_of_twenty_simultaneous_approvals_only_those_the_money_covers_win(tasks_
         applications.append(pledges.application_create(pledge=pledge, applicant=applicant, vacancy=vacancy, by=alice))
 
     results = at_once(
-        [(staff[n % 2], f"/api/v1/pledge-applications/{applications[n].pk}/approve/") for n in range(THREADS)]
+        [(staff[n % 2], f"/api/v1/pledge-applications/{applications[n].pk}/approve/", {}) for n in range(THREADS)]
     )
 
     statuses = Counter(status for status, _ in results)
