@@ -441,6 +441,18 @@ def application_funds_used(application_id: int, *, by: User | None) -> PledgeApp
 # --- the clock ------------------------------------------------------------------------------------
 
 
+def _lapse(status: str, stamp: str, before: datetime, to: str, action: str) -> int:
+    """Move applications still in `status` since `stamp` was at or before `before` to `to`; how many moved."""
+    moved = 0
+    for pk in list(App.objects.filter(status=status, **{f"{stamp}__lte": before}).values_list("pk", flat=True)):
+        with transaction.atomic():
+            application = _locked(pk)
+            if application.status == status:  # unless someone acted on it meanwhile
+                _move(application, to, action, by=None, give_back=True)
+                moved += 1
+    return moved
+
+
 def pledges_tick(*, now: datetime | None = None) -> dict[str, int]:
     """The time-based rules, idempotent: auto-approval, 42-day decline, 3-month expiry, closing."""
     now = now or timezone.now()
@@ -464,23 +476,11 @@ def pledges_tick(*, now: datetime | None = None) -> dict[str, int]:
         except PledgeConflict:
             continue  # not enough left, or the pledge closed: it stays pending for the pledger
     cutoff = now - timedelta(days=rules.approval_acceptance_days)
-    for pk in list(
-        App.objects.filter(status=App.Status.APPROVED, approved_at__lte=cutoff).values_list("pk", flat=True)
-    ):
-        with transaction.atomic():
-            application = _locked(pk)
-            if application.status == App.Status.APPROVED:
-                _move(application, App.Status.DECLINED, Action.AUTO_DECLINED, by=None, give_back=True)
-                done["auto_declined"] += 1
+    done["auto_declined"] = _lapse(
+        App.Status.APPROVED, "approved_at", cutoff, App.Status.DECLINED, Action.AUTO_DECLINED
+    )
     expiry = datetime.combine(months_later(today, -rules.accepted_expiry_months), now.timetz())
-    for pk in list(
-        App.objects.filter(status=App.Status.ACCEPTED, accepted_at__lte=expiry).values_list("pk", flat=True)
-    ):
-        with transaction.atomic():
-            application = _locked(pk)
-            if application.status == App.Status.ACCEPTED:
-                _move(application, App.Status.EXPIRED, Action.EXPIRED, by=None, give_back=True)
-                done["expired"] += 1
+    done["expired"] = _lapse(App.Status.ACCEPTED, "accepted_at", expiry, App.Status.EXPIRED, Action.EXPIRED)
     closing = Pledge.objects.filter(status=Pledge.Status.OPEN).filter(
         Q(remaining__lt=rules.close_below) | Q(closes_on__lt=today)
     )
