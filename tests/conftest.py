@@ -8,11 +8,14 @@
 """
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
+from amqp.exceptions import ChannelError
 from celery.result import allow_join_result
 from django.conf import settings
+from kombu.exceptions import OperationalError
 from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
@@ -55,13 +58,47 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
     request.config.stash[test_database_ready_key] = True
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    """A transactional test empties every table when it ends: put the reference data back."""
+WORKER_IDLE_TIMEOUT = 60  # seconds a test's queued tasks may take to finish before its tables are emptied
+
+
+def worker_idle_wait() -> None:
+    """Wait until the worker has nothing queued, reserved or running (at most WORKER_IDLE_TIMEOUT).
+
+    A test that saves a vacancy queues a re-match after its transaction commits; if the worker is
+    still re-matching when a transactional test empties the tables, the TRUNCATE and the task
+    deadlock, the tables are left full and the tests after it see another test's rows."""
+    deadline = time.monotonic() + WORKER_IDLE_TIMEOUT
+    quiet = 0
+    while quiet < 2 and time.monotonic() < deadline:  # twice in a row: a task may queue another
+        try:
+            with app.connection_for_read() as connection:
+                try:
+                    channel = connection.default_channel
+                    queued = channel.queue_declare(app.conf.task_default_queue, passive=True).message_count
+                except ChannelError:  # no such queue yet: nothing was ever sent
+                    queued = 0
+            inspect = app.control.inspect(timeout=1, limit=1)
+            replies = ((inspect.active() or {}), (inspect.reserved() or {}))
+        except (OSError, OperationalError):  # a reliability test stopped the broker: nothing to wait for
+            return
+        busy = [tasks for reply in replies for tasks in reply.values()]
+        quiet = quiet + 1 if not queued and not any(busy) else 0
+        if quiet < 2:
+            time.sleep(0.1)
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test empties every table when it ends (pytest-django's teardown, inside this
+    wrapper): first let the worker finish what the test queued, then put the reference data back."""
     marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    if transactional and services_configured():  # browser journeys too: their saves queue re-matches
+        worker_idle_wait()
+    yield
     # After the session's last test the test database is gone already: nothing to put back.
     ready = item.config.stash.get(test_database_ready_key, False)
-    if ready and marker is not None and marker.kwargs.get("transaction") and nextitem is not None:
+    if ready and transactional and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             reference_data_load()
 

@@ -22,7 +22,8 @@ def test_a_run_of_more_than_a_thousand_suggestions_is_written_in_full_and_reads_
     # One real pair plus many synthetic ids would break foreign keys, so reuse the one vacancy
     # with many cohorts instead.
     cohorts = [cohort] + [offer.cohorts.create(start_date=cohort.start_date, places=3) for _ in range(n - 1)]
-    features = np.tile(np.array([3.5, 0.25, 14.0, 1.0, np.nan, 61.0, 0.9, 3.0, 0.0]), (n, 1))
+    values = [3.5, 0.25, 14.0, 1.0, np.nan, 61.0, 0.9, 3.0, 0.0]
+    features = np.tile(np.array(values + [np.nan] * (len(FEATURES) - len(values))), (n, 1))  # no travel time known
     contributions = np.tile(np.linspace(0.01, 0.09, len(FEATURES)), (n, 1))
     result = MatchResult(
         vacancy_id=np.full(n, vacancy.id),

@@ -171,6 +171,8 @@ OWN_PARAMETERS: dict[str, dict[str, list[str]]] = {
         "postcode": ["latitude", "longitude"],
         "within_km": ["latitude", "longitude"],
         "within_miles": ["latitude", "longitude"],
+        # Journey time to the workplace: its place, which the answer shows as its postcode district.
+        "reachable_within_minutes": ["latitude", "longitude"],
         "ordering": sorted({name.removeprefix("-") for sort in selectors.PUBLIC_SORTS.values() for name in sort}),
     },
     "training": {
