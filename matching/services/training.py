@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from matching.ml.features import FEATURES
 from matching.ml.scoring import Matcher
-from matching.ml.training import auc_gain_lower_bound, evaluate, matcher_train
+from matching.ml.training import matcher_train, promotion_judge
 from matching.models import ScoringModel, Suggestion
 from matching.services.active_model import matcher_active_ensure, model_activate
 
@@ -52,19 +52,22 @@ def matcher_retrain() -> ScoringModel:
         )
         if len(np.unique(y)) < 2:
             raise NotEnoughDecisions(metrics["outcome"])
-        return _save(matcher_train(active, X, y, version=version), version, metrics, promote=False)
-    candidate = matcher_train(active, X[:split], y[:split], version=version)
-    k = settings.MATCH_SUGGESTIONS_PER_VACANCY
-    metrics["candidate"] = evaluate(candidate, X[split:], y[split:], groups[split:], k=k)
-    metrics["active"] = evaluate(active, X[split:], y[split:], groups[split:], k=k)
-    gain = metrics["candidate"]["roc_auc"] - metrics["active"]["roc_auc"]
-    # A gain on a few dozen held-out decisions can be chance: it must also be clear (bootstrap bound above 0).
+        return _save(matcher_train(active, X, y, version=version, groups=groups), version, metrics, promote=False)
+    candidate = matcher_train(active, X[:split], y[:split], version=version, groups=groups[:split])
     confidence = settings.MATCHER_PROMOTION_CONFIDENCE
-    lower = auc_gain_lower_bound(
-        y[split:], candidate.score(X[split:])[0], active.score(X[split:])[0], confidence=confidence
+    # A gain on a few dozen held-out decisions can be chance: it must also be clear (bootstrap bound above 0).
+    judged = promotion_judge(
+        candidate,
+        active,
+        X[split:],
+        y[split:],
+        groups[split:],
+        k=settings.MATCH_SUGGESTIONS_PER_VACANCY,
+        min_gain=settings.MATCHER_MIN_AUC_GAIN,
+        confidence=confidence,
     )
-    metrics["gain_lower_bound"] = None if np.isnan(lower) else lower
-    promote = gain >= settings.MATCHER_MIN_AUC_GAIN and lower > 0
+    metrics.update(candidate=judged["candidate"], active=judged["active"], gain_lower_bound=judged["gain_lower_bound"])
+    gain, lower, promote = judged["gain"], judged["gain_lower_bound"], judged["promote"]
     if promote:
         metrics["outcome"] = (
             f"Promoted: ROC AUC {metrics['candidate']['roc_auc']:.3f} against {metrics['active']['roc_auc']:.3f}."
@@ -74,10 +77,10 @@ def matcher_retrain() -> ScoringModel:
     else:
         metrics["outcome"] = (
             f"Kept as a candidate: ROC AUC gain {gain:+.3f} could be chance on {n - split} held-out decisions "
-            f"(with {confidence:.0%} confidence it is only at least {lower:+.3f})."
+            f"(with {confidence:.0%} confidence it is only at least {lower or 0:+.3f})."
         )
     if promote:  # the promoted model learns from every decision, the held-out ones included
-        candidate = matcher_train(active, X, y, version=version)
+        candidate = matcher_train(active, X, y, version=version, groups=groups)
     return _save(candidate, version, metrics, promote=promote)
 
 
