@@ -75,6 +75,7 @@ def test_a_model_learnt_from_the_hubs_decisions_beats_the_prior_and_is_used_by_t
         assert log_odds == pytest.approx(float(logit(suggestion.score)), abs=1e-6)
         assert 0 < suggestion.score < 1
 
+
 def test_a_model_trained_on_random_decisions_is_kept_as_a_candidate_with_its_figures(api, hannah, simulated_hub):
     # A coin whose tosses happen to favour the candidate on the held-out decisions (ROC AUC +0.07
     # over the prior's when this was written): enough for "gain >= 0.02" alone, but not clear.
