@@ -70,12 +70,13 @@ def precision_at_k(scores: np.ndarray, y: np.ndarray, groups: np.ndarray, k: int
 
 
 def evaluate(matcher: Matcher, X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, k: int) -> dict:
-    """ROC AUC and precision@k of a model on decisions it was not trained on."""
+    """ROC AUC, precision@k and precision@1 of a model on decisions it was not trained on."""
     scores, _ = matcher.score(X)
     both_kinds = len(np.unique(y)) == 2
     return {
         "roc_auc": float(roc_auc_score(y, scores)) if both_kinds else None,
         "precision_at_k": precision_at_k(scores, y, groups, k),
+        "precision_at_1": precision_at_k(scores, y, groups, 1),
         "decisions": int(len(y)),
     }
 

@@ -66,7 +66,7 @@ def matcher_retrain() -> ScoringModel:
         min_gain=settings.MATCHER_MIN_AUC_GAIN,
         confidence=confidence,
     )
-    metrics.update(candidate=judged["candidate"], active=judged["active"], gain_lower_bound=judged["gain_lower_bound"])
+    metrics.update({key: judged[key] for key in ("candidate", "active", "gain_lower_bound", "chance_lower_bound")})
     gain, lower, promote = judged["gain"], judged["gain_lower_bound"], judged["promote"]
     if promote:
         metrics["outcome"] = (
@@ -74,6 +74,11 @@ def matcher_retrain() -> ScoringModel:
         )
     elif gain < settings.MATCHER_MIN_AUC_GAIN:
         metrics["outcome"] = f"Kept as a candidate: ROC AUC gain {gain:+.3f} is below {settings.MATCHER_MIN_AUC_GAIN}."
+    elif lower is not None and lower > 0:
+        metrics["outcome"] = (
+            f"Kept as a candidate: its own ROC AUC of {metrics['candidate']['roc_auc']:.3f} on {n - split} held-out "
+            "decisions could be chance."
+        )
     else:
         metrics["outcome"] = (
             f"Kept as a candidate: ROC AUC gain {gain:+.3f} could be chance on {n - split} held-out decisions "
