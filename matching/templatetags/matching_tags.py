@@ -80,8 +80,7 @@ def leans_on(params: dict) -> list[dict]:
     and which way a better value pushes (its coefficient, in log-odds per standard deviation)."""
     shares, coefficients = params.get("leans_on") or {}, params.get("coefficients") or {}
     rows = [
-        {"feature": name, "share": share, "coefficient": coefficients.get(name, 0.0)}
-        for name, share in shares.items()
+        {"feature": name, "share": share, "coefficient": coefficients.get(name, 0.0)} for name, share in shares.items()
     ]
     return sorted(rows, key=lambda row: -row["share"])
 
