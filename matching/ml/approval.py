@@ -45,13 +45,18 @@ class ApprovalClassifier(ClassifierMixin, BaseEstimator):
 
     # --- fitting ---------------------------------------------------------------------------------
 
-    def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray | None = None) -> "ApprovalClassifier":
+    def fit(
+        self, X: np.ndarray, y: np.ndarray, groups: np.ndarray | None = None, sample_weight: np.ndarray | None = None
+    ) -> "ApprovalClassifier":
+        """Learn from decisions `y` (1 approved, 0 rejected) on features `X`; `groups` are their vacancies
+        (kept together by the cross-validation), `sample_weight` how much each decision counts."""
         G = goodness_matrix(X)
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1])
         if len(np.unique(y)) < 2:
             raise ValueError("ApprovalClassifier needs approvals and rejections to learn from")
         groups = np.arange(len(y)) if groups is None else np.asarray(groups)
+        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         self.n_features_in_ = G.shape[1]
         self.mean_ = G.mean(axis=0)
         scale = G.std(axis=0)
@@ -63,20 +68,22 @@ class ApprovalClassifier(ClassifierMixin, BaseEstimator):
         for C in self.Cs:
             oof = np.full(len(y), np.nan)
             for learn, judge in splits:
-                oof[judge] = _logistic(C).fit(Z[learn], y[learn]).decision_function(Z[judge])
+                oof[judge] = _logistic(C).fit(Z[learn], y[learn], sample_weight=w[learn]).decision_function(Z[judge])
             oof_by_c[C] = oof
-            self.cv_log_loss_[C] = _log_loss(y, oof) if splits else np.nan
+            self.cv_log_loss_[C] = _log_loss(y, oof, w) if splits else np.nan
         if splits:
             self.C_ = float(min(self.Cs, key=lambda C: (self.cv_log_loss_[C], -C)))
         else:
             self.C_ = 1.0
-        fitted = _logistic(self.C_).fit(Z, y)
+        fitted = _logistic(self.C_).fit(Z, y, sample_weight=w)
         coef, intercept = fitted.coef_[0].astype(float), float(fitted.intercept_[0])
         a, b = 1.0, 0.0
         judged = ~np.isnan(oof_by_c[self.C_]) if splits else np.zeros(len(y), dtype=bool)
         if self.calibrate and judged.sum() >= 4 and len(np.unique(y[judged])) == 2:
             # mildly regularised, so a few dozen clear decisions don't say 0% or 100%
-            platt = LogisticRegression(C=1.0).fit(oof_by_c[self.C_][judged].reshape(-1, 1), y[judged])
+            platt = LogisticRegression(C=1.0).fit(
+                oof_by_c[self.C_][judged].reshape(-1, 1), y[judged], sample_weight=w[judged]
+            )
             a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
             a = max(a, 0.0)  # a model that ranks worse than chance out of fold says nothing: a flat score
         self.platt_ = (a, b)
@@ -122,7 +129,8 @@ def _logistic(C: float) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=1000)
 
 
-def _log_loss(y: np.ndarray, log_odds: np.ndarray) -> float:
+def _log_loss(y: np.ndarray, log_odds: np.ndarray, weight: np.ndarray) -> float:
     known = ~np.isnan(log_odds)
     z = np.clip(log_odds[known], -30, 30)
-    return float(np.mean(np.logaddexp(0, z) - y[known] * z)) if known.any() else np.inf
+    losses = np.logaddexp(0, z) - y[known] * z
+    return float(np.average(losses, weights=weight[known])) if known.any() else np.inf

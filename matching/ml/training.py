@@ -14,11 +14,18 @@ from matching.ml.scoring import Matcher
 
 
 def matcher_train(
-    base: Matcher, X: np.ndarray, y: np.ndarray, *, version: str, groups: np.ndarray | None = None
+    base: Matcher,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    version: str,
+    groups: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
 ) -> Matcher:
-    """A new model fitted to decisions (1 = approved, 0 = rejected; `groups` their vacancies) that
-    keeps `base`'s text vectoriser, so the text similarity it learnt from means the same."""
-    model = ApprovalClassifier().fit(X, y, groups=groups)
+    """A new model fitted to decisions (1 = approved, 0 = rejected; `groups` their vacancies, `weights`
+    how much each counts) that keeps `base`'s text vectoriser, so the text similarity it learnt from
+    means the same."""
+    model = ApprovalClassifier().fit(X, y, groups=groups, sample_weight=weights)
     params = {
         "coefficients": dict(zip(FEATURES, model.coef_.tolist(), strict=True)),
         "intercept": model.intercept_,

@@ -13,6 +13,7 @@ from matching.ml.approval import ApprovalClassifier
 from matching.ml.features import FEATURES
 from matching.ml.scoring import IncompatibleModel, matcher_loads, prior_matcher
 from matching.ml.training import matcher_train, promotion_judge
+from matching.services.training import decision_weights
 from tests.review.simulated_reviewers import RULES, decide, feature_rows
 
 PRIOR = prior_matcher(["software developer apprenticeship", "installation electrician"])
@@ -115,3 +116,19 @@ def test_the_prior_is_unchanged_where_no_model_is_trained():
     assert not PRIOR.trained
     np.testing.assert_allclose(contributions.sum(axis=1), scores)
     assert set(PRIOR.params["weights"]) == set(FEATURES)
+
+
+def test_rejections_for_reasons_beyond_the_suggestions_facts_count_half():
+    assert decision_weights(["", "too_far", "price", "employer_preference", "other"]).tolist() == [1, 1, 1, 0.5, 0.5]
+    # A hub that rejects distant offers, and a third of the near ones for the employer's own reasons.
+    X, groups = feature_rows(90, seed=8)
+    near = decide(X, "distance_km") == 1
+    employer_says_no = near & (np.random.default_rng(8).random(90) < 1 / 3)
+    y = (near & ~employer_says_no).astype(float)
+    reasons = np.where(employer_says_no, "employer_preference", np.where(near, "", "too_far")).tolist()
+
+    plain = matcher_train(PRIOR, X, y, version="trained-plain", groups=groups)
+    weighed = matcher_train(PRIOR, X, y, version="trained-weighed", groups=groups, weights=decision_weights(reasons))
+
+    nearby = X[near]
+    assert weighed.score(nearby)[0].mean() > plain.score(nearby)[0].mean()  # the facts told against them less
