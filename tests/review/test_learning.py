@@ -76,6 +76,27 @@ def test_a_model_learnt_from_the_hubs_decisions_beats_the_prior_and_is_used_by_t
         assert 0 < suggestion.score < 1
 
 
+def test_76_decisions_about_a_feature_the_prior_weighs_lightly_teach_a_model_that_is_promoted(
+    api, hannah, simulated_hub
+):
+    # Issue 20: reviewers reject every offer priced above 60% of the funding band, whatever else it has.
+    decided = simulated_hub[:76]
+    counts = reviewer_decide(decided, lambda features: features["price_ratio"] <= 0.6)
+    assert min(counts.values()) >= 15, counts
+
+    body = train(api(hannah)).json()
+
+    learnt, prior = body["metrics"]["candidate"], body["metrics"]["active"]
+    print(
+        f"\nprice rule, 76 decisions: held-out ROC AUC prior {prior['roc_auc']:.3f} -> learnt {learnt['roc_auc']:.3f}"
+    )
+    assert learnt["roc_auc"] >= 0.85
+    assert body["is_active"], body["metrics"]["outcome"]
+    leans_on = body["params"]["leans_on"]
+    assert max(leans_on, key=leans_on.get) == "price_ratio"
+    assert (body["params"]["trained_on"], body["metrics"]["test"]) == (76, 19)
+
+
 def test_a_model_trained_on_random_decisions_is_kept_as_a_candidate_with_its_figures(api, hannah, simulated_hub):
     # A coin whose tosses happen to favour the candidate on the held-out decisions (ROC AUC +0.07
     # over the prior's when this was written): enough for "gain >= 0.02" alone, but not clear.
