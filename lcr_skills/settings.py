@@ -385,8 +385,8 @@ MATCH_START_WINDOW_DAYS_BEFORE = 30
 MATCH_START_WINDOW_DAYS_AFTER = 90
 # Learning from the hub's decisions: the least data to train on, the share of the most recent
 # decisions held out to judge a new model, and how much better (ROC AUC) it must be to be used.
-MATCHER_MIN_DECISIONS = envint("MATCHER_MIN_DECISIONS", "100")
-MATCHER_MIN_TEST_DECISIONS = envint("MATCHER_MIN_TEST_DECISIONS", "20")
+MATCHER_MIN_DECISIONS = envint("MATCHER_MIN_DECISIONS", "50")
+MATCHER_MIN_TEST_DECISIONS = envint("MATCHER_MIN_TEST_DECISIONS", "15")
 MATCHER_TEST_SHARE = 0.25
 MATCHER_MIN_AUC_GAIN = 0.02
 # ... and how sure the held-out decisions must make us that it is better at all (paired bootstrap).

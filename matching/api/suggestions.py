@@ -30,7 +30,11 @@ from matching.selectors import in_review_order
 class ExplanationSerializer(serializers.Serializer):
     feature = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
-    contribution = serializers.FloatField()
+    contribution = serializers.FloatField(
+        help_text="Under the prior: what the feature adds to the score (they add up to it). Under a trained "
+        "model: its push up or down in log-odds against an average suggestion (with the model's intercept "
+        "they add up to the log-odds of the score)."
+    )
     text = serializers.CharField()
 
 
@@ -130,6 +134,12 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "score": {
+                "help_text": "Between 0 and 1. Under a model trained on the hub's decisions (model_version "
+                "trained-…): the calibrated chance the hub approves a suggestion like this."
+            }
+        }
 
     contacts = serializers.SerializerMethodField(help_text="Each party's people, once the hub has approved the match.")
 

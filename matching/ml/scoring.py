@@ -142,7 +142,7 @@ class Matcher:
 
     version: str
     vectorizer: TfidfVectorizer
-    pipeline: Pipeline
+    pipeline: Pipeline  # the prior's weighted score, or a trained ApprovalClassifier (training.py)
     params: dict = field(default_factory=dict)
     sklearn_version: str = sklearn.__version__
 
@@ -150,9 +150,16 @@ class Matcher:
         """(scores, contributions) for a (pairs × FEATURES) matrix."""
         if not len(X):
             return np.zeros(0), np.zeros((0, len(FEATURES)))
+        if self.trained:  # the chance of approval; contributions in log-odds, adding up with the intercept
+            return self.pipeline.predict_proba(X)[:, 1], self.pipeline.contributions(X)
         goodness = self.pipeline[:-1].transform(X)
         contributions = self.pipeline[-1].contributions(goodness)
         return self.pipeline[-1].predict(goodness), contributions
+
+    @property
+    def trained(self) -> bool:
+        """Learnt from the hub's decisions (an approval classifier), rather than the fixed-weight prior."""
+        return hasattr(self.pipeline, "contributions")  # a Pipeline has none of its own
 
     def dumps(self) -> bytes:
         buffer = io.BytesIO()
@@ -169,7 +176,8 @@ def matcher_loads(data: bytes, *, expected_sklearn: str = sklearn.__version__) -
     matcher = pickle.loads(data)  # noqa: S301 - our own artefact, written by matcher.dumps()  # nosec B301
     if not isinstance(matcher, Matcher) or matcher.sklearn_version != expected_sklearn:
         raise IncompatibleModel(f"model saved with scikit-learn {getattr(matcher, 'sklearn_version', '?')}")
-    if getattr(matcher.pipeline[-1], "n_features_in_", len(FEATURES)) != len(FEATURES):
+    estimator = matcher.pipeline if matcher.trained else matcher.pipeline[-1]
+    if getattr(estimator, "n_features_in_", len(FEATURES)) != len(FEATURES):
         raise IncompatibleModel(f"model {matcher.version} scores other features than {', '.join(FEATURES)}")
     return matcher
 

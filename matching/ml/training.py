@@ -1,30 +1,69 @@
-"""Learning from the hub's decisions: fit new weights, and judge a model on held-out decisions.
+"""Learning from the hub's decisions: fit an approval classifier, and judge a model on held-out decisions.
 
-A trained model has the prior's form: the same goodness transforms, then non-negative weights
-that add up to 1 (a linear model constrained to be positive, rescaled), so its scores stay in
-[0, 1] and its contributions still add up to the score and read the same way.
+A trained model is an `ApprovalClassifier` (approval.py): its score is the calibrated chance the hub
+approves a suggestion like this, and its contributions are pushes in log-odds that add up.
 """
 
 import numpy as np
 from scipy.stats import rankdata
-from sklearn.linear_model import LinearRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import Pipeline
 
+from matching.ml.approval import ApprovalClassifier
 from matching.ml.features import FEATURES
-from matching.ml.scoring import Matcher, WeightedScore, goodness_transformer
+from matching.ml.scoring import Matcher
 
 
-def matcher_train(base: Matcher, X: np.ndarray, y: np.ndarray, *, version: str) -> Matcher:
-    """A new model fitted to decisions (1 = approved, 0 = rejected) on top of `base`'s vectoriser."""
-    goodness = goodness_transformer().fit(X)
-    fit = LinearRegression(positive=True).fit(goodness.transform(X), y)
-    weights = np.asarray(fit.coef_, dtype=float)
-    weights = weights / weights.sum() if weights.sum() > 0 else np.full(len(FEATURES), 1 / len(FEATURES))
-    pipeline = Pipeline([("goodness", goodness), ("score", WeightedScore(weights=tuple(weights.tolist())))])
-    pipeline.fit(X, y)
-    params = {"weights": dict(zip(FEATURES, weights.tolist(), strict=True)), "trained_on": int(len(y))}
-    return Matcher(version, base.vectorizer, pipeline, params)
+def matcher_train(
+    base: Matcher,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    version: str,
+    groups: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+) -> Matcher:
+    """A new model fitted to decisions (1 = approved, 0 = rejected; `groups` their vacancies, `weights`
+    how much each counts) that keeps `base`'s text vectoriser, so the text similarity it learnt from
+    means the same."""
+    model = ApprovalClassifier().fit(X, y, groups=groups, sample_weight=weights)
+    params = {
+        "coefficients": dict(zip(FEATURES, model.coef_.tolist(), strict=True)),
+        "intercept": model.intercept_,
+        "leans_on": model.leans_on(),
+        "C": model.C_,
+        "trained_on": int(len(y)),
+    }
+    return Matcher(version, base.vectorizer, model, params)
+
+
+def promotion_judge(
+    candidate: Matcher,
+    active: Matcher,
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    *,
+    k: int,
+    min_gain: float,
+    confidence: float,
+) -> dict:
+    """Compare two models on held-out decisions (neither learnt from them): their figures, the lower
+    confidence bound of the candidate's ROC AUC gain, and whether that gain is clear enough to promote."""
+    judged = {
+        "candidate": evaluate(candidate, X, y, groups, k=k),
+        "active": evaluate(active, X, y, groups, k=k),
+    }
+    gain = judged["candidate"]["roc_auc"] - judged["active"]["roc_auc"]
+    lower = auc_gain_lower_bound(y, candidate.score(X)[0], active.score(X)[0], confidence=confidence)
+    judged["gain_lower_bound"] = None if np.isnan(lower) else lower
+    # ... and better than chance itself: a model that learnt nothing (a flat score, AUC 0.5) must not be
+    # promoted over an active model that happens to rank these few decisions backwards.
+    flat = np.full(len(y), 0.5)
+    above_chance = auc_gain_lower_bound(y, candidate.score(X)[0], flat, confidence=confidence)
+    judged["chance_lower_bound"] = None if np.isnan(above_chance) else above_chance
+    judged["promote"] = bool(gain >= min_gain and lower > 0 and above_chance > 0)
+    judged["gain"] = gain
+    return judged
 
 
 def precision_at_k(scores: np.ndarray, y: np.ndarray, groups: np.ndarray, k: int) -> float:
@@ -38,12 +77,13 @@ def precision_at_k(scores: np.ndarray, y: np.ndarray, groups: np.ndarray, k: int
 
 
 def evaluate(matcher: Matcher, X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, k: int) -> dict:
-    """ROC AUC and precision@k of a model on decisions it was not trained on."""
+    """ROC AUC, precision@k and precision@1 of a model on decisions it was not trained on."""
     scores, _ = matcher.score(X)
     both_kinds = len(np.unique(y)) == 2
     return {
         "roc_auc": float(roc_auc_score(y, scores)) if both_kinds else None,
         "precision_at_k": precision_at_k(scores, y, groups, k),
+        "precision_at_1": precision_at_k(scores, y, groups, 1),
         "decisions": int(len(y)),
     }
 
@@ -59,15 +99,23 @@ def auc_gain_lower_bound(
 ) -> float:
     """A one-sided lower confidence bound of the candidate's ROC AUC gain over the active model's.
 
-    Paired bootstrap over the held-out decisions: on a few dozen of them a gain of a few hundredths
+    Paired (and stratified) bootstrap over the held-out decisions: on a few dozen of them a gain of a few hundredths
     is well within chance (a model fitted to coin tosses often shows one), so promotion asks for a
     gain this bound keeps above zero.
     """
     rng = np.random.default_rng(random_state)
-    rows = rng.integers(0, len(y), size=(resamples, len(y)))
-    labels = y[rows]
-    both_kinds = (labels.min(axis=1) == 0) & (labels.max(axis=1) == 1)
-    rows, labels = rows[both_kinds], labels[both_kinds]
+    # Stratified: approvals and rejections are resampled apart, so every resample has both kinds in
+    # the numbers the hub gave (none is wasted, and the bound does not hinge on a lone approval).
+    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y != 1)
+    if not len(positives) or not len(negatives):
+        return float("nan")
+    rows = np.hstack(
+        [
+            positives[rng.integers(0, len(positives), size=(resamples, len(positives)))],
+            negatives[rng.integers(0, len(negatives), size=(resamples, len(negatives)))],
+        ]
+    )
+    labels = (y[rows] == 1).astype(float)
     gains = _auc_by_row(candidate[rows], labels) - _auc_by_row(active[rows], labels)
     return float(np.quantile(gains, 1 - confidence)) if len(gains) else float("nan")
 

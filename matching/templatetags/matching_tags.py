@@ -72,3 +72,20 @@ def figure(value: float | None, places: int = 3) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{value:.{places}f}"
+
+
+@register.filter
+def leans_on(params: dict) -> list[dict]:
+    """A trained model's features, the one it leans on most first: its share of the model's reliance,
+    and which way a better value pushes (its coefficient, in log-odds per standard deviation)."""
+    shares, coefficients = params.get("leans_on") or {}, params.get("coefficients") or {}
+    rows = [
+        {"feature": name, "share": share, "coefficient": coefficients.get(name, 0.0)} for name, share in shares.items()
+    ]
+    return sorted(rows, key=lambda row: -row["share"])
+
+
+@register.filter
+def learnt(model_version: str) -> bool:
+    """Whether a model version was trained on the hub's decisions (its score is a chance of approval)."""
+    return str(model_version or "").startswith("trained-")

@@ -80,7 +80,7 @@ def test_the_page_lists_each_version_with_its_figures_and_weights(reviewer, prio
 def test_training_with_no_decisions_warns_and_trains_nothing(reviewer, prior):
     response = reviewer.post(TRAIN, follow=True)
 
-    assert "No model was trained. Not enough decisions: 0 (at least 100" in banner(response)
+    assert "No model was trained. Not enough decisions: 0 (at least 50" in banner(response)
     assert list(ScoringModel.objects.values_list("version", flat=True)) == [PRIOR_VERSION]
 
 
@@ -153,7 +153,15 @@ def test_training_on_the_hubs_decisions_promotes_a_better_model_and_the_hub_can_
     trained = ScoringModel.objects.exclude(version=PRIOR_VERSION).get()
     assert trained.status == ScoringModel.Status.ACTIVE, trained.metrics["outcome"]
     assert f"Model {trained.version} was trained and is now in use. Promoted: ROC AUC" in banner(response)
-    assert trained.params["weights"]["distance_km"] > 0.5  # it learnt what the hub cares about
+    leans_on = trained.params["leans_on"]
+    assert max(leans_on, key=leans_on.get) == "distance_km"  # it learnt what the hub cares about
+    report = card(response.text, trained.version)
+    assert "What this model leans on" in report
+    assert report.index("Distance") < report.index("Ofsted")  # the feature it leans on most comes first
+    assert "Precision at 1" in report
+    learnt = trained.metrics
+    assert f"{learnt['decisions']}: learnt from {learnt['train']}, tested on {learnt['test']}" in report
+    assert f"learnt again from all {learnt['decisions']}" in report
     assert "Use this version" in card(response.text, PRIOR_VERSION)
     assert "Used before" in card(response.text, PRIOR_VERSION)
 
@@ -163,6 +171,28 @@ def test_training_on_the_hubs_decisions_promotes_a_better_model_and_the_hub_can_
     statuses = dict(ScoringModel.objects.values_list("version", "status"))
     assert statuses == {PRIOR_VERSION: "active", trained.version: "retired"}
     assert "Use this version" in card(response.text, trained.version)
+
+
+def test_a_suggestion_scored_by_a_trained_model_reads_as_a_chance_of_approval_with_pushes_in_log_odds(
+    reviewer, prior, simulated_decisions
+):
+    reviewer.post(TRAIN)
+    trained = ScoringModel.objects.get(status=ScoringModel.Status.ACTIVE)
+    assert trained.version != PRIOR_VERSION, trained.metrics["outcome"]
+    suggestion = simulated_decisions[0]
+    Suggestion.objects.filter(pk=suggestion.pk).update(
+        status=Suggestion.Status.SUGGESTED,
+        decided_at=None,
+        score=0.73,
+        model_version=trained.version,
+        contributions={**dict.fromkeys(FEATURES, 0.0), "distance_km": 1.25, "ofsted_grade": -0.5},
+    )
+
+    body = reviewer.get(reverse("matching-suggestion", args=[suggestion.pk])).text
+
+    assert "a 73% chance the hub approves a suggestion like this" in body
+    assert "Chance the hub approves a suggestion like this: 73%" in body and "in log-odds" in body
+    assert "Push (log-odds)" in body and "+1.250" in body and "-0.500" in body
 
 
 def test_a_candidate_can_be_put_in_use(reviewer, prior, candidate):
