@@ -128,10 +128,17 @@ class TravelTime(models.Model):
 
     class Meta:
         constraints = [
+            # Once per feed, and once among the estimates (no feed): two partial constraints, as
+            # SQLite can't treat NULLs as equal in one (NULLS NOT DISTINCT is PostgreSQL 15's).
             models.UniqueConstraint(
                 fields=["feed", "origin", "destination", "arrive_by"],
+                condition=models.Q(feed__isnull=False),
                 name="travel_time_once_per_feed",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["origin", "destination", "arrive_by"],
+                condition=models.Q(feed__isnull=True),
+                name="travel_time_estimate_once",
             ),
             models.CheckConstraint(condition=models.Q(method__in=["timetable", "estimate"]), name="travel_time_method"),
         ]

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 
 from apprenticeships.models import Neighbourhood, TravelTime, Vacancy
 from tests.market_factories import CourseOfferFactory, VacancyFactory
@@ -45,3 +46,13 @@ def test_running_it_again_plans_nothing_twice(tmp_path, employer_a, provider_a, 
     call_command("compute_travel_times", stdout=StringIO())
 
     assert set(TravelTime.objects.values_list("id", "minutes")) == before
+
+
+def test_an_estimate_without_a_feed_is_stored_once_on_every_database():
+    estimate = {"origin": "L1 8JQ", "destination": "L36 9YU", "arrive_by": "08:45", "method": "estimate"}
+    TravelTime.objects.create(feed=None, minutes=40, **estimate)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TravelTime.objects.create(feed=None, minutes=41, **estimate)
+    TravelTime.objects.bulk_create([TravelTime(feed=None, minutes=42, **estimate)], ignore_conflicts=True)
+    assert list(TravelTime.objects.values_list("minutes", flat=True)) == [40]
