@@ -42,6 +42,9 @@ class TrainingSearchForm(PostcodeSearchMixin, GovukFormMixin, forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("within_miles"):  # searched with the default: show it chosen
+            self.data = self.data.copy()
+            self.data["within_miles"] = str(DEFAULT_MILES)
         self.fields["standard"].queryset = standards_with_offers()  # evaluated per request, not at import
         self.fields["standard"].error_messages["invalid_choice"] = "Choose a standard from the list"
         self.fields["within_miles"].error_messages["invalid_choice"] = "Choose a distance from the list"

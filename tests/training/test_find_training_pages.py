@@ -30,6 +30,13 @@ def test_an_employer_finds_training_near_its_workplace_with_what_it_needs_to_cho
     assert "Software developer in London" not in body and "Closed software course" not in body
 
 
+def test_a_search_without_a_distance_says_and_shows_the_default_it_used(alices, training_market):
+    body = alices.get(reverse("employer-find-training"), {"postcode": "L1 8JQ"}).text
+
+    assert "within 10 miles of L1 8JQ" in body
+    assert '<option value="10" selected>Within 10 miles</option>' in body
+
+
 def test_no_page_for_an_employer_shows_a_price(alices, alice, training_market):
     alices.post(reverse("employer-shortlist-add", args=[training_market.liverpool.pk]))
     pages = [
