@@ -389,8 +389,8 @@ class PublicSearchSerializer(PostcodeSearchMixin, serializers.Serializer):
             raise serializers.ValidationError({"ordering": ["Give a postcode to sort by distance."]})
         return attrs
 
-    def search_kwargs(self) -> dict:
-        """The arguments for selectors.public_vacancies."""
+    def search_kwargs(self, *, journey_minutes: int | None = None) -> dict:
+        """The arguments for selectors.public_vacancies (a search by journey time has no default radius)."""
         query = self.validated_data
         return {
             "text": query.get("search", "").strip(),
@@ -400,7 +400,10 @@ class PublicSearchSerializer(PostcodeSearchMixin, serializers.Serializer):
             "local_authority": query.get("local_authority", "").strip(),
             "near": query.get("postcode"),
             "within_km": search_within_km(
-                postcode=query.get("postcode"), within_miles=query.get("within_miles"), within_km=query.get("within_km")
+                postcode=query.get("postcode"),
+                within_miles=query.get("within_miles"),
+                within_km=query.get("within_km"),
+                journey_minutes=journey_minutes,
             ),
             "sort": query.get("ordering", ""),
         }
@@ -420,14 +423,10 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             return selectors.public_vacancies()
         params = PublicSearchSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        kwargs = params.search_kwargs()
-        query = params.validated_data
-        if self.request.query_params.get("reachable_within_minutes"):  # by journey time: no default radius
-            kwargs["within_km"] = search_within_km(
-                postcode=query.get("postcode"),
-                within_miles=query.get("within_miles"),
-                within_km=query.get("within_km"),
-                journey_minutes=1,
-            )
+        reach = ReachableFilterSerializer(data=self.request.query_params)
+        reach.is_valid(raise_exception=True)
+        kwargs = params.search_kwargs(journey_minutes=reach.validated_data.get("reachable_within_minutes"))
         vacancies = selectors.public_vacancies(**kwargs)
-        return public_vacancies_reachable_filter(vacancies, self.request.query_params, query.get("postcode"))
+        return public_vacancies_reachable_filter(
+            vacancies, self.request.query_params, params.validated_data.get("postcode")
+        )
