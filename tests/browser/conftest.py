@@ -118,6 +118,7 @@ def assert_accessible(page: object, *, context: str = "") -> None:
     """Run axe-core in the page; fail on any serious or critical WCAG 2.2 AA violation."""
     # Evaluated rather than added as a <script>: the site's CSP rightly refuses inline scripts,
     # and the tests must not switch that policy off.
+    page.wait_for_load_state()
     page.evaluate(AXE.read_text())
     result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

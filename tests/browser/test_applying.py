@@ -51,6 +51,7 @@ def test_a_school_leaver_applies_and_the_employer_answers(open_page, plumbing, a
     sign_in(employer, "alice", PASSWORD)
     employer.goto(f"/employer/vacancies/{plumbing.pk}/")
     employer.get_by_role("link", name="Applications for this vacancy").click()
+    expect(employer.get_by_role("heading", name=f"Applications for {TITLE}")).to_be_visible()
     assert_accessible(employer, context="(the employer's list of applications)")
     employer.get_by_role("link", name="Jordan Lee").click()
     expect(employer.get_by_role("main")).to_contain_text("jordan@example.net")
