@@ -38,19 +38,20 @@ run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The API fuzzing (a few minutes) runs in a second pytest process, with its own test database,
-# beside the rest, so the two use both cores; its report follows the main one.
+# The API fuzzing (a few minutes) and the access matrix (about a minute and a half) run in a second
+# pytest process, with its own test database, beside the rest, so the two use both cores about
+# equally; its report follows the main one.
 test: install-dev node_modules/.installed
 	@mkdir -p test-artifacts
 	@fuzz=; if [ "$(FUZZ)" = 1 ]; then \
-	  TEST_DATABASE_SUFFIX=fuzz $(PY) -m pytest -m fuzz -p no:cacheprovider \
+	  TEST_DATABASE_SUFFIX=fuzz $(PY) -m pytest -m "fuzz or second_process" -p no:cacheprovider \
 	    --junitxml=test-artifacts/junit-fuzz.xml >test-artifacts/fuzz.log 2>&1 & fuzz=$$!; \
 	  trap 'kill $$fuzz 2>/dev/null' EXIT INT TERM; \
 	fi; \
-	$(PY) -m pytest -m "not fuzz" $(PYTEST_ARGS); main=$$?; \
+	$(PY) -m pytest -m "not fuzz$(if $(filter 1,$(FUZZ)), and not second_process)" $(PYTEST_ARGS); main=$$?; \
 	fuzzed=0; if [ -n "$$fuzz" ]; then \
 	  wait $$fuzz; fuzzed=$$?; trap - EXIT INT TERM; \
-	  echo; echo "== API fuzzing (test-artifacts/fuzz.log)"; tail -n 25 test-artifacts/fuzz.log; \
+	  echo; echo "== API fuzzing and access matrix (test-artifacts/fuzz.log)"; tail -n 25 test-artifacts/fuzz.log; \
 	fi; \
 	exit $$(( main || fuzzed ))
 

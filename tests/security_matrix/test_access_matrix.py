@@ -21,6 +21,9 @@ from tests.security_matrix import policy as p
 from tests.security_matrix.market import DRAFT, INVITATION_TOKEN, LIVE, SUBMITTED, Market
 from tests.security_matrix.policy import OK, Thing
 
+# `make test` runs this module beside the fuzzing, in its second process (about 90 s on 2 cores).
+pytestmark = pytest.mark.second_process
+
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 HUB, EMPLOYER, PROVIDER = {"hub"}, {"employer"}, {"provider"}
 SIGNED_IN = HUB | EMPLOYER | PROVIDER
