@@ -10,10 +10,12 @@ from functools import reduce
 from operator import add, and_, or_
 
 from django.conf import settings
+from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import FieldError
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -82,6 +84,24 @@ def squared_km_from(latitude: float, longitude: float, *, prefix: str = "") -> C
     return ExpressionWrapper(x * x + y * y, output_field=FloatField())
 
 
+def within_box(latitude: float, longitude: float, km: float, *, prefix: str = "") -> Q:
+    """Rows whose latitude/longitude lie in the box around a point that holds the circle of `km` around it.
+
+    Implied by `squared_km_from(...) <= km²` (the same equirectangular measure), so it changes no result;
+    it is there for an index on (latitude, longitude): two ranges it can answer, where the distance
+    expression would be worked out for every row."""
+    dlat = km / KM_PER_DEGREE
+    dlon = km / (KM_PER_DEGREE * math.cos(math.radians(latitude)))
+    return Q(
+        **{
+            f"{prefix}latitude__gte": latitude - dlat,
+            f"{prefix}latitude__lte": latitude + dlat,
+            f"{prefix}longitude__gte": longitude - dlon,
+            f"{prefix}longitude__lte": longitude + dlon,
+        }
+    )
+
+
 # Where the public search looks for its text: fields a public vacancy shows (tests/security/test_ordering_leaks.py).
 PUBLIC_SEARCH_FIELDS = ("title", "description", "standard__title", "employer__name")
 # The fields the fuzzy match compares word by word (the description would match nearly anything).
@@ -126,6 +146,15 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
     long_words = [word for word in words if len(word) >= FUZZY_MIN_LENGTH]
     similarity = Value(0.0, output_field=FloatField())
     if long_words:
+        # `%>` (word similarity above pg_trgm.word_similarity_threshold, 0.6 unless set otherwise) is what
+        # the trigram GIN index on the title answers; a computed similarity compared in WHERE would be
+        # worked out for every live vacancy. The standard's title is another table: the few standards
+        # that match are looked up first (515 rows), so the vacancies' own index on standard_id serves.
+        standards = _standards_like(long_words)
+        found |= reduce(
+            and_,
+            (Q(_word_like("title", word)) | Q(standard_id__in=standards[word]) for word in long_words),
+        )
         names = [f"similarity_{i}" for i in range(len(long_words))]
         vacancies = vacancies.annotate(
             **{
@@ -133,10 +162,29 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
                 for name, word in zip(names, long_words, strict=True)
             }
         )
-        found |= reduce(and_, (Q(**{f"{name}__gt": FUZZY_THRESHOLD}) for name in names))
         similarity = reduce(add, (F(name) for name in names)) / Value(float(len(names)))
     relevance = ExpressionWrapper(F("rank") + similarity, output_field=FloatField())
     return vacancies.filter(found).annotate(relevance=relevance)
+
+
+def _word_like(field: str, word: str) -> TrigramWordSimilar:
+    """`field %> word`: Django's `trigram_word_similar` lookup (django.contrib.postgres isn't an installed app)."""
+    return TrigramWordSimilar(F(field), Value(word))
+
+
+def _standards_like(words: list[str]) -> dict[str, list[int]]:
+    """For each word, the ids of standards with a word of their title close to it (`%>`), in one query."""
+    flags = {
+        f"like_{i}": ExpressionWrapper(_word_like("title", word), output_field=BooleanField())
+        for i, word in enumerate(words)
+    }
+    found: dict[str, list[int]] = {word: [] for word in words}
+    rows = Standard.objects.filter(reduce(or_, (Q(_word_like("title", word)) for word in words)))
+    for row in rows.annotate(**flags).values("id", *flags):
+        for i, word in enumerate(words):
+            if row[f"like_{i}"]:
+                found[word].append(row["id"])
+    return found
 
 
 # Endings the simple search drops from a word, so that "plumber" finds "plumbing" (a crude stem).
@@ -206,7 +254,9 @@ def public_vacancies(
     if near is not None:
         vacancies = vacancies.annotate(distance_sq=squared_km_from(near.latitude, near.longitude))
         if within_km is not None:
-            vacancies = vacancies.filter(distance_sq__lte=within_km * within_km)
+            vacancies = vacancies.filter(
+                within_box(near.latitude, near.longitude, within_km), distance_sq__lte=within_km * within_km
+            )
     elif sort == "distance":
         sort = "closing_date"
     return vacancies.order_by(*PUBLIC_SORTS[sort])
