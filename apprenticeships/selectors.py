@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import reduce
-from operator import add, and_, or_
+from operator import add, or_
 
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -15,7 +15,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.core.exceptions import FieldError
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
@@ -43,6 +42,7 @@ from apprenticeships.models import (
     Pledge,
     PledgeApplication,
     Provider,
+    SearchWord,
     Standard,
     Vacancy,
     VacancyTransition,
@@ -110,6 +110,7 @@ FUZZY_FIELDS = ("title", "standard__title")
 # "plumbing"; https://www.postgresql.org/docs/current/pgtrgm.html). Shorter words have too few trigrams to
 # compare ("liver" is 0.67 like "live"), so they match by their stem or as the start of a word only.
 FUZZY_THRESHOLD = 0.6
+FUZZY_MAX_WORDS = 20  # the closest words of the titles' vocabulary taken for one typed word
 FUZZY_MIN_LENGTH = 6
 PREFIX_MIN_LENGTH = 3
 SEARCH_MAX_WORDS = 10
@@ -140,21 +141,22 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
     rank = SearchRank(F("search_vector"), web)
     if words and len(words[-1]) >= PREFIX_MIN_LENGTH:  # the last word as the start of a word, as typed
         typed = SearchQuery(" & ".join([*words[:-1], f"{words[-1]}:*"]), config="english", search_type="raw")
-        found |= Q(search_vector=typed)
+        # Plain words (no "quotes", or, -not): every match of the web search matches this one too, so the
+        # filter need not read each row's vector twice.
+        found = Q(search_vector=typed) if _plain_words(text, words) else found | Q(search_vector=typed)
         rank = Greatest(rank, SearchRank(F("search_vector"), typed))
     vacancies = vacancies.annotate(rank=rank)
     long_words = [word for word in words if len(word) >= FUZZY_MIN_LENGTH]
     similarity = Value(0.0, output_field=FloatField())
     if long_words:
-        # `%>` (word similarity above pg_trgm.word_similarity_threshold, 0.6 unless set otherwise) is what
-        # the trigram GIN index on the title answers; a computed similarity compared in WHERE would be
-        # worked out for every live vacancy. The standard's title is another table: the few standards
-        # that match are looked up first (515 rows), so the vacancies' own index on standard_id serves.
-        standards = _standards_like(long_words)
-        found |= reduce(
-            and_,
-            (Q(_word_like("title", word)) | Q(standard_id__in=standards[word]) for word in long_words),
-        )
+        # Each long word close to a word of the title or the standard's title: the close words are found in
+        # the titles' vocabulary (SearchWord) by `%>` through its trigram index, then looked up in the
+        # full-text index among the title's and the standard's words only (weights A and B). A similarity
+        # computed for each vacancy in WHERE would be worked out for every one in the box.
+        close = _close_words(long_words)
+        if all(close.values()):
+            either = " & ".join("(" + " | ".join(f"{w}:AB" for w in close[word]) + ")" for word in long_words)
+            found |= Q(search_vector=SearchQuery(either, config="english", search_type="raw"))
         names = [f"similarity_{i}" for i in range(len(long_words))]
         vacancies = vacancies.annotate(
             **{
@@ -167,24 +169,22 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
     return vacancies.filter(found).annotate(relevance=relevance)
 
 
-def _word_like(field: str, word: str) -> TrigramWordSimilar:
-    """`field %> word`: Django's `trigram_word_similar` lookup (django.contrib.postgres isn't an installed app)."""
-    return TrigramWordSimilar(F(field), Value(word))
+def _plain_words(text: str, words: list[str]) -> bool:
+    """The text is words and spaces only, none of them the web search's `or` (so the web search ANDs them)."""
+    return "or" not in words and re.fullmatch(r"[^\W_]+(?:\s+[^\W_]+)*", text.strip()) is not None
 
 
-def _standards_like(words: list[str]) -> dict[str, list[int]]:
-    """For each word, the ids of standards with a word of their title close to it (`%>`), in one query."""
-    flags = {
-        f"like_{i}": ExpressionWrapper(_word_like("title", word), output_field=BooleanField())
-        for i, word in enumerate(words)
-    }
-    found: dict[str, list[int]] = {word: [] for word in words}
-    rows = Standard.objects.filter(reduce(or_, (Q(_word_like("title", word)) for word in words)))
-    for row in rows.annotate(**flags).values("id", *flags):
+def _close_words(words: list[str]) -> dict[str, list[str]]:
+    """For each word, the words of titles whose trigram word similarity to it is above FUZZY_THRESHOLD
+    (the closest FUZZY_MAX_WORDS), in one query through the vocabulary's trigram index."""
+    close: dict[str, list[tuple[float, str]]] = {word: [] for word in words}
+    likeness = {f"like_{i}": TrigramWordSimilarity(word, "word") for i, word in enumerate(words)}
+    near = reduce(or_, (Q(TrigramWordSimilar(F("word"), Value(word))) for word in words))  # `word %> typed`
+    for row in SearchWord.objects.filter(near).annotate(**likeness).values("word", *likeness):
         for i, word in enumerate(words):
-            if row[f"like_{i}"]:
-                found[word].append(row["id"])
-    return found
+            if row[f"like_{i}"] > FUZZY_THRESHOLD and row["word"].isalnum():
+                close[word].append((row[f"like_{i}"], row["word"]))
+    return {word: [w for _, w in sorted(found, reverse=True)[:FUZZY_MAX_WORDS]] for word, found in close.items()}
 
 
 # Endings the simple search drops from a word, so that "plumber" finds "plumbing" (a crude stem).

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -32,9 +32,16 @@ class Total:
         return f"about {round(self.value, -digits):,}"
 
 
+def _rows_only(queryset: QuerySet) -> QuerySet:
+    """The queryset as just its rows' ids, unordered: no joins for what is only shown, less to plan and read."""
+    if queryset.query.combinator or queryset._fields is not None:
+        return queryset.order_by()
+    return queryset.order_by().values("pk")
+
+
 def planner_rows(queryset: QuerySet) -> int:
     """PostgreSQL's estimate of how many rows the queryset returns (EXPLAIN, not run)."""
-    query = queryset.order_by()
+    query = _rows_only(queryset)
     sql, params = query.query.sql_with_params()
     with connections[query.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
@@ -47,7 +54,7 @@ def planner_rows(queryset: QuerySet) -> int:
 def total_of(queryset: QuerySet, *, exact_up_to: int | None = None) -> Total:
     """How many rows the queryset has: exact up to `exact_up_to` (EXACT_COUNT_LIMIT), else an estimate."""
     limit = settings.EXACT_COUNT_LIMIT if exact_up_to is None else exact_up_to
-    counted = queryset.order_by()[: limit + 1].count()
+    counted = _rows_only(queryset)[: limit + 1].count()
     if counted <= limit:
         return Total(counted, estimated=False)
     if connections[queryset.db].vendor == "postgresql":
@@ -67,3 +74,24 @@ class EstimatingPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.total.value
+
+    def validate_number(self, number: object) -> int:
+        if not self.total.estimated:
+            return super().validate_number(number)
+        # An estimate may fall short of the rows there are: any page from 1 on may be asked for (empty past the end).
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer") from error
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number: object) -> Page:
+        """Django's page, but a page under an estimated total is not cut short at the estimate."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.total.estimated and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list[bottom:top], number, self)

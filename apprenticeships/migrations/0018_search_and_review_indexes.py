@@ -1,6 +1,7 @@
 """Indexes that keep the public search and the hub's review queue fast at England scale (docs/performance.md).
 
-* A trigram GIN index on live vacancies' titles: the fuzzy match's `%>` operator uses it.
+* The fuzzy match's vocabulary (SearchWord: the words of every title, kept by triggers) with a trigram
+  GIN index that its `%>` operator uses; the words found are looked up in the full-text GIN index.
 * A partial (latitude, longitude) index on live vacancies: the box around a postcode (within_box).
 * The review order as two stored ranks on the vacancy (workplace neighbourhood, local authority), kept
   by triggers on PostgreSQL, and an index in that order: the queue walks it instead of sorting every
@@ -16,7 +17,8 @@ BEGIN
     NEW.workplace_imd_rank := coalesce(
         (SELECT p.imd_rank FROM apprenticeships_fullpostcode p WHERE p.postcode = NEW.postcode),
         (SELECT d.imd_rank FROM apprenticeships_districtneighbourhood d WHERE d.outcode = NEW.outcode));
-    NEW.authority_imd_rank := (SELECT a.imd_rank FROM apprenticeships_localauthority a WHERE a.id = NEW.local_authority_id);
+    NEW.authority_imd_rank := (
+        SELECT a.imd_rank FROM apprenticeships_localauthority a WHERE a.id = NEW.local_authority_id);
     RETURN NEW;
 END $$;
 
@@ -66,15 +68,11 @@ CREATE TRIGGER apprenticeships_localauthority_imd_ranks
     FOR EACH ROW WHEN (OLD.imd_rank IS DISTINCT FROM NEW.imd_rank)
     EXECUTE FUNCTION apprenticeships_localauthority_imd_ranks();
 
-CREATE INDEX apprenticeships_vacancy_live_title_trgm ON apprenticeships_vacancy
-    USING gin (title gin_trgm_ops) WHERE status = 'live';
-
 -- Vacancies already there: their trigger writes their ranks.
 UPDATE apprenticeships_vacancy SET workplace_imd_rank = NULL;
 """
 
 RANKS_BACKWARDS = """
-DROP INDEX IF EXISTS apprenticeships_vacancy_live_title_trgm;
 DROP TRIGGER IF EXISTS apprenticeships_localauthority_imd_ranks ON apprenticeships_localauthority;
 DROP FUNCTION IF EXISTS apprenticeships_localauthority_imd_ranks();
 DROP TRIGGER IF EXISTS apprenticeships_districtneighbourhood_imd_ranks ON apprenticeships_districtneighbourhood;
@@ -83,6 +81,41 @@ DROP TRIGGER IF EXISTS apprenticeships_fullpostcode_imd_ranks ON apprenticeships
 DROP FUNCTION IF EXISTS apprenticeships_fullpostcode_imd_ranks();
 DROP TRIGGER IF EXISTS apprenticeships_vacancy_imd_ranks ON apprenticeships_vacancy;
 DROP FUNCTION IF EXISTS apprenticeships_vacancy_imd_ranks();
+"""
+
+# The fuzzy match's vocabulary: the words of every vacancy's and standard's title, added as they are written.
+WORDS = r"""
+CREATE FUNCTION apprenticeships_title_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO apprenticeships_searchword (word)
+        SELECT DISTINCT w FROM regexp_split_to_table(lower(NEW.title), '[^[:alnum:]]+') AS w WHERE length(w) >= 3
+        ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER apprenticeships_vacancy_search_words
+    AFTER INSERT OR UPDATE OF title ON apprenticeships_vacancy
+    FOR EACH ROW EXECUTE FUNCTION apprenticeships_title_search_words();
+
+CREATE TRIGGER apprenticeships_standard_search_words
+    AFTER INSERT OR UPDATE OF title ON apprenticeships_standard
+    FOR EACH ROW EXECUTE FUNCTION apprenticeships_title_search_words();
+
+CREATE INDEX apprenticeships_searchword_trgm ON apprenticeships_searchword USING gin (word gin_trgm_ops);
+
+INSERT INTO apprenticeships_searchword (word)
+    SELECT DISTINCT w FROM (
+        SELECT title FROM apprenticeships_vacancy UNION SELECT title FROM apprenticeships_standard
+    ) AS titles, regexp_split_to_table(lower(titles.title), '[^[:alnum:]]+') AS w
+    WHERE length(w) >= 3
+    ON CONFLICT DO NOTHING;
+"""
+
+WORDS_BACKWARDS = """
+DROP INDEX IF EXISTS apprenticeships_searchword_trgm;
+DROP TRIGGER IF EXISTS apprenticeships_standard_search_words ON apprenticeships_standard;
+DROP TRIGGER IF EXISTS apprenticeships_vacancy_search_words ON apprenticeships_vacancy;
+DROP FUNCTION IF EXISTS apprenticeships_title_search_words();
 """
 
 
@@ -100,6 +133,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="SearchWord",
+            fields=[
+                ("word", models.CharField(max_length=150, primary_key=True, serialize=False)),
+            ],
+        ),
         migrations.AddField(
             model_name="vacancy",
             name="authority_imd_rank",
@@ -131,4 +170,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["outcode"], name="vacancy_outcode"),
         ),
         migrations.RunPython(on_postgresql(RANKS), on_postgresql(RANKS_BACKWARDS), elidable=False),
+        migrations.RunPython(on_postgresql(WORDS), on_postgresql(WORDS_BACKWARDS), elidable=False),
     ]

@@ -144,3 +144,20 @@ class VacancyTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vacancy_id}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class SearchWord(models.Model):
+    """A word of a vacancy's or a standard's title: the vocabulary the public search's fuzzy match compares
+    typed words with (PostgreSQL only).
+
+    A misspelt or differently ended word ("plumber", "electrican") is compared, by trigram word
+    similarity through a trigram index, with these few thousand words rather than with every vacancy;
+    the words found are then looked up in the vacancies' full-text index, in the title and the
+    standard's title only (https://www.postgresql.org/docs/current/pgtrgm.html#PGTRGM-TEXT-SEARCH).
+    Database triggers add the words of every title written (migration 0018); nothing else writes here.
+    """
+
+    word = models.CharField(max_length=150, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word

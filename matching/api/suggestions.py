@@ -24,7 +24,7 @@ from matching.models import (
     reject_note_missing,
 )
 from matching.permissions import visible_suggestions
-from matching.selectors import in_review_order
+from matching.selectors import in_review_order, with_parts
 
 
 class ExplanationSerializer(serializers.Serializer):
@@ -256,15 +256,9 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Suggestion]:
         members = services.active_members()
         return in_review_order(
-            visible_suggestions(self.request.user)
-            .select_related(
-                "vacancy__employer",
-                "vacancy__local_authority",
-                "vacancy__standard",
-                "course_offer__provider",
-                "cohort",
-            )
-            .prefetch_related(  # each introduced suggestion lists both parties' contacts
+            with_parts(
+                visible_suggestions(self.request.user)
+            ).prefetch_related(  # each introduced suggestion lists both parties' contacts
                 Prefetch("vacancy__employer__members", queryset=members, to_attr="contact_members"),
                 Prefetch("course_offer__provider__members", queryset=members, to_attr="contact_members"),
             )
