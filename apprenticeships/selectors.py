@@ -90,6 +90,7 @@ def within_box(latitude: float, longitude: float, km: float, *, prefix: str = ""
     Implied by `squared_km_from(...) <= km²` (the same equirectangular measure), so it changes no result;
     it is there for an index on (latitude, longitude): two ranges it can answer, where the distance
     expression would be worked out for every row."""
+    km *= 1 + 1e-9  # a hair wider: a point on the circle itself must not fall outside by rounding
     dlat = km / KM_PER_DEGREE
     dlon = km / (KM_PER_DEGREE * math.cos(math.radians(latitude)))
     return Q(
