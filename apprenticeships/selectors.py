@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import reduce
-from operator import add, and_, or_
+from operator import add, or_
 
 from django.conf import settings
+from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import FieldError
 from django.db import connection
@@ -41,6 +42,7 @@ from apprenticeships.models import (
     Pledge,
     PledgeApplication,
     Provider,
+    SearchWord,
     Standard,
     Vacancy,
     VacancyTransition,
@@ -82,6 +84,25 @@ def squared_km_from(latitude: float, longitude: float, *, prefix: str = "") -> C
     return ExpressionWrapper(x * x + y * y, output_field=FloatField())
 
 
+def within_box(latitude: float, longitude: float, km: float, *, prefix: str = "") -> Q:
+    """Rows whose latitude/longitude lie in the box around a point that holds the circle of `km` around it.
+
+    Implied by `squared_km_from(...) <= km²` (the same equirectangular measure), so it changes no result;
+    it is there for an index on (latitude, longitude): two ranges it can answer, where the distance
+    expression would be worked out for every row."""
+    km *= 1 + 1e-9  # a hair wider: a point on the circle itself must not fall outside by rounding
+    dlat = km / KM_PER_DEGREE
+    dlon = km / (KM_PER_DEGREE * math.cos(math.radians(latitude)))
+    return Q(
+        **{
+            f"{prefix}latitude__gte": latitude - dlat,
+            f"{prefix}latitude__lte": latitude + dlat,
+            f"{prefix}longitude__gte": longitude - dlon,
+            f"{prefix}longitude__lte": longitude + dlon,
+        }
+    )
+
+
 # Where the public search looks for its text: fields a public vacancy shows (tests/security/test_ordering_leaks.py).
 PUBLIC_SEARCH_FIELDS = ("title", "description", "standard__title", "employer__name")
 # The fields the fuzzy match compares word by word (the description would match nearly anything).
@@ -90,6 +111,7 @@ FUZZY_FIELDS = ("title", "standard__title")
 # "plumbing"; https://www.postgresql.org/docs/current/pgtrgm.html). Shorter words have too few trigrams to
 # compare ("liver" is 0.67 like "live"), so they match by their stem or as the start of a word only.
 FUZZY_THRESHOLD = 0.6
+FUZZY_MAX_WORDS = 20  # the closest words of the titles' vocabulary taken for one typed word
 FUZZY_MIN_LENGTH = 6
 PREFIX_MIN_LENGTH = 3
 SEARCH_MAX_WORDS = 10
@@ -120,12 +142,22 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
     rank = SearchRank(F("search_vector"), web)
     if words and len(words[-1]) >= PREFIX_MIN_LENGTH:  # the last word as the start of a word, as typed
         typed = SearchQuery(" & ".join([*words[:-1], f"{words[-1]}:*"]), config="english", search_type="raw")
-        found |= Q(search_vector=typed)
+        # Plain words (no "quotes", or, -not): every match of the web search matches this one too, so the
+        # filter need not read each row's vector twice.
+        found = Q(search_vector=typed) if _plain_words(text, words) else found | Q(search_vector=typed)
         rank = Greatest(rank, SearchRank(F("search_vector"), typed))
     vacancies = vacancies.annotate(rank=rank)
     long_words = [word for word in words if len(word) >= FUZZY_MIN_LENGTH]
     similarity = Value(0.0, output_field=FloatField())
     if long_words:
+        # Each long word close to a word of the title or the standard's title: the close words are found in
+        # the titles' vocabulary (SearchWord) by `%>` through its trigram index, then looked up in the
+        # full-text index among the title's and the standard's words only (weights A and B). A similarity
+        # computed for each vacancy in WHERE would be worked out for every one in the box.
+        close = _close_words(long_words)
+        if all(close.values()):
+            either = " & ".join("(" + " | ".join(f"{w}:AB" for w in close[word]) + ")" for word in long_words)
+            found |= Q(search_vector=SearchQuery(either, config="english", search_type="raw"))
         names = [f"similarity_{i}" for i in range(len(long_words))]
         vacancies = vacancies.annotate(
             **{
@@ -133,10 +165,27 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
                 for name, word in zip(names, long_words, strict=True)
             }
         )
-        found |= reduce(and_, (Q(**{f"{name}__gt": FUZZY_THRESHOLD}) for name in names))
         similarity = reduce(add, (F(name) for name in names)) / Value(float(len(names)))
     relevance = ExpressionWrapper(F("rank") + similarity, output_field=FloatField())
     return vacancies.filter(found).annotate(relevance=relevance)
+
+
+def _plain_words(text: str, words: list[str]) -> bool:
+    """The text is words and spaces only, none of them the web search's `or` (so the web search ANDs them)."""
+    return "or" not in words and re.fullmatch(r"[^\W_]+(?:\s+[^\W_]+)*", text.strip()) is not None
+
+
+def _close_words(words: list[str]) -> dict[str, list[str]]:
+    """For each word, the words of titles whose trigram word similarity to it is above FUZZY_THRESHOLD
+    (the closest FUZZY_MAX_WORDS), in one query through the vocabulary's trigram index."""
+    close: dict[str, list[tuple[float, str]]] = {word: [] for word in words}
+    likeness = {f"like_{i}": TrigramWordSimilarity(word, "word") for i, word in enumerate(words)}
+    near = reduce(or_, (Q(TrigramWordSimilar(F("word"), Value(word))) for word in words))  # `word %> typed`
+    for row in SearchWord.objects.filter(near).annotate(**likeness).values("word", *likeness):
+        for i, word in enumerate(words):
+            if row[f"like_{i}"] > FUZZY_THRESHOLD and row["word"].isalnum():
+                close[word].append((row[f"like_{i}"], row["word"]))
+    return {word: [w for _, w in sorted(found, reverse=True)[:FUZZY_MAX_WORDS]] for word, found in close.items()}
 
 
 # Endings the simple search drops from a word, so that "plumber" finds "plumbing" (a crude stem).
@@ -206,7 +255,9 @@ def public_vacancies(
     if near is not None:
         vacancies = vacancies.annotate(distance_sq=squared_km_from(near.latitude, near.longitude))
         if within_km is not None:
-            vacancies = vacancies.filter(distance_sq__lte=within_km * within_km)
+            vacancies = vacancies.filter(
+                within_box(near.latitude, near.longitude, within_km), distance_sq__lte=within_km * within_km
+            )
     elif sort == "distance":
         sort = "closing_date"
     return vacancies.order_by(*PUBLIC_SORTS[sort])

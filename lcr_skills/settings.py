@@ -294,6 +294,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Lists count their rows exactly up to this many; a longer list shows the database's estimate, labelled
+# as one ("about 12,000"; `count_is_estimate` in the API): lcr_skills/counting.py, docs/performance.md.
+EXACT_COUNT_LIMIT = envint("EXACT_COUNT_LIMIT", "10000")
 SPECTACULAR_SETTINGS = {
     "TITLE": "LCR Skills Match API",
     "DESCRIPTION": "Apprenticeship matching for the Liverpool City Region apprenticeship hub.",

@@ -126,8 +126,9 @@ def test_standards_can_be_ordered_by_funding(api) -> None:
 
 def test_a_list_comes_in_pages_of_25_with_links(api) -> None:
     body = api().get("/api/v1/standards/").json()
-    assert list(body) == ["count", "next", "previous", "results"]
+    assert list(body) == ["count", "count_is_estimate", "next", "previous", "results"]
     assert body["count"] == 515
+    assert body["count_is_estimate"] is False  # exact: 515 is within EXACT_COUNT_LIMIT
     assert len(body["results"]) == 25
     assert body["previous"] is None
     assert body["next"] == "http://testserver/api/v1/standards/?page=2"

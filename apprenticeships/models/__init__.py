@@ -17,7 +17,7 @@ from apprenticeships.models.transport import (
     TransitStop,
     TravelTime,
 )
-from apprenticeships.models.vacancies import Vacancy, VacancyTransition
+from apprenticeships.models.vacancies import SearchWord, Vacancy, VacancyTransition
 
 __all__ = [
     "Application",
@@ -43,6 +43,7 @@ __all__ = [
     "PostcodeDistrict",
     "Provider",
     "Role",
+    "SearchWord",
     "ShortlistEntry",
     "Standard",
     "StandardsCatalogue",

@@ -76,11 +76,33 @@ class Vacancy(DeliveryModesMixin, TimeStampedModel):
     # title or the employer's name (migration 0009), so bulk writes and raw updates keep it true;
     # Django never writes it. Its GIN index is made by that migration too (PostgreSQL only).
     search_vector = SearchVectorField(null=True, editable=False)
+    # The hub's review order (matching.selectors.REVIEW_ORDER) as stored columns, so that an index on
+    # the vacancy serves it (PostgreSQL only, like `search_vector`): the IMD 2019 rank of the workplace's
+    # neighbourhood (apprenticeships.transport.deprivation.place_imd_rank) and of its local authority.
+    # A database trigger writes both on every insert and update of a vacancy, and re-writes the vacancies
+    # concerned when a full postcode, a district's neighbourhood or an authority's rank changes
+    # (migration 0018); Django never writes them. SQLite leaves them empty and orders by the expressions.
+    workplace_imd_rank = models.PositiveIntegerField(null=True, editable=False)
+    authority_imd_rank = models.PositiveIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "vacancies"
-        indexes = [models.Index(fields=["status", "closing_date"]), models.Index(fields=["standard", "status"])]
+        indexes = [
+            models.Index(fields=["status", "closing_date"]),
+            models.Index(fields=["standard", "status"]),
+            # The public search's distance: a box around the postcode before the distance (within_box).
+            models.Index(
+                fields=["latitude", "longitude"], condition=models.Q(status="live"), name="vacancy_live_lat_lon"
+            ),
+            # The review queue walks vacancies in review order, then each one's suggestions.
+            models.Index(
+                fields=["workplace_imd_rank", "authority_imd_rank", "live_at", "id"], name="vacancy_review_order"
+            ),
+            # The triggers that keep the ranks above find a postcode's or a district's vacancies.
+            models.Index(fields=["postcode"], name="vacancy_postcode"),
+            models.Index(fields=["outcode"], name="vacancy_outcode"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(positions__gte=1), name="vacancy_positions_at_least_one"),
             models.CheckConstraint(
@@ -122,3 +144,20 @@ class VacancyTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vacancy_id}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class SearchWord(models.Model):
+    """A word of a vacancy's or a standard's title: the vocabulary the public search's fuzzy match compares
+    typed words with (PostgreSQL only).
+
+    A misspelt or differently ended word ("plumber", "electrican") is compared, by trigram word
+    similarity through a trigram index, with these few thousand words rather than with every vacancy;
+    the words found are then looked up in the vacancies' full-text index, in the title and the
+    standard's title only (https://www.postgresql.org/docs/current/pgtrgm.html#PGTRGM-TEXT-SEARCH).
+    Database triggers add the words of every title written (migration 0018); nothing else writes here.
+    """
+
+    word = models.CharField(max_length=150, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word

@@ -2,7 +2,6 @@
 
 from urllib.parse import urlsplit
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from apprenticeships import selectors
 from apprenticeships.forms.vacancies import PublicSearchForm
 from apprenticeships.places import Place
 from apprenticeships.transport.search import vacancies_reachable
+from lcr_skills.counting import EstimatingPaginator
 
 PAGE_SIZE = 20
 # The longest "Back to search" address we follow: a search form's query string is far shorter.
@@ -45,7 +45,7 @@ def vacancy_search(request: HttpRequest) -> HttpResponse:
         results = selectors.public_vacancies(**form.search_kwargs())
         if minutes := form.cleaned_data.get("reachable_within_minutes"):
             results = vacancies_reachable(results, origin=form.cleaned_data["postcode"].postcode, minutes=minutes)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")) if results is not None else None
+    page = EstimatingPaginator(results, PAGE_SIZE).get_page(request.GET.get("page")) if results is not None else None
     context = {
         "form": form,
         "page": page,

@@ -5,7 +5,6 @@ or already decided one (DecisionConflict), and the page then says so and changes
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apprenticeships.models import Role
 from apprenticeships.permissions import role_required
 from apprenticeships.selectors import organisation_has_users
+from lcr_skills.counting import EstimatingPaginator
 from matching import selectors, services
 from matching.forms import ApproveForm, BulkDecisionForm, RejectForm, ReviewFilterForm
 from matching.ml.explain import summary
@@ -59,7 +59,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         _decide_each(request, bulk.cleaned_data)
         return redirect(request.get_full_path())
     filters = ReviewFilterForm(request.GET, auto_id="filter-%s")
-    page = Paginator(selectors.review_queue(**filters.filters()), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatingPaginator(selectors.review_queue(**filters.filters()), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     for suggestion in page:
         suggestion.summary = summary(suggestion.explanation)
         suggestion.choice = f"{suggestion.pk}:{suggestion.version}"  # ticked for a bulk decision

@@ -10,6 +10,7 @@ import pytest
 
 from apprenticeships.models import LocalAuthority, Standard, Vacancy
 from tests.market_factories import VacancyFactory, days_ahead, standard
+from tests.matching.conftest import small_market  # noqa: F401 - the matching tests' market (plans and totals)
 
 BUILDING_SERVICES = 164  # LARS: Building services engineering installer, level 2
 SOFTWARE_DEVELOPER = 2  # level 4

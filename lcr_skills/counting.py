@@ -1,0 +1,97 @@
+"""Totals for long lists that don't scan everything: exact up to a limit, a labelled estimate above it.
+
+Counting every row of a search with 100,000 matches costs as much as the search itself, on every
+page. Rows are counted only up to `EXACT_COUNT_LIMIT` + 1 (a `LIMIT` inside the count, so the
+database stops there); a list longer than that shows PostgreSQL's planner estimate of its rows
+(https://www.postgresql.org/docs/current/using-explain.html), never below the limit, and says it is
+an estimate ("about 12,000", `count_is_estimate`). SQLite has no planner estimate: the embedded
+default counts the rest, and labels it all the same, so both behave alike.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Total:
+    value: int
+    estimated: bool
+
+    @property
+    def shown(self) -> str:
+        """The total as a page says it: "1,234", or "about 12,000" (two significant figures)."""
+        if not self.estimated:
+            return f"{self.value:,}"
+        digits = max(0, len(str(self.value)) - 2)
+        return f"about {round(self.value, -digits):,}"
+
+
+def _rows_only(queryset: QuerySet) -> QuerySet:
+    """The queryset as just its rows' ids, unordered: no joins for what is only shown, less to plan and read."""
+    if queryset.query.combinator or queryset._fields is not None:
+        return queryset.order_by()
+    return queryset.order_by().values("pk")
+
+
+def planner_rows(queryset: QuerySet) -> int:
+    """PostgreSQL's estimate of how many rows the queryset returns (EXPLAIN, not run)."""
+    query = _rows_only(queryset)
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def total_of(queryset: QuerySet, *, exact_up_to: int | None = None) -> Total:
+    """How many rows the queryset has: exact up to `exact_up_to` (EXACT_COUNT_LIMIT), else an estimate."""
+    limit = settings.EXACT_COUNT_LIMIT if exact_up_to is None else exact_up_to
+    counted = _rows_only(queryset)[: limit + 1].count()
+    if counted <= limit:
+        return Total(counted, estimated=False)
+    if connections[queryset.db].vendor == "postgresql":
+        return Total(max(limit + 1, planner_rows(queryset)), estimated=True)
+    return Total(queryset.count(), estimated=True)
+
+
+class EstimatingPaginator(Paginator):
+    """Django's Paginator with `total_of`'s count: `total.estimated` says whether `count` is an estimate."""
+
+    @cached_property
+    def total(self) -> Total:
+        if isinstance(self.object_list, QuerySet):
+            return total_of(self.object_list)
+        return Total(len(self.object_list), estimated=False)
+
+    @cached_property
+    def count(self) -> int:
+        return self.total.value
+
+    def validate_number(self, number: object) -> int:
+        if not self.total.estimated:
+            return super().validate_number(number)
+        # An estimate may fall short of the rows there are: any page from 1 on may be asked for (empty past the end).
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer") from error
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number: object) -> Page:
+        """Django's page, but a page under an estimated total is not cut short at the estimate."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.total.estimated and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list[bottom:top], number, self)

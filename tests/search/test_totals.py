@@ -1,0 +1,76 @@
+"""Lists say how many rows they have: exactly up to EXACT_COUNT_LIMIT (10,000), above it the database's
+estimate, labelled as one (the API's `count_is_estimate`, "about" on the pages). A low limit stands in
+for 10,000 rows here."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from lcr_skills.counting import Total, total_of
+from matching.models import Suggestion
+from matching.services import run_full_now
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_total_within_the_limit_is_exact(api, search_market):
+    body = api().get("/api/v1/public/vacancies/").json()
+
+    assert body["count"] == 4
+    assert body["count_is_estimate"] is False
+    assert list(body)[:2] == ["count", "count_is_estimate"]  # beside `count`, which keeps its name and place
+
+
+def test_a_total_above_the_limit_is_labelled_an_estimate(api, search_market, settings):
+    settings.EXACT_COUNT_LIMIT = 2
+
+    body = api().get("/api/v1/public/vacancies/").json()
+
+    assert body["count_is_estimate"] is True
+    assert body["count"] > 2  # never below the rows known to be there
+    assert len(body["results"]) == 4  # the rows themselves are all there
+
+
+def test_the_search_page_says_about_when_its_total_is_an_estimate(search_market, settings):
+    settings.EXACT_COUNT_LIMIT = 2
+
+    every = Client().get("/vacancies/").content.decode()
+    one = Client().get("/vacancies/", {"q": "electrician"}).content.decode()
+
+    assert re.search(r"about \d+ apprenticeships open for applications", " ".join(every.split()))
+    assert "1 apprenticeship found" in one and "about " not in one
+
+
+def test_the_review_queue_says_about_when_its_total_is_an_estimate(small_market, hannah, settings):
+    run_full_now()
+    waiting = Suggestion.objects.filter(status=Suggestion.Status.SUGGESTED).count()
+    client = Client()
+    client.force_login(hannah)
+
+    exact = client.get("/hub/suggestions/").content.decode()
+    settings.EXACT_COUNT_LIMIT = waiting - 1
+    estimated = client.get("/hub/suggestions/").content.decode()
+
+    assert f"{waiting} suggestions waiting for review" in exact
+    assert "about " in estimated and "suggestions waiting for review" in estimated
+
+
+@pytest.mark.parametrize(
+    ("total", "shown"),
+    [
+        (Total(9_876, estimated=False), "9,876"),
+        (Total(12_345, estimated=True), "about 12,000"),
+        (Total(143_764, estimated=True), "about 140,000"),
+        (Total(10_001, estimated=True), "about 10,000"),
+    ],
+)
+def test_an_estimate_is_shown_to_two_significant_figures(total, shown):
+    assert total.shown == shown
+
+
+def test_counting_stops_past_the_limit(search_market, settings):
+    from apprenticeships.models import Vacancy
+
+    assert total_of(Vacancy.objects.all(), exact_up_to=10) == Total(4, estimated=False)
+    assert total_of(Vacancy.objects.all(), exact_up_to=3).estimated
