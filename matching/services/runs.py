@@ -271,13 +271,14 @@ def run_finalize(run_id: int) -> bool:
 
 
 def _run_succeed(run_id: int, result: MatchResult, *, write_seconds: float) -> None:
-    """Mark a run succeeded, with its counts and how long each step took."""
+    """Mark a run succeeded, with its counts, how long each step took and how close to optimal it is."""
     timings = {**{k: round(v, 3) for k, v in result.timings.items()}, "write": round(write_seconds, 3)}
     MatchRun.objects.filter(pk=run_id).update(
         status=MatchRun.Status.SUCCEEDED,
         progress=1.0,
         counts=result.counts,
         timings=timings,
+        optimality_gap=result.optimality_gap if "first_bound" in result.quality else None,
         finished_at=timezone.now(),
     )
 
