@@ -82,7 +82,8 @@ class MatchRun(TimeStampedModel):
     optimality_gap = models.FloatField(
         null=True,
         blank=True,
-        help_text="How far the first suggestions' total score may be below the best possible, as a share of it (0: optimal).",
+        help_text="How far the first suggestions' total score may be below the best possible, as a share of it "
+        "(0: optimal).",
     )
 
     class Meta:

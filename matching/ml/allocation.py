@@ -52,13 +52,16 @@ def optimality_gap(total: float, bound: float) -> float:
     return 0.0 if gap < GAP_NOISE else gap
 
 
-GAP_NOISE = 1e-7  # below this the gap is the solver's own arithmetic (and the 1e-9 tie-break), not a shortfall
+# A gap below one part in a million is reported as none: it is of the order of the solvers' own
+# tolerances (HiGHS stops an integer programme within 1e-4 of its dual bound, which may then sit a
+# little above a total that is in fact optimal) and of the 1e-9 tie-break per pair.
+GAP_NOISE = 1e-6
 
 
 def best_first_choices(
     vacancy: np.ndarray, cohort: np.ndarray, score: np.ndarray, positions: np.ndarray, places: np.ndarray
 ) -> np.ndarray:
-    """Pair indices of the first suggestions (at most one per vacancy, within places), optimal within `Allocation`'s gap."""
+    """Pair indices of the first suggestions (one per vacancy at most, within places), optimal within a stated gap."""
     return first_choices_bounded(vacancy, cohort, score, positions, places)[0]
 
 
@@ -261,7 +264,8 @@ def _milp(
 INITIAL_COLUMNS = 10  # fewer made the column generation iterate more; more made each LP slower (at England scale)
 MAX_PROOF_COLUMNS = 5_000
 # Larger contested groups are made whole around the LP's split vacancies instead of by an integer
-# programme over every column: at England scale that halved the allocation's CPU time, for a stated gap (bench/matching.py).
+# programme over every column: at England scale that halved the allocation's CPU time, for a stated
+# gap (bench/matching.py).
 EXACT_GROUP_VACANCIES = 60
 MILP_TIME_LIMIT_SECONDS = 30
 

@@ -69,7 +69,11 @@ class MatchResult:
         counts = dict(zip(arrays.pop("count_names").tolist(), arrays.pop("counts").tolist(), strict=True))
         timings = dict(zip(arrays.pop("timing_names").tolist(), arrays.pop("timings").tolist(), strict=True))
         quality = dict(
-            zip(arrays.pop("quality_names", np.zeros(0)).tolist(), arrays.pop("quality", np.zeros(0)).tolist(), strict=True)
+            zip(
+                arrays.pop("quality_names", np.zeros(0)).tolist(),
+                arrays.pop("quality", np.zeros(0)).tolist(),
+                strict=True,
+            )
         )  # absent from results stored before it was recorded
         return cls(**arrays, counts=counts, timings=timings, quality=quality)
 
