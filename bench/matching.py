@@ -1,16 +1,20 @@
 """Benchmark the matcher at England scale (not a test): prints figures for the README.
 
-    python bench/matching.py [--vacancies 50000] [--offers 20000] [--naive-sample 2000] [--workers 2]
+    python bench/matching.py [--vacancies 50000] [--offers 20000] [--naive-sample 2000] [--workers 1,2,4]
 
 Uses its own PostgreSQL database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lcr_bench,
 created if missing), fills it with a synthetic market built from the real reference data
 (standards weighted by national starts, postcodes by how many postcodes each district has,
 offers clustered where their providers are), runs a full match in this process, chunk after
 chunk, then the same full match as production runs it: queued through Redis (BENCH_BROKER_URL,
-default redis://127.0.0.1:6379/13) and computed by a Celery worker with --workers processes
-(started here; 0 skips it), each from an empty table so that both write every suggestion. Then
-it times a naive per-pair Python scorer on a sample of the same candidate pairs (and checks it
-gives the same scores), and incremental re-matches.
+default redis://127.0.0.1:6379/13) and computed by Celery workers, once for each number in
+--workers (default 1, 2 and 4; 0 skips it), each number being that many separate `celery worker`
+processes of one process each, as separate machines would be, against the same Redis and
+PostgreSQL, each run from an empty table so that every run writes every suggestion. It times the
+allocation side by side on the same market, today's against the one before issue 19
+(bench/allocation_before.py), with the gap each states. Then it times a naive per-pair Python
+scorer on a sample of the same candidate pairs (and checks it gives the same scores), and
+incremental re-matches.
 """
 
 import argparse
@@ -48,6 +52,7 @@ def naive_scores(market, candidates, matcher, sample: np.ndarray) -> tuple[np.nd
     """The same features and score, one pair at a time in plain Python (the thing not to do)."""
     from matching.ml.features import FEATURES
     from matching.ml.scoring import GOODNESS
+    from matching.ml.travel import pair_travel
 
     vac, off, coh, loc = market.vacancies, market.offers, market.cohorts, market.locations
     weights = dict(zip(FEATURES, matcher.pipeline[-1].coef_, strict=True))
@@ -78,6 +83,9 @@ def naive_scores(market, candidates, matcher, sample: np.ndarray) -> tuple[np.nd
             "places_left": float(coh.places[j]),
             "provider_share": market.provider_share.get(int(off.provider[o]), 0.0),
         }
+        # Journey times are looked up from the travel cache, not computed: the same lookup, one pair at a time.
+        minutes, changes, _ = pair_travel(market, np.array([i]), np.array([o]))
+        raw["travel_minutes"], raw["travel_changes"] = float(minutes[0]), float(changes[0])
         score = sum(weights[name] * float(GOODNESS[name](np.array([[raw[name]]]))[0, 0]) for name in FEATURES)
         scores.append(min(1.0, max(0.0, score)))
     return np.array(scores), time.perf_counter() - started
@@ -96,23 +104,26 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 def full_run_through_celery(processes: int) -> None:
-    """The full match as production runs it: a Celery worker with `processes` processes, via Redis."""
+    """The full match as production runs it: `processes` Celery workers of one process each, via Redis."""
     from lcr_skills.celery import app
     from matching.models import Gap, MatchRun, Suggestion
     from matching.services import run_full_start
 
     app.connection_for_write().default_channel.client.flushdb()  # nothing left over from earlier runs
-    worker = subprocess.Popen(  # noqa: S603 - the project's own Celery, fixed arguments
-        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "lcr_skills", "worker"]
-        + ["--concurrency", str(processes), "--hostname", f"bench-{os.getpid()}@%h", "--loglevel", "WARNING"],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_CONN_MAX_AGE": "0"},
-    )
+    workers = [
+        subprocess.Popen(  # noqa: S603 - the project's own Celery, fixed arguments
+            [str(ROOT / ".venv" / "bin" / "celery"), "-A", "lcr_skills", "worker", "--concurrency", "1"]
+            + ["--hostname", f"bench-{os.getpid()}-{n}@%h", "--loglevel", "WARNING", "--prefetch-multiplier", "1"],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_CONN_MAX_AGE": "0"},
+        )
+        for n in range(processes)
+    ]
     try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=1):
-            if time.monotonic() > deadline or worker.poll() is not None:
-                raise SystemExit(f"the Celery worker did not start on {BROKER}")
+        deadline = time.monotonic() + 90
+        while len(app.control.ping(timeout=1)) < processes:
+            if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+                raise SystemExit(f"the Celery workers did not start on {BROKER}")
         Suggestion.objects.all().delete()  # as for the first run: every suggestion to write
         Gap.objects.all().delete()
         started = time.perf_counter()
@@ -121,14 +132,64 @@ def full_run_through_celery(processes: int) -> None:
             time.sleep(0.2)
             run.refresh_from_db()
         wall = time.perf_counter() - started
-        worker_peak = max(_peak_rss_mb(pid) for pid in [worker.pid, *_children(worker.pid)])
+        worker_peak = max(_peak_rss_mb(pid) for w in workers for pid in [w.pid, *_children(w.pid)])
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=120)
-    print(f"\nfull run {run.pk} through Celery, a worker with {processes} processes: {run.status} in {wall:.1f} s wall")
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=120)
+    print(f"\nfull run {run.pk} through Celery, {processes} worker process(es): {run.status} in {wall:.1f} s wall")
     print(f"  suggestions {run.counts['suggestions']:,}, gaps {run.counts['gaps']:,}; stage times (s, summed):")
     print("    " + ", ".join(f"{stage} {run.timings[stage]:.2f}" for stage in STAGES))
+    print(f"  first choices: {run.optimality} (gap {run.optimality_gap:.2e})")
     print(f"  peak RSS of a worker process: {worker_peak:,.0f} MB")
+    WALLS[processes] = wall
+
+
+WALLS: dict[int, float] = {}
+
+
+def allocation_side_by_side() -> None:
+    """Today's allocation and the one before issue 19 on the same candidate pairs and scores."""
+    from django.conf import settings
+
+    import bench.allocation_before as before
+    from matching.ml import allocation
+    from matching.ml.candidates import candidate_pairs
+    from matching.ml.features import pair_features, text_vectors
+    from matching.ml.travel import travel_limit
+    from matching.services import matcher_active_ensure
+    from matching.services.market import market_load
+
+    _, matcher = matcher_active_ensure()
+    market = market_load(None)
+    days = {
+        "days_before": settings.MATCH_START_WINDOW_DAYS_BEFORE,
+        "days_after": settings.MATCH_START_WINDOW_DAYS_AFTER,
+    }
+    candidates = travel_limit(market, candidate_pairs(market, **days))
+    vectors = text_vectors(matcher.vectorizer, market)
+    scores = np.empty(len(candidates))
+    for start in range(0, len(candidates), 500_000):
+        part = slice(start, start + 500_000)
+        scores[part], _ = matcher.score(pair_features(market, candidates.subset(part), vectors))
+    arrays = (candidates.vacancy, candidates.cohort, scores, market.vacancies.positions, market.cohorts.places)
+    figures = {}
+    for name, solve in [("new", allocation.first_choices_bounded), ("before", before.best_first_choices)]:
+        cpu, wall = time.process_time(), time.perf_counter()
+        found = solve(*arrays)
+        figures[name] = (time.process_time() - cpu, time.perf_counter() - wall, found)
+    (new_cpu, new_wall, (first, bound)), (old_cpu, old_wall, old_first) = figures["new"], figures["before"]
+    new_total, old_total = float(scores[first].sum()), float(scores[old_first].sum())
+    print(f"\nallocation side by side on the whole market ({len(candidates):,} candidate pairs), one process:")
+    print(f"  before issue 19: {old_cpu:.1f} s CPU ({old_wall:.1f} s wall), rank-1 total {old_total:,.3f}")
+    print(f"  now:             {new_cpu:.1f} s CPU ({new_wall:.1f} s wall), rank-1 total {new_total:,.3f}")
+    print(f"  ratio (CPU): {old_cpu / new_cpu:.2f}x faster; best possible total at most {bound:,.3f}")
+    print(
+        f"  stated gap now {allocation.optimality_gap(new_total, bound):.3%}; "
+        f"before {allocation.optimality_gap(old_total, bound):.3%}"
+        f" of that bound; now / before total {new_total / old_total:.6f}"
+    )
 
 
 STAGES = ["load", "candidates", "features", "score", "allocation", "write"]
@@ -139,7 +200,9 @@ def main() -> None:
     parser.add_argument("--vacancies", type=int, default=50_000)
     parser.add_argument("--offers", type=int, default=20_000)
     parser.add_argument("--naive-sample", type=int, default=2_000)
-    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes for the second full run")
+    parser.add_argument(
+        "--workers", default="1,2,4", help="Celery worker processes for the full runs through Celery, comma-separated"
+    )
     args = parser.parse_args()
 
     ensure_database()
@@ -171,9 +234,16 @@ def main() -> None:
     for stage in STAGES:
         print(f"    {stage:<12} {run.timings[stage]:>8.2f}")
 
+    print(f"  first choices: {run.optimality} (gap {run.optimality_gap:.2e})")
+
     run_peak = peak_rss_mb()
-    if args.workers:
-        full_run_through_celery(args.workers)
+    scale = [int(n) for n in args.workers.split(",") if int(n)]
+    for processes in scale:
+        full_run_through_celery(processes)
+    if len(WALLS) > 1:
+        one = WALLS.get(1, WALLS[min(WALLS)])
+        print("\nscale-out: " + ", ".join(f"{n} process(es) {w:.1f} s ({one / w:.2f}x)" for n, w in WALLS.items()))
+    allocation_side_by_side()
     # Naive per-pair scorer against the vectorised one, on a busy (but not the busiest) standard.
     _, matcher = matcher_active_ensure()
     live = standards_with_live_vacancies()

@@ -1,3 +1,5 @@
+import math
+
 from django.conf import settings
 from django.db import models
 
@@ -77,6 +79,12 @@ class MatchRun(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    optimality_gap = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="How far the first suggestions' total score may be below the best possible, as a share of it "
+        "(0: optimal).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -92,6 +100,16 @@ class MatchRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} run {self.pk} ({self.status})"
+
+    @property
+    def optimality(self) -> str:
+        """The gap in words: "optimal", or "within 0.08% of the best possible total" ("" before it is known)."""
+        if self.optimality_gap is None:
+            return ""
+        if self.optimality_gap <= 0:
+            return "optimal"
+        # Rounded up to a hundredth of a per cent, so the words never claim less than the gap.
+        return f"within {math.ceil(self.optimality_gap * 1e4) / 1e4:.2%} of the best possible total"
 
 
 class MatchRunChunk(TimeStampedModel):

@@ -11,6 +11,11 @@ from matching.models import MatchRun
 
 class MatchRunSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True, read_only=True)
+    optimality = serializers.CharField(
+        read_only=True,
+        help_text='The first suggestions against the best possible total: "optimal", or "within 0.08% of the best '
+        'possible total" ("" until the run has finished).',
+    )
 
     class Meta:
         model = MatchRun
@@ -22,6 +27,8 @@ class MatchRunSerializer(serializers.ModelSerializer):
             "counts",
             "model_version",
             "timings",
+            "optimality_gap",
+            "optimality",
             "error",
             "standards",
             "created_by",

@@ -1,15 +1,27 @@
 """Allocation: up to K ranked suggestions per vacancy, rank 1 respecting cohort places region-wide.
 
-Rank 1 is an optimal assignment: it maximises the total score of first suggestions subject to
-each vacancy having at most one, and the positions of the vacancies given a cohort first never
-exceeding its places. Vacancies and cohorts split into independent groups (connected components
-of the candidate graph); a group where every vacancy can have its own best cohort is solved
-directly; a contested group by linear programming with column generation (scipy's HiGHS), which
-is exact whenever the LP optimum is whole (always, when every vacancy has one position), with a
-small integer programme for the rare split vacancies (over the columns the LP needed, plus any
-pair whose reduced cost says it could still be in a better assignment, when there are at most
-MAX_PROOF_COLUMNS of those; beyond that the assignment is kept within the logged LP gap). Ranks 2..K
-are the vacancy's next best cohorts, as alternatives.
+Rank 1 is an assignment that is optimal within a stated gap: it maximises the total score of first
+suggestions subject to each vacancy having at most one, and the positions of the vacancies given a
+cohort first never exceeding its places, and it reports the best possible total (`Allocation.bound`)
+so that a run can say how far from it it may be. Vacancies and cohorts split into independent groups
+(connected components of the candidate graph); a group where every vacancy can have its own best
+cohort is solved directly (optimal); a contested group by linear programming with column generation
+(scipy's HiGHS). The LP optimum is the bound. When it is whole it is the optimal assignment (always,
+when every vacancy has one position: the LP is then a transportation problem, whose vertices are
+whole). Otherwise some vacancies with several positions are split between cohorts:
+
+* in a group of at most EXACT_GROUP_VACANCIES vacancies, an integer programme over the columns the LP
+  needed, plus any pair whose reduced cost says it could still be in a better assignment (when there
+  are at most MAX_PROOF_COLUMNS of those), makes it optimal (to HiGHS's MIP gap, whose dual bound is
+  then the bound);
+* in a larger group, proving optimality costs far more than it gains (an integer programme over
+  tens of thousands of columns took most of a full run), so the LP's whole assignments are kept
+  except around the split ones: the split vacancies, and every vacancy the LP placed in a cohort
+  a split one touches, are re-assigned by a small integer programme over their LP columns, within
+  the places the kept assignments leave. The result stays within the LP bound's stated gap (at
+  England scale about 0.1% of the total; 0.015% below what the whole integer programme found).
+
+Ranks 2..K are the vacancy's next best cohorts, as alternatives.
 """
 
 import logging
@@ -28,48 +40,78 @@ class Allocation:
     pair: np.ndarray  # index into the candidate pairs, one per suggestion
     rank: np.ndarray  # 1..K
     unassigned: np.ndarray  # vacancy indices with candidates but no first suggestion (places taken)
+    total: float = 0.0  # the rank-1 suggestions' total score
+    bound: float = 0.0  # no assignment within places can score more than this in total
+
+
+def optimality_gap(total: float, bound: float) -> float:
+    """How far below the best possible total an allocation may be, as a share of that bound (0: optimal)."""
+    if bound <= 0:
+        return 0.0
+    gap = (bound - total) / bound
+    return 0.0 if gap < GAP_NOISE else gap
+
+
+# A gap below one part in a million is reported as none: it is of the order of the solvers' own
+# tolerances (HiGHS stops an integer programme within 1e-4 of its dual bound, which may then sit a
+# little above a total that is in fact optimal) and of the 1e-9 tie-break per pair.
+GAP_NOISE = 1e-6
 
 
 def best_first_choices(
     vacancy: np.ndarray, cohort: np.ndarray, score: np.ndarray, positions: np.ndarray, places: np.ndarray
 ) -> np.ndarray:
-    """Pair indices of the optimal first suggestions (at most one per vacancy, within places)."""
+    """Pair indices of the first suggestions (one per vacancy at most, within places), optimal within a stated gap."""
+    return first_choices_bounded(vacancy, cohort, score, positions, places)[0]
+
+
+def first_choices_bounded(
+    vacancy: np.ndarray, cohort: np.ndarray, score: np.ndarray, positions: np.ndarray, places: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """The first suggestions' pair indices, and the best total any assignment within places could reach."""
     n = len(vacancy)
     if not n:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), 0.0
     v_ids, v_local = np.unique(vacancy, return_inverse=True)
     c_ids, c_local = np.unique(cohort, return_inverse=True)
     n_v = len(v_ids)
     graph = sparse.coo_matrix((np.ones(n), (v_local, n_v + c_local)), shape=(n_v + len(c_ids),) * 2)
     _, label = connected_components(graph, directed=False)
-    pair_group = label[v_local]
+    # One sort for every group: pairs by group, then vacancy, then score (best first), then index,
+    # so that within a group each vacancy's pairs are a run, best first, ties to the earlier pair.
+    vacancy_rank = np.empty(n_v, dtype=np.int64)
+    vacancy_rank[np.argsort(label[:n_v], kind="stable")] = np.arange(n_v)
+    order = np.argsort(-score, kind="stable")
+    order = order[np.argsort(vacancy_rank[v_local[order]], kind="stable")]
+    pair_group = label[v_local[order]]
     chosen: list[np.ndarray] = []
-    order = np.argsort(pair_group, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, pair_group[order][1:] != pair_group[order][:-1], True])
+    bound = 0.0
+    bounds = np.flatnonzero(np.r_[True, pair_group[1:] != pair_group[:-1], True])
+    # A tiny tie-break towards earlier pairs keeps contested optima unique, so reruns agree.
+    tie_break = 1e-9 * (n - np.arange(n)) / n
     for start, end in zip(bounds[:-1], bounds[1:], strict=True):
         pairs = order[start:end]
-        chosen.append(
-            _solve_group(pairs, v_local[pairs], c_local[pairs], score[pairs], positions, places, c_ids, v_ids)
+        picked, group_bound = _solve_group(
+            pairs, v_local[pairs], c_local[pairs], score[pairs], tie_break[pairs], positions, places, c_ids, v_ids
         )
-    return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
+        chosen.append(picked)
+        bound += group_bound
+    first = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
+    return first, max(bound, float(score[first].sum()))
 
 
-def _own_best(v: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Local index of each vacancy's highest-scoring pair; ties go to the earlier pair, so runs repeat."""
-    order = np.lexsort((np.arange(len(v)), -s, v))
-    first = np.r_[True, v[order][1:] != v[order][:-1]]
-    return order[first]
+def _runs(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For pairs sorted by vacancy: where each vacancy's run starts, and each pair's place in its run."""
+    starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
+    place = np.arange(len(v)) - np.repeat(starts, np.diff(np.r_[starts, len(v)]))
+    return starts, place
 
 
-def _top_per_vacancy(v: np.ndarray, s: np.ndarray, n: int) -> np.ndarray:
-    """A mask of each vacancy's n best pairs."""
-    order = np.lexsort((-s, v))
-    sorted_v = v[order]
-    starts = np.flatnonzero(np.r_[True, sorted_v[1:] != sorted_v[:-1]])
-    position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    mask = np.zeros(len(v), dtype=bool)
-    mask[order[position < n]] = True
-    return mask
+def _compact(c: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of c (all below n), and each entry's index among them, without sorting c."""
+    present = np.zeros(n, dtype=bool)
+    present[c] = True
+    return np.flatnonzero(present), (np.cumsum(present) - 1)[c]
 
 
 def _solve_group(
@@ -77,27 +119,33 @@ def _solve_group(
     v: np.ndarray,
     c: np.ndarray,
     s: np.ndarray,
+    tie_break: np.ndarray,
     positions: np.ndarray,
     places: np.ndarray,
     c_ids: np.ndarray,
     v_ids: np.ndarray,
-) -> np.ndarray:
+) -> tuple[np.ndarray, float]:
+    """One group's first suggestions (pair indices) and the best total possible in the group.
+
+    Its pairs come sorted by vacancy, then score (best first), then pair index.
+    """
     demand = positions[v_ids[v]].astype(float)
-    best = _own_best(v, s)
+    starts, place = _runs(v)
+    best = starts  # each vacancy's own best pair; ties to the earlier pair, so runs repeat
     load = np.bincount(c[best], weights=demand[best], minlength=len(c_ids))
     if np.all(load <= places[c_ids]):
-        return pairs[best]  # nobody competes for places: each vacancy's own best is optimal
+        return pairs[best], float(s[best].sum())  # nobody competes for places: each vacancy's own best is optimal
     # Contested: maximise Σ score·x with Σ_v x ≤ 1 per vacancy and Σ positions·x ≤ places per cohort.
-    # A tiny tie-break towards earlier pairs keeps the optimum unique, so reruns agree.
-    n = len(pairs)
-    s = s + 1e-9 * (n - np.arange(n)) / n
-    vs, v_row = np.unique(v, return_inverse=True)
-    cs, c_row = np.unique(c, return_inverse=True)
+    original = s
+    s = s + tie_break
+    vs = v[starts]
+    v_row = np.cumsum(np.r_[True, v[1:] != v[:-1]]) - 1
+    cs, c_row = _compact(c, len(c_ids))
     capacity = places[c_ids[cs]].astype(float)
     # Column generation: solve the LP over each vacancy's best few pairs, then bring in any pair
     # whose reduced cost says it would improve the LP, until none would. The LP is then optimal
-    # over every pair, with far fewer columns.
-    active = _top_per_vacancy(v_row, s, INITIAL_COLUMNS)
+    # over every pair, with far fewer columns, and its optimum bounds every assignment's total.
+    active = place < INITIAL_COLUMNS  # each vacancy's best few pairs
     while True:
         idx = np.flatnonzero(active)
         lp = _lp(idx, v_row, c_row, s, demand, len(vs), capacity)
@@ -108,19 +156,25 @@ def _solve_group(
             break
         active |= entering
     x = lp.x
-    if np.all((x < 1e-6) | (x > 1 - 1e-6)):
-        return pairs[idx[x > 0.5]]  # the LP optimum is whole: it is the optimal assignment
+    bound = -lp.fun
+    whole = x > 1 - 1e-6
+    if np.all((x < 1e-6) | whole):
+        return pairs[idx[whole]], bound  # the LP optimum is whole: it is the optimal assignment
+    if len(vs) > EXACT_GROUP_VACANCIES:
+        chosen = _repair_split(idx, x, v_row, c_row, s, demand, len(vs), capacity)
+        return pairs[chosen], max(bound, float(original[chosen].sum()))
     # Some vacancies are split between cohorts (possible when positions differ): solve the
     # integer programme over the columns the LP needed. That gives a lower bound; a pair left out
     # can be in a better assignment only if its reduced cost is at least (bound - LP optimum), by
     # LP duality, so bring those in and solve once more: the result is optimal over every pair.
     result = _milp(idx, v_row, c_row, s, demand, len(vs), capacity)
     if result.x is None:  # no solution in the time allowed: round the LP down, which stays feasible
-        return pairs[idx[x > 1 - 1e-6]]
+        return pairs[idx[whole]], bound
     could_improve = ~active & (reduced >= (-result.fun + lp.fun) - 1e-9)
+    proven = False
     if could_improve.sum() > MAX_PROOF_COLUMNS:
         # Proving optimality would need a very large integer programme: keep this assignment,
-        # which is within the LP gap of the optimum (logged), rather than stall the run.
+        # which is within the LP bound (recorded on the run), rather than stall the run.
         logger.info(
             "allocation: group of %d vacancies kept within %.4f of the LP bound (%d columns to prove it)",
             len(vs),
@@ -132,7 +186,60 @@ def _solve_group(
         again = _milp(wider, v_row, c_row, s, demand, len(vs), capacity)
         if again.x is not None and again.fun <= result.fun:
             idx, result = wider, again
-    return pairs[idx[result.x > 0.5]]
+            proven = again.status == 0
+    else:
+        proven = result.status == 0
+    if proven and result.mip_dual_bound is not None:
+        # Every pair that could beat this assignment was in the programme: its dual bound holds for all.
+        bound = min(bound, -float(result.mip_dual_bound))
+    chosen = idx[result.x > 0.5]
+    return pairs[chosen], max(bound, float(original[chosen].sum()))
+
+
+def _repair_split(
+    idx: np.ndarray,
+    x: np.ndarray,
+    v_row: np.ndarray,
+    c_row: np.ndarray,
+    s: np.ndarray,
+    demand: np.ndarray,
+    n_v: int,
+    capacity: np.ndarray,
+) -> np.ndarray:
+    """A whole assignment from a split LP optimum: keep the LP's whole assignments, except the split
+    vacancies and those placed in a cohort a split one touches, which a small integer programme
+    re-assigns over their LP columns, within the places the kept ones leave (columns local to `idx`'s pairs)."""
+    whole = x > 1 - 1e-6
+    split = (x >= 1e-6) & ~whole
+    touched = np.zeros(len(capacity), dtype=bool)
+    touched[c_row[idx[split]]] = True
+    free = np.zeros(n_v, dtype=bool)
+    free[v_row[idx[split]]] = True
+    free[v_row[idx[whole & touched[c_row[idx]]]]] = True
+    kept = idx[whole & ~free[v_row[idx]]]
+    left = capacity - np.bincount(c_row[kept], weights=demand[kept], minlength=len(capacity))
+    columns = idx[free[v_row[idx]] & (demand[idx] <= left[c_row[idx]] + 1e-9)]
+    if not len(columns):
+        return kept
+    vs, sub_v = np.unique(v_row[columns], return_inverse=True)
+    cs, sub_c = np.unique(c_row[columns], return_inverse=True)
+    k = np.arange(len(columns))
+    rows = sparse.vstack(
+        [
+            sparse.csr_matrix((np.ones(len(columns)), (sub_v, k)), shape=(len(vs), len(columns))),
+            sparse.csr_matrix((demand[columns], (sub_c, k)), shape=(len(cs), len(columns))),
+        ]
+    ).tocsr()
+    result = milp(
+        c=-s[columns],
+        constraints=LinearConstraint(rows, ub=np.r_[np.ones(len(vs)), left[cs]]),
+        integrality=np.ones(len(columns)),
+        bounds=Bounds(0, 1),
+        options={"time_limit": MILP_TIME_LIMIT_SECONDS},
+    )
+    if result.x is None:  # nothing found in the time allowed: the LP's whole assignments stay feasible
+        return np.sort(idx[whole])
+    return np.sort(np.r_[kept, columns[result.x > 0.5]])
 
 
 def _milp(
@@ -154,8 +261,12 @@ def _milp(
     )
 
 
-INITIAL_COLUMNS = 6
+INITIAL_COLUMNS = 10  # fewer made the column generation iterate more; more made each LP slower (at England scale)
 MAX_PROOF_COLUMNS = 5_000
+# Larger contested groups are made whole around the LP's split vacancies instead of by an integer
+# programme over every column: at England scale that halved the allocation's CPU time, for a stated
+# gap (bench/matching.py).
+EXACT_GROUP_VACANCIES = 60
 MILP_TIME_LIMIT_SECONDS = 30
 
 
@@ -178,7 +289,7 @@ def _lp(
     capacity: np.ndarray,
 ) -> OptimizeResult:
     rows = _constraints(idx, v_row, c_row, demand, n_v, len(capacity))
-    result = linprog(-s[idx], A_ub=rows, b_ub=np.r_[np.ones(n_v), capacity], bounds=(0, None), method="highs")
+    result = linprog(-s[idx], A_ub=rows, b_ub=np.r_[np.ones(n_v), capacity], bounds=(0, None), method="highs-ipm")
     if result.status != 0:
         raise RuntimeError(f"allocation LP failed: {result.message}")
     return result
@@ -193,8 +304,8 @@ def allocate(
     *,
     k: int = 3,
 ) -> Allocation:
-    """Rank each vacancy's candidates: the optimal first choice, then its next best up to K."""
-    first = best_first_choices(vacancy, cohort, score, positions, places)
+    """Rank each vacancy's candidates: the first choice (optimal within the stated gap), then its next best up to K."""
+    first, bound = first_choices_bounded(vacancy, cohort, score, positions, places)
     assigned = np.zeros(len(positions), dtype=bool)
     assigned[vacancy[first]] = True
     is_first = np.zeros(len(vacancy), dtype=bool)
@@ -208,4 +319,10 @@ def allocate(
     rank = np.arange(len(order)) - starts + 1
     within = rank <= k
     with_candidates = np.unique(vacancy)
-    return Allocation(order[within], rank[within], with_candidates[~assigned[with_candidates]])
+    return Allocation(
+        order[within],
+        rank[within],
+        with_candidates[~assigned[with_candidates]],
+        total=float(score[first].sum()),
+        bound=bound,
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matching.ml.allocation import allocate
+from matching.ml.allocation import allocate, optimality_gap
 from matching.ml.candidates import GapReason, candidate_pairs
 from matching.ml.features import FEATURES, pair_features, text_vectors
 from matching.ml.market import Market
@@ -37,6 +37,13 @@ class MatchResult:
     gap_reason: np.ndarray  # index into GAP_CODES
     counts: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    # The first suggestions' total score, and the best total possible ("first_total", "first_bound").
+    quality: dict = field(default_factory=dict)
+
+    @property
+    def optimality_gap(self) -> float:
+        """How far the first suggestions may be below the best possible total, as a share of it."""
+        return optimality_gap(self.quality.get("first_total", 0.0), self.quality.get("first_bound", 0.0))
 
     def dumps(self) -> bytes:
         buffer = io.BytesIO()
@@ -50,6 +57,8 @@ class MatchResult:
             count_names=np.array(list(self.counts)),
             timings=timings,
             timing_names=np.array(list(self.timings)),
+            quality=np.array(list(self.quality.values()), dtype=float),
+            quality_names=np.array(list(self.quality)),
         )
         return buffer.getvalue()
 
@@ -59,7 +68,14 @@ class MatchResult:
             arrays = {name: stored[name] for name in stored.files}
         counts = dict(zip(arrays.pop("count_names").tolist(), arrays.pop("counts").tolist(), strict=True))
         timings = dict(zip(arrays.pop("timing_names").tolist(), arrays.pop("timings").tolist(), strict=True))
-        return cls(**arrays, counts=counts, timings=timings)
+        quality = dict(
+            zip(
+                arrays.pop("quality_names", np.zeros(0)).tolist(),
+                arrays.pop("quality", np.zeros(0)).tolist(),
+                strict=True,
+            )
+        )  # absent from results stored before it was recorded
+        return cls(**arrays, counts=counts, timings=timings, quality=quality)
 
 
 def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, days_after: int) -> MatchResult:
@@ -114,6 +130,7 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
             "gaps": len(gap_idx),
         },
         timings=timings,
+        quality={"first_total": allocation.total, "first_bound": allocation.bound},
     )
 
 
@@ -128,9 +145,12 @@ def merge_results(results: list[MatchResult]) -> MatchResult:
         arrays[name] = np.concatenate(parts) if parts else np.zeros((0, len(FEATURES)))
     counts: dict[str, int] = {}
     timings: dict[str, float] = {}
+    quality: dict[str, float] = {}
     for r in results:
         for key, value in r.counts.items():
             counts[key] = counts.get(key, 0) + value
         for key, value in r.timings.items():
             timings[key] = timings.get(key, 0.0) + value
-    return MatchResult(**arrays, counts=counts, timings=timings)
+        for key, value in r.quality.items():  # chunks share no cohort: totals and bounds add up
+            quality[key] = quality.get(key, 0.0) + value
+    return MatchResult(**arrays, counts=counts, timings=timings, quality=quality)

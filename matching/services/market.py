@@ -173,6 +173,28 @@ def standards_corpus() -> list[str]:
     return [" ".join(part.replace("|", " ") for part in row) for row in rows]
 
 
+def standards_work(*, today: date | None = None) -> list[tuple[int, int]]:
+    """(standard id, estimated candidate pairs) for every standard with live vacancies, most work first.
+
+    The estimate is live vacancies × cohorts of open offers from today on (plus the vacancies, so a
+    standard without cohorts still weighs something): the pairs blocking by standard leaves, before
+    distance and dates filter them. Allocating and scoring grow with the pairs, not with vacancies.
+    """
+    vacancies = dict(standards_with_live_vacancies())
+    cohorts = dict(
+        Cohort.objects.filter(
+            offer__status=CourseOffer.Status.OPEN,
+            offer__standard_id__in=list(vacancies),
+            start_date__gte=today or timezone.localdate(),
+        )
+        .values("offer__standard_id")
+        .annotate(n=Count("id"))
+        .values_list("offer__standard_id", "n")
+    )
+    work = [(standard_id, n * (cohorts.get(standard_id, 0) + 1)) for standard_id, n in vacancies.items()]
+    return sorted(work, key=lambda item: (-item[1], item[0]))
+
+
 def standards_with_live_vacancies() -> list[tuple[int, int]]:
     """(standard id, live vacancies) for every standard that has any, most vacancies first."""
     return list(

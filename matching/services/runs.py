@@ -35,7 +35,7 @@ from matching.ml.engine import MatchResult, match_market, merge_results
 from matching.ml.scoring import Matcher, matcher_loads
 from matching.models import MatchRun, MatchRunChunk
 from matching.services.active_model import matcher_active_ensure
-from matching.services.market import market_load, standards_with_live_vacancies
+from matching.services.market import market_load, standards_work
 from matching.services.pledges import pledge_suggestions_allocate
 from matching.services.results import results_write
 
@@ -83,13 +83,17 @@ def run_full_start(*, by: User | None) -> MatchRun:
 
 
 def _chunks(standards: list[tuple[int, int]], n: int) -> list[list[int]]:
-    """Split standards into at most n groups with similar numbers of vacancies (largest first)."""
+    """Split (standard, work) into at most n groups with similar total work, largest first.
+
+    Each standard goes to the group with least work so far (longest processing time first: the
+    heaviest group is at most 4/3 of the best possible split, and one standard is never split).
+    """
     groups: list[list[int]] = [[] for _ in range(max(1, min(n, len(standards))))]
     loads = [0] * len(groups)
-    for standard_id, vacancies in standards:  # already largest first
+    for standard_id, work in sorted(standards, key=lambda item: (-item[1], item[0])):
         i = loads.index(min(loads))
         groups[i].append(standard_id)
-        loads[i] += vacancies
+        loads[i] += work
     return [sorted(g) for g in groups if g]
 
 
@@ -104,7 +108,7 @@ def run_prepare(run_id: int) -> list[int]:
     if not claimed and run.status != MatchRun.Status.RUNNING:
         return []  # finished or failed already
     if not run.chunks.exists():
-        groups = _chunks(standards_with_live_vacancies(), settings.MATCH_CHUNKS) or [[]]
+        groups = _chunks(standards_work(), settings.MATCH_CHUNKS) or [[]]
         with transaction.atomic():
             MatchRunChunk.objects.bulk_create(
                 [MatchRunChunk(run=run, index=i, standards=g) for i, g in enumerate(groups)], ignore_conflicts=True
@@ -271,13 +275,14 @@ def run_finalize(run_id: int) -> bool:
 
 
 def _run_succeed(run_id: int, result: MatchResult, *, write_seconds: float) -> None:
-    """Mark a run succeeded, with its counts and how long each step took."""
+    """Mark a run succeeded, with its counts, how long each step took and how close to optimal it is."""
     timings = {**{k: round(v, 3) for k, v in result.timings.items()}, "write": round(write_seconds, 3)}
     MatchRun.objects.filter(pk=run_id).update(
         status=MatchRun.Status.SUCCEEDED,
         progress=1.0,
         counts=result.counts,
         timings=timings,
+        optimality_gap=result.optimality_gap if "first_bound" in result.quality else None,
         finished_at=timezone.now(),
     )
 

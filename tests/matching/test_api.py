@@ -106,6 +106,18 @@ def test_a_finished_run_shows_its_status_progress_counts_model_and_timings(api, 
     assert body["counts"] == {"vacancies": 7, "offers": 5, "cohorts": 8, "candidates": 10, "suggestions": 7, "gaps": 4}
     assert body["model_version"] == "prior-2" and body["error"] == ""
     assert {"load", "candidates", "features", "score", "allocation", "write"} <= set(body["timings"])
+    assert (body["optimality_gap"], body["optimality"]) == (0.0, "optimal")
+
+
+def test_a_run_whose_first_choices_may_fall_short_says_by_how_much_in_words(api, hannah):
+    run = MatchRun.objects.create(status=MatchRun.Status.SUCCEEDED, optimality_gap=0.000781)
+    unknown = MatchRun.objects.create(status=MatchRun.Status.FAILED)
+
+    body = api(hannah).get(f"/api/v1/match-runs/{run.pk}/").json()
+    before = api(hannah).get(f"/api/v1/match-runs/{unknown.pk}/").json()
+
+    assert body["optimality"] == "within 0.08% of the best possible total"
+    assert (before["optimality_gap"], before["optimality"]) == (None, "")
 
 
 def test_a_failed_run_shows_its_error(api, hannah):

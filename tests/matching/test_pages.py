@@ -95,6 +95,7 @@ def test_the_runs_page_lists_finished_runs_and_the_gaps_by_reason(client, hannah
     ]
     assert [r.pk for r in response.context["runs"]] == [run.pk]
     assert "Start a full matching run" in response.text and "prior-2" in response.text
+    assert run.optimality == "optimal" and '<td class="govuk-table__cell">Optimal</td>' in response.text
 
 
 def test_the_suggestions_page_shows_each_suggestion_with_its_reasons_in_words(client, hannah, small_market):

@@ -206,3 +206,23 @@ def test_the_management_command_runs_a_full_match_and_prints_the_counts(small_ma
     for line in ("vacancies: 7", "offers: 5", "candidates: 10", "suggestions: 7", "gaps: 4"):
         assert line in text
     assert "timings:" in text and err.getvalue() == ""
+
+
+def test_chunks_share_out_the_candidate_pairs_not_the_vacancies():
+    # One standard with few vacancies but many cohorts is as much work as the other three together.
+    work = [(1, 900), (2, 300), (3, 300), (4, 300)]
+
+    chunks = runs_service._chunks(work, 2)
+
+    assert sorted(chunks) == [[1], [2, 3, 4]]
+
+
+def test_a_standard_with_many_cohorts_weighs_more_than_its_vacancies_alone(small_market):
+    from matching.services.market import standards_with_live_vacancies, standards_work
+
+    work = dict(standards_work())
+    vacancies = dict(standards_with_live_vacancies())
+
+    assert set(work) == set(vacancies)
+    assert all(work[s] >= vacancies[s] for s in work)
+    assert work[small_market.alices.standard_id] > vacancies[small_market.alices.standard_id]

@@ -188,3 +188,21 @@ def test_the_beat_task_takes_the_pledge_off_suggestions_when_the_money_has_gone(
     pledges_allocate_task.delay().get()
 
     assert carrying(pledge) == []
+
+
+def test_once_no_pledge_is_open_the_suggestions_that_carried_one_lose_it_and_the_others_stay_as_they_were(
+    pledger, small_firms
+):
+    pledge = pledges.pledge_create(employer=pledger, by=None, amount=Decimal(10000), levels=[4], routes=["Digital"])
+    small_firms(2, postcode="CH41 1AA")
+    run_full_now()
+    [carried] = carrying(pledge)
+    untouched = Suggestion.objects.exclude(pk=carried.pk).values_list("pk", "version")
+    before = list(untouched)
+    pledges.pledge_withdraw(pledge, by=None)
+
+    assert pledge_suggestions_allocate() == 0
+
+    carried.refresh_from_db()
+    assert (carried.pledge_id, carried.transfer_amount, carried.pledge_reason) == (None, None, "")
+    assert list(untouched) == before
