@@ -84,18 +84,21 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
         market = _with_before(market, before)
         scored = _score(market, matcher)
         timings["load_score"] = time.perf_counter() - started
+        # Writers take turns from here: the stored rank 1s this builds on stay as read until it has
+        # written (a component re-solved from a market read before another writer added a vacancy
+        # to it could otherwise overfill a cohort that vacancy was given directly).
         with transaction.atomic():
-            writers_take_turns()  # the stored rank 1s stay as read until this one has written
+            writers_take_turns()
             result = _direct(market, scored, vacancy_id, before=before)
             if result is not None:
                 written = results_write(run, result, standard_ids=None, vacancy_ids=[vacancy_id])
                 path, counted = DIRECT, 1
-        if result is None:
-            old_rank1 = _open_rank1(vacancy_id)
-            cohort_old = old_rank1.cohort_id if old_rank1 is not None else None
-            result, vacancy_ids = _component(standard_id, vacancy_id, cohort_old, matcher)
-            written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
-            path, counted = COMPONENT, len(vacancy_ids)
+            else:
+                old_rank1 = _open_rank1(vacancy_id)
+                cohort_old = old_rank1.cohort_id if old_rank1 is not None else None
+                result, vacancy_ids = _component(standard_id, vacancy_id, cohort_old, matcher)
+                written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
+                path, counted = COMPONENT, len(vacancy_ids)
         timings["write"] = time.perf_counter() - started - timings["load_score"]
         _pledges_follow(written)
     except Exception as error:
