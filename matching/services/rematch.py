@@ -79,11 +79,19 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
         started_at=timezone.now(),
     )
     timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+
     try:
-        market = market_load([standard_id], vacancy_ids=[vacancy_id])
-        market = _with_before(market, before)
+        market = _with_before(market_load([standard_id], vacancy_ids=[vacancy_id]), before)
+        lap("load")  # with the journeys from its workplace planned, where none are cached yet
         scored = _score(market, matcher)
-        timings["load_score"] = time.perf_counter() - started
+        lap("score")
         # Writers take turns from here: the stored rank 1s this builds on stay as read until it has
         # written (a component re-solved from a market read before another writer added a vacancy
         # to it could otherwise overfill a cohort that vacancy was given directly).
@@ -99,8 +107,9 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
                 result, vacancy_ids = _component(standard_id, vacancy_id, cohort_old, matcher)
                 written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
                 path, counted = COMPONENT, len(vacancy_ids)
-        timings["write"] = time.perf_counter() - started - timings["load_score"]
+        lap("decide_write")
         _pledges_follow(written)
+        lap("pledges")
     except Exception as error:
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.FAILED, error=f"{error.__class__.__name__}: {error}"[:2000]
