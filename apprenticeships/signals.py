@@ -18,8 +18,10 @@ vacancy_left_market = Signal()
 # Sent when what the market offers for some standards changed: a vacancy joined or left the market,
 # or a live one changed; a course offer was created, changed or deleted. Sent inside the change's
 # transaction (or just after it, for an offer's deletion). Keyword argument: `standard_ids` (the
-# ids of every standard the change touched: before and after, when it moved to another). Matching
-# re-matches them once the transaction commits, all of one transaction's together.
+# ids of every standard the change touched: before and after, when it moved to another). A vacancy's
+# change also says which (`vacancy_id`) and, for a live vacancy changed in place, what it was before
+# (`before`: its positions and notes; None otherwise). Matching re-matches them once the transaction
+# commits, all of one transaction's together: just that vacancy where it can, else the standards.
 standards_changed = Signal()
 
 # Vacancy lifecycle action -> the reason vacancy_left_market gives for it.

@@ -19,6 +19,7 @@ RUN_PREPARE = "matching.run_prepare"
 CHUNK = "matching.chunk"
 FINALIZE = "matching.finalize"
 REMATCH = "matching.rematch"
+REMATCH_VACANCIES = "matching.rematch_vacancies"
 INTRODUCTION_SEND = "matching.introduction_send"
 INTRODUCTION_ENDED_SEND = "matching.introduction_ended_send"
 AGREED_MATCH_KEPT_SEND = "matching.agreed_match_kept_send"
@@ -44,16 +45,24 @@ def after_commit(task: str, *args: object) -> None:
 
 
 class _Rematch:
-    """The standards one transaction changed: re-matched together, once, when it commits."""
+    """What one transaction changed: re-matched together, once, when it commits. Standards changed as
+    a whole (an offer, say) are re-matched whole, and that covers their changed vacancies; the
+    vacancies changed in other standards are re-matched one by one (matching.services.rematch)."""
 
     def __init__(self, using: str) -> None:
         self.using = using
         self.standard_ids: set[int] = set()
+        # vacancy id -> (its standard, what it was before a change in place: the first change's)
+        self.vacancies: dict[int, tuple[int, dict | None]] = {}
 
     def __call__(self) -> None:
         if _open.batches.get(self.using) is self:
             del _open.batches[self.using]  # committed: a later change starts a batch of its own
-        send(REMATCH, sorted(self.standard_ids))
+        alone = [[v, before] for v, (s, before) in sorted(self.vacancies.items()) if s not in self.standard_ids]
+        if self.standard_ids:
+            send(REMATCH, sorted(self.standard_ids))
+        if alone:
+            send(REMATCH_VACANCIES, alone)
 
 
 class _Open(threading.local):
@@ -78,11 +87,31 @@ def rematch_after_commit(standard_ids: Iterable[int], *, using: str = DEFAULT_DB
     Robust: with the broker down the change itself is saved and Django logs the error; the change
     is matched by the next full run hub staff start (nothing re-sends a lost re-match).
     """
+    batch, fresh = _batch(using)
+    batch.standard_ids.update(standard_ids)
+    if fresh:
+        transaction.on_commit(batch, using=using, robust=True)  # at once outside a transaction
+
+
+def rematch_vacancy_after_commit(
+    vacancy_id: int, *, standard_id: int, before: dict | None = None, using: str = DEFAULT_DB_ALIAS
+) -> None:
+    """Queue an incremental re-match of one vacancy (of this standard) once the current transaction
+    commits, with the rest of the transaction's changes; `before`: its positions and notes before a
+    change in place. Robust as `rematch_after_commit`."""
+    batch, fresh = _batch(using)
+    if vacancy_id in batch.vacancies:
+        _, before = batch.vacancies[vacancy_id]  # matched before this transaction: as it was then
+    batch.vacancies[vacancy_id] = (standard_id, before)
+    if fresh:
+        transaction.on_commit(batch, using=using, robust=True)
+
+
+def _batch(using: str) -> tuple[_Rematch, bool]:
+    """The current transaction's batch, and whether this change starts it (and must hook it to the commit)."""
     batch = _open.batches.get(using)
     if batch is not None:
-        batch.standard_ids.update(standard_ids)
-        return
+        return batch, False
     batch = _Rematch(using)
-    batch.standard_ids.update(standard_ids)
     _open.batches[using] = batch
-    transaction.on_commit(batch, using=using, robust=True)  # at once outside a transaction
+    return batch, True

@@ -68,6 +68,12 @@ def rematch_task(standard_ids: list[int]) -> None:
     services.rematch_standards(standard_ids)
 
 
+@shared_task(name="matching.rematch_vacancies", **RETRY)
+def rematch_vacancies_task(changes: list[list]) -> None:
+    """Re-match single vacancies that joined the market, left it or changed in place: [vacancy id, before] each."""
+    services.vacancies_rematch([(int(vacancy_id), before) for vacancy_id, before in changes])
+
+
 # A mail server that is down, unreachable or slow (ConnectionError, in TRANSIENT), or that hangs up:
 # worth trying again later. A refusal (a bad address, failed sign-in) is not, and stays an error in the log.
 MAIL_TRANSIENT = (TimeoutError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)

@@ -267,6 +267,7 @@ def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Va
         raise VacancyConflict(f"A {locked.get_status_display().lower()} vacancy can't be changed.", locked)
     located = vacancy_rules_check(values, instance=locked)
     changed = {f for f, v in {**values, **located}.items() if f in values and _differs(getattr(locked, f), v)}
+    before = {"positions": locked.positions, "notes": locked.notes}  # what matching scored it on, if it stays live
     _apply(locked, values, located)
     material = sorted(changed & MATERIAL_FIELDS)
     was_live = locked.status == S.LIVE
@@ -278,7 +279,12 @@ def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Va
     else:
         locked.save()
     if was_live:
-        standards_changed.send(sender=Vacancy, standard_ids=[vacancy.standard_id, locked.standard_id])
+        standards_changed.send(
+            sender=Vacancy,
+            standard_ids=[vacancy.standard_id, locked.standard_id],
+            vacancy_id=locked.pk,
+            before=before if locked.status == S.LIVE else None,
+        )
     return locked
 
 
@@ -307,7 +313,7 @@ def vacancy_transition(vacancy: Vacancy, *, action: str, by: User | None, commen
     if action in LEFT_MARKET_REASONS:
         vacancy_left_market.send(sender=Vacancy, vacancy=locked, reason=LEFT_MARKET_REASONS[action], by=by)
     if S.LIVE in (from_status, target):  # it joins or leaves the market
-        standards_changed.send(sender=Vacancy, standard_ids=[locked.standard_id])
+        standards_changed.send(sender=Vacancy, standard_ids=[locked.standard_id], vacancy_id=locked.pk)
     return locked
 
 

@@ -15,6 +15,7 @@ from matching.services.decisions import (
     suggestion_reject,
     suggestion_respond,
 )
+from matching.services.rematch import vacancies_rematch, vacancy_rematch
 from matching.services.results import results_write
 from matching.services.runs import (
     RunInProgress,
@@ -50,6 +51,8 @@ __all__ = [
     "suggestion_reject",
     "suggestion_respond",
     "results_write",
+    "vacancies_rematch",
+    "vacancy_rematch",
     "RunInProgress",
     "chunk_compute",
     "match_standards",

@@ -45,10 +45,16 @@ OFFER_FIELDS = (
 )
 
 
-def market_load(standard_ids: Sequence[int] | None = None, *, today: date | None = None) -> Market:
-    """Live vacancies and open offers (with cohorts from today on) for the standards (None: all), as arrays."""
+def market_load(
+    standard_ids: Sequence[int] | None = None,
+    *,
+    today: date | None = None,
+    vacancy_ids: Sequence[int] | None = None,
+) -> Market:
+    """Live vacancies and open offers (with cohorts from today on) for the standards (None: all), as arrays;
+    only these vacancies of them when `vacancy_ids` is given (a re-match of one vacancy)."""
     in_scope = Q(standard_id__in=standard_ids) if standard_ids is not None else Q()
-    vacancies = _vacancies(in_scope)
+    vacancies = _vacancies(in_scope & Q(id__in=vacancy_ids) if vacancy_ids is not None else in_scope)
     offers = _offers(in_scope)
     # Cohorts and locations point at their offer by its index in `offers`, as matching.ml expects.
     offer_index = {int(offer_id): k for k, offer_id in enumerate(offers.id)}

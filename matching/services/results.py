@@ -6,6 +6,7 @@ suggestions go in with PostgreSQL's COPY when there are many (a full run at regi
 
 import io
 import json
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
@@ -35,26 +36,44 @@ COPY_FROM_ROWS = 1000  # fewer new suggestions than this go in with bulk_create
 Key = tuple[int, int]  # (vacancy id, cohort id): one suggestion at most for each
 
 
+@dataclass
+class Written:
+    """What a write changed: the vacancies whose open suggestions changed, and whether any it
+    updated or deleted carried a pledge (three-way matching then has to look again)."""
+
+    vacancy_ids: set[int] = field(default_factory=set)
+    pledge_moved: bool = False
+
+
 @transaction.atomic
-def results_write(run: MatchRun, result: MatchResult, *, standard_ids: list[int] | None) -> None:
-    """Swap in a run's suggestions and gaps for its scope (all standards, or these ones).
+def results_write(
+    run: MatchRun, result: MatchResult, *, standard_ids: list[int] | None, vacancy_ids: list[int] | None = None
+) -> Written:
+    """Swap in a run's suggestions and gaps for its scope (all standards, or these ones; or only these
+    vacancies, for a re-match of one vacancy's part of a standard).
 
     Existing open suggestions are locked, then kept (same id) where unchanged, updated with a new
     version where the score or rank moved, and deleted where no longer suggested. Decided ones are
     left alone, and never suggested again.
     """
-    _writers_take_turns()
-    existing = _suggestions_locked(standard_ids)
+    writers_take_turns()
+    existing = _suggestions_locked(standard_ids, vacancy_ids)
     wanted = _suggestions_wanted(result, model_version=run.model_version)
     to_create, to_update, to_delete = _changes(existing, wanted, run=run)
     Suggestion.objects.filter(id__in=to_delete).delete()
     _insert(run, to_create)
     Suggestion.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH_SIZE)
-    _gaps_replace(run, result, standard_ids=standard_ids)
+    _gaps_replace(run, result, standard_ids=standard_ids, vacancy_ids=vacancy_ids)
     MatchRun.objects.filter(pk=run.pk).update(updated_at=timezone.now())
+    deleted = set(to_delete)
+    gone = [s for s in existing.values() if s.id in deleted]
+    return Written(
+        vacancy_ids={key[0] for key, _ in to_create} | {s.vacancy_id for s in [*to_update, *gone]},
+        pledge_moved=any(s.pledge_id is not None for s in [*to_update, *gone]),
+    )
 
 
-def _writers_take_turns() -> None:
+def writers_take_turns() -> None:
     """Wait for any other transaction writing results to finish (PostgreSQL; SQLite has one writer).
 
     Row locks only cover suggestions that exist: a full run and a re-match both adding the same new
@@ -65,7 +84,7 @@ def _writers_take_turns() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RESULTS_WRITE_LOCK])
 
 
-def _suggestions_locked(standard_ids: list[int] | None) -> dict[Key, Suggestion]:
+def _suggestions_locked(standard_ids: list[int] | None, vacancy_ids: list[int] | None = None) -> dict[Key, Suggestion]:
     """Every suggestion in scope, decided or not, row-locked.
 
     Locked (in id order), so a decision on one of them waits for the swap instead of being lost in it.
@@ -75,10 +94,12 @@ def _suggestions_locked(standard_ids: list[int] | None) -> dict[Key, Suggestion]
         if standard_ids is None
         else Suggestion.objects.filter(vacancy__standard_id__in=standard_ids)
     )
+    if vacancy_ids is not None:
+        scope = scope.filter(vacancy_id__in=vacancy_ids)
     locked = (
         scope.select_for_update()
         .order_by("id")
-        .only("id", "vacancy_id", "cohort_id", "status", "score", "rank", "version")
+        .only("id", "vacancy_id", "cohort_id", "status", "score", "rank", "version", "pledge_id")
     )
     return {(s.vacancy_id, s.cohort_id): s for s in locked}
 
@@ -124,9 +145,13 @@ def _changes(
     return to_create, to_update, to_delete
 
 
-def _gaps_replace(run: MatchRun, result: MatchResult, *, standard_ids: list[int] | None) -> None:
+def _gaps_replace(
+    run: MatchRun, result: MatchResult, *, standard_ids: list[int] | None, vacancy_ids: list[int] | None
+) -> None:
     """The run's gaps in place of those there were in its scope."""
     scope = Gap.objects.all() if standard_ids is None else Gap.objects.filter(vacancy__standard_id__in=standard_ids)
+    if vacancy_ids is not None:
+        scope = scope.filter(vacancy_id__in=vacancy_ids)
     scope.delete()
     Gap.objects.bulk_create(
         [

@@ -16,6 +16,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from apprenticeships.services.vacancies import vacancy_transition
 from lcr_skills.celery import app
 from matching.models import MatchRun, MatchRunChunk, Suggestion
 from matching.services import match_standards, matcher_active_ensure, run_full_start
@@ -150,3 +151,30 @@ def test_a_worker_process_killed_mid_chunk_loses_nothing_and_duplicates_nothing(
         if len(landed) == 2:  # twice is cheap: each run takes a few seconds
             break
     assert landed, f"no kill landed in the middle of a chunk in {KILL_ATTEMPTS} runs"
+
+
+def wait_for_rematch(after: int) -> MatchRun:
+    """The first incremental run after run `after`, once it has finished."""
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while True:
+        run = MatchRun.objects.filter(kind=MatchRun.Kind.INCREMENTAL, pk__gt=after).order_by("pk").first()
+        if run is not None and run.status in (MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED):
+            return run
+        if time.monotonic() > deadline:
+            pytest.fail("no re-match finished: is the Celery worker running against the test database?")
+        time.sleep(0.2)
+
+
+def test_the_worker_re_matches_a_closed_vacancy_alone_and_leaves_what_a_whole_match_would(hannah):
+    generate_market(400, 160, seed=3)
+    full = wait_for(run_full_start(by=hannah).pk)
+    assert full.status == MatchRun.Status.SUCCEEDED, full.error
+    holder = Suggestion.objects.filter(rank=1, status=Suggestion.Status.SUGGESTED).order_by("pk").first()
+
+    vacancy_transition(holder.vacancy, action="close", by=hannah)
+
+    rematch = wait_for_rematch(full.pk)
+    assert rematch.status == MatchRun.Status.SUCCEEDED, rematch.error
+    assert rematch.counts["path"] in ("direct", "component") and rematch.standards == [holder.vacancy.standard_id]
+    assert not Suggestion.objects.filter(vacancy_id=holder.vacancy_id).exists()
+    assert_suggestions_match_the_in_process_run()

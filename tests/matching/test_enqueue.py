@@ -17,6 +17,7 @@ TASK_NAMES = [
     enqueue.CHUNK,
     enqueue.FINALIZE,
     enqueue.REMATCH,
+    enqueue.REMATCH_VACANCIES,
     enqueue.INTRODUCTION_SEND,
     enqueue.INTRODUCTION_ENDED_SEND,
     enqueue.AGREED_MATCH_KEPT_SEND,
@@ -52,6 +53,30 @@ def test_a_transaction_sends_one_re_match_for_every_standard_it_changed(sent):
         assert sent == []
 
     assert sent == [(enqueue.REMATCH, ([1, 2, 5],))]
+
+
+def test_a_transaction_changing_single_vacancies_re_matches_just_those_vacancies(sent):
+    with transaction.atomic():
+        enqueue.rematch_vacancy_after_commit(11, standard_id=1, before={"positions": 1, "notes": ""})
+        enqueue.rematch_vacancy_after_commit(11, standard_id=1, before={"positions": 2, "notes": "x"})
+        enqueue.rematch_vacancy_after_commit(10, standard_id=2)
+
+    assert sent == [(enqueue.REMATCH_VACANCIES, ([[10, None], [11, {"positions": 1, "notes": ""}]],))]
+
+
+def test_a_vacancy_in_a_standard_the_transaction_changed_as_a_whole_is_covered_by_its_re_match(sent):
+    with transaction.atomic():
+        enqueue.rematch_vacancy_after_commit(11, standard_id=1)
+        enqueue.rematch_after_commit([1])
+        enqueue.rematch_vacancy_after_commit(12, standard_id=2)
+
+    assert sent == [(enqueue.REMATCH, ([1],)), (enqueue.REMATCH_VACANCIES, ([[12, None]],))]
+
+
+def test_a_vacancy_changed_outside_a_transaction_is_re_matched_at_once(sent):
+    enqueue.rematch_vacancy_after_commit(5, standard_id=3)
+
+    assert sent == [(enqueue.REMATCH_VACANCIES, ([[5, None]],))]
 
 
 def test_a_transaction_that_rolls_back_sends_nothing_and_leaves_nothing_for_the_next(sent):

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from apprenticeships.models import Vacancy
 from apprenticeships.services.offers import offer_delete, offer_update
-from apprenticeships.services.vacancies import vacancy_transition
+from apprenticeships.services.vacancies import vacancy_transition, vacancy_update
 from matching.ml.candidates import GapReason
 from matching.models import Gap, MatchRun, Suggestion
 from tests.market_factories import CourseOfferFactory, VacancyFactory, days_ahead
@@ -166,3 +166,18 @@ def test_a_re_match_never_touches_a_decided_suggestion(employer_a, provider_a):
     )
     still_suggested = Suggestion.objects.filter(vacancy=vacancy, status=Suggestion.Status.SUGGESTED)
     assert rejected.cohort_id not in set(still_suggested.values_list("cohort_id", flat=True))
+
+
+def test_a_vacancy_joining_or_changing_in_place_is_re_matched_alone(employer_a, employer_b, provider_a, hannah):
+    CourseOfferFactory(provider=provider_a, cohorts=[{"start_date": days_ahead(60), "places": 5}])
+    other = VacancyFactory(employer=employer_b, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    others_before = list(Suggestion.objects.filter(vacancy=other).values("id", "version"))
+    vacancy = VacancyFactory(employer=employer_a, status=Vacancy.Status.SUBMITTED, start_date=days_ahead(60))
+
+    vacancy_transition(vacancy, action="approve", by=hannah)
+    vacancy_update(vacancy, by=hannah, positions=2, notes="Two apprentices this year.")
+
+    joined, changed = MatchRun.objects.filter(kind=MatchRun.Kind.INCREMENTAL).order_by("-id")[:2][::-1]
+    assert (joined.counts["path"], changed.counts["path"]) == ("direct", "direct")
+    assert Suggestion.objects.get(vacancy=vacancy, rank=1).cohort.places == 5  # room for its two apprentices
+    assert list(Suggestion.objects.filter(vacancy=other).values("id", "version")) == others_before

@@ -1,0 +1,96 @@
+"""Re-matching one vacancy without re-solving its standard: when the stored rank 1s provably stay optimal.
+
+The stored rank-1 suggestions of a standard are an optimal assignment A of its market M (every
+run, full or incremental, leaves one behind). One vacancy v changes: it joins the market, leaves
+it, or changes in place (its scores, its positions). Everyone else stays where A put them, so
+the only question is where v goes, and whether that keeps the optimum of the new market M'.
+
+**The bound.** Take any assignment X of M' and let d be v's cohort in X (or none):
+
+* v at none: X is an assignment of M too, so value(X) ≤ value(A).
+* v at d, where d was already a candidate of v in M with the score s_d, and v asks for no fewer
+  positions than before: X with v's old demand fits M too, so value(X) ≤ value(A) - s_d + s'_d.
+* v at any other d: X without v is an assignment of M (v at none), so value(X) ≤ value(A) + s'_d.
+
+So value(X) ≤ value(A) + G with G = max(0, max_d g_d), g_d = s'_d - s_d where the old score is
+known (and the positions did not go down), s'_d otherwise (s_d ≥ 0, so that bound holds anyway).
+
+**The direct path.** Leaving everyone else where A put them, v may take any cohort d with room for
+it (the places left after the other rank 1s), giving value(A) - s_old + s'_d, where s_old is v's old
+rank-1 score (0 when v had none or is new); or none, giving value(A) - s_old. When the best of those
+reaches the bound, it is optimal for M'. For a new vacancy this is "its best cohort has room"; for
+one leaving the market, "it held no rank 1"; for one that changed in place, "its old cohort still
+suits it best, relative to before". Otherwise places are contested, and the caller re-solves the
+component(s) of the candidate graph the change touches (`touched_vacancies`).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+TOLERANCE = 1e-12  # scores are float64 sums of a dozen terms: equal optima agree far closer than this
+
+
+@dataclass
+class Direct:
+    """v's rank 1 on the direct path: the index of its pair (into the arrays given), or -1 for none."""
+
+    pair: int
+    bound: float  # G: how much the optimum can have moved
+    gain: float  # what the direct choice moves it by (equal to bound when it was taken)
+
+
+def direct_choice(
+    new_score: np.ndarray,
+    room: np.ndarray,
+    positions: int,
+    *,
+    old_rank1_score: float,
+    old_score: np.ndarray,
+) -> Direct | None:
+    """v's rank 1 when leaving every other vacancy where it is provably keeps the optimum, else None.
+
+    new_score[k], room[k], old_score[k]: v's k-th candidate pair now (its score), the places its
+    cohort has left after the other rank 1s, and v's score for that cohort before the change (NaN
+    where unknown, or where v now asks for fewer positions than before). Pairs come in candidate
+    order; among equal choices the earlier pair wins, as allocation's tie-break does.
+    """
+    if not len(new_score):
+        return Direct(-1, 0.0, -old_rank1_score) if old_rank1_score <= TOLERANCE else None
+    gains = np.where(np.isnan(old_score), new_score, new_score - old_score)
+    bound = max(0.0, float(gains.max()))
+    fits = np.flatnonzero(room >= positions)
+    if len(fits):
+        best = int(fits[np.argmax(new_score[fits])])  # argmax: the first of equal scores
+        gain = float(new_score[best]) - old_rank1_score
+        if gain >= bound - TOLERANCE:
+            return Direct(best, bound, gain)
+    if -old_rank1_score >= bound - TOLERANCE:
+        return Direct(-1, bound, -old_rank1_score)
+    return None
+
+
+def touched_vacancies(
+    vacancy: np.ndarray,
+    cohort: np.ndarray,
+    n_vacancies: int,
+    n_cohorts: int,
+    *,
+    vacancies: list[int],
+    cohorts: list[int],
+) -> np.ndarray:
+    """Indices of the vacancies in the connected components (of the candidate graph) holding any of
+    these vacancies or cohorts: the only part of the standard whose optimum a change there can move.
+
+    Components share no cohort, so the optimum of each is independent of the others: one the
+    change does not reach keeps its stored assignment, which was optimal for it before.
+    """
+    if not len(vacancy) and not vacancies:
+        return np.zeros(0, dtype=np.int64)
+    n = n_vacancies + n_cohorts
+    graph = sparse.coo_matrix((np.ones(len(vacancy)), (vacancy, n_vacancies + cohort)), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    wanted = {int(label[v]) for v in vacancies} | {int(label[n_vacancies + c]) for c in cohorts}
+    return np.flatnonzero(np.isin(label[:n_vacancies], sorted(wanted)))

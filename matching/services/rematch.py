@@ -1,0 +1,371 @@
+"""Re-matching one vacancy that joined the market, left it or changed in place, without its whole standard.
+
+`vacancy_rematch` loads only the vacancy, its standard's open offers and cohorts, and the rank-1
+loads of its candidate cohorts from the open suggestions; it scores only the vacancy's pairs
+(before and after the change, when the change says what it was). Where leaving every other
+vacancy as it is provably keeps the optimum (`matching.ml.incremental.direct_choice` says why), it
+writes only that vacancy's suggestions. Otherwise it re-solves only the component(s) of the
+candidate graph the change touches, with the allocation a full run uses, and writes only their
+rows (the stored rank 1s overfilling one of its cohorts, so no optimum to build on, takes that path
+too: it needs no stored optimum for the component it re-solves). A change a single vacancy can't
+describe (an offer's cohorts, a vacancy moving to another standard) still re-matches the whole
+standard (matching.enqueue decides which).
+
+Writes keep results.py's guarantees: the writers' advisory lock, row locks on the suggestions
+replaced, decided suggestions never touched, versions bumped on change. Pledges (issue 17) are
+allocated region-wide again whenever the change reaches a suggestion that could carry one.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from scipy import sparse
+
+from apprenticeships.models import Pledge, Vacancy
+from matching.ml.allocation import allocate
+from matching.ml.candidates import Candidates, GapReason, candidate_pairs
+from matching.ml.engine import GAP_CODES, MatchResult, match_market, merge_results
+from matching.ml.features import TextVectors, pair_features
+from matching.ml.incremental import direct_choice, touched_vacancies
+from matching.ml.market import Market, Vacancies
+from matching.ml.scoring import Matcher
+from matching.ml.travel import travel_limit
+from matching.models import MatchRun, Suggestion
+from matching.services.active_model import matcher_active_ensure
+from matching.services.market import market_load
+from matching.services.pledges import pledge_suggestions_allocate, vacancies_that_would_pay
+from matching.services.results import Written, results_write, writers_take_turns
+
+DIRECT, COMPONENT = "direct", "component"  # the paths a re-match took (run.counts["path"])
+
+
+@dataclass
+class Scored:
+    """One vacancy's candidate pairs in a market, scored."""
+
+    candidates: Candidates
+    score: np.ndarray
+    features: np.ndarray
+    contributions: np.ndarray
+
+
+def vacancies_rematch(changes: list[tuple[int, dict | None]]) -> list[MatchRun]:
+    """Re-match each changed vacancy in turn: (vacancy id, what it was before a change in place, or None).
+
+    Each one leaves an optimum behind, so the next builds on it as on a full run's."""
+    return [vacancy_rematch(vacancy_id, before=before) for vacancy_id, before in changes]
+
+
+def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
+    """Re-match one vacancy after it joined the market, left it or changed in place (`before`: its
+    positions and notes before a change in place, when known)."""
+    started = time.perf_counter()
+    row = Vacancy.objects.filter(pk=vacancy_id).values("standard_id").first()
+    if row is None:
+        return _empty_run()  # deleted: its suggestions went with it (a draft, never in the market)
+    standard_id = row["standard_id"]
+    model, matcher = matcher_active_ensure()
+    run = MatchRun.objects.create(
+        kind=MatchRun.Kind.INCREMENTAL,
+        status=MatchRun.Status.RUNNING,
+        standards=[standard_id],
+        model=model,
+        model_version=model.version,
+        started_at=timezone.now(),
+    )
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+
+    try:
+        market = _with_before(market_load([standard_id], vacancy_ids=[vacancy_id]), before)
+        lap("load")  # with the journeys from its workplace planned, where none are cached yet
+        scored = _score(market, matcher)
+        lap("score")
+        # Writers take turns from here: the stored rank 1s this builds on stay as read until it has
+        # written (a component re-solved from a market read before another writer added a vacancy
+        # to it could otherwise overfill a cohort that vacancy was given directly).
+        with transaction.atomic():
+            writers_take_turns()
+            result = _direct(market, scored, vacancy_id, before=before)
+            if result is not None:
+                written = results_write(run, result, standard_ids=None, vacancy_ids=[vacancy_id])
+                path, counted = DIRECT, 1
+            else:
+                old_rank1 = _open_rank1(vacancy_id)
+                cohort_old = old_rank1.cohort_id if old_rank1 is not None else None
+                result, vacancy_ids = _component(standard_id, vacancy_id, cohort_old, matcher)
+                written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
+                path, counted = COMPONENT, len(vacancy_ids)
+        lap("decide_write")
+        _pledges_follow(written)
+        lap("pledges")
+    except Exception as error:
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRun.Status.FAILED, error=f"{error.__class__.__name__}: {error}"[:2000]
+        )
+        raise
+    timings["total"] = time.perf_counter() - started
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.SUCCEEDED,
+        progress=1.0,
+        counts={
+            "vacancies": counted,
+            "suggestions": len(result.vacancy_id),
+            "gaps": len(result.gap_vacancy_id),
+            "path": path,
+        },
+        timings={k: round(v, 4) for k, v in timings.items()},
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _empty_run() -> MatchRun:
+    return MatchRun(kind=MatchRun.Kind.INCREMENTAL, status=MatchRun.Status.SUCCEEDED, counts={"path": ""})
+
+
+def _with_before(market: Market, before: dict | None) -> Market:
+    """The market with a second row for the vacancy as it was before a change in place (same id):
+    its positions and notes then (a live vacancy's other matching fields can't change in place)."""
+    vac = market.vacancies
+    if before is None or len(vac) != 1:
+        return market
+    text = vac.text[0]  # title, description and notes (matching.services.market): the notes are its tail
+    notes_now = Vacancy.objects.values_list("notes", flat=True).get(pk=int(vac.id[0]))
+    old_text = text[: len(text) - len(notes_now)] + str(before.get("notes", notes_now))
+    market.vacancies = Vacancies(
+        id=np.r_[vac.id, vac.id],
+        standard=np.r_[vac.standard, vac.standard],
+        latitude=np.r_[vac.latitude, vac.latitude],
+        longitude=np.r_[vac.longitude, vac.longitude],
+        start_day=np.r_[vac.start_day, vac.start_day],
+        delivery_mask=np.r_[vac.delivery_mask, vac.delivery_mask],
+        positions=np.r_[vac.positions, np.array([int(before.get("positions", vac.positions[0]))], dtype=np.int64)],
+        band=np.r_[vac.band, vac.band],
+        text=[text, old_text],
+    )
+    return market
+
+
+def _score(market: Market, matcher: Matcher) -> Scored:
+    """Candidate pairs of the market's vacancies (one, or one as it is and as it was), scored; the
+    text vectors only for the offers they reach."""
+    candidates = travel_limit(
+        market,
+        candidate_pairs(
+            market,
+            days_before=settings.MATCH_START_WINDOW_DAYS_BEFORE,
+            days_after=settings.MATCH_START_WINDOW_DAYS_AFTER,
+        ),
+    )
+    offers = np.unique(candidates.offer)
+    vocabulary = len(matcher.vectorizer.vocabulary_)
+    if len(offers):
+        rows = sparse.csr_matrix(matcher.vectorizer.transform([market.offers.text[o] for o in offers.tolist()]))
+        place = sparse.csr_matrix(
+            (np.ones(len(offers)), (offers, np.arange(len(offers)))), shape=(len(market.offers), len(offers))
+        )
+        offer_vectors = sparse.csr_matrix(place @ rows)
+    else:
+        offer_vectors = sparse.csr_matrix((len(market.offers), vocabulary))
+    vacancy_vectors = (
+        sparse.csr_matrix(matcher.vectorizer.transform(market.vacancies.text))
+        if len(market.vacancies)
+        else sparse.csr_matrix((0, vocabulary))
+    )
+    X = pair_features(market, candidates, TextVectors(vacancy_vectors, offer_vectors))
+    score, contributions = matcher.score(X)
+    return Scored(candidates, score, X, contributions)
+
+
+def _open_rank1(vacancy_id: int) -> Suggestion | None:
+    return (
+        Suggestion.objects.filter(vacancy_id=vacancy_id, status=Suggestion.Status.SUGGESTED, rank=1)
+        .only("cohort_id", "score")
+        .first()
+    )
+
+
+def _loads(cohort_ids: list[int], *, besides: int) -> dict[int, int]:
+    """Positions the open rank-1 suggestions of the other vacancies in the market take in each cohort."""
+    matched = Suggestion.objects.filter(status__in=Suggestion.MATCHED).values("vacancy_id")
+    return dict(
+        Suggestion.objects.filter(
+            cohort_id__in=cohort_ids, status=Suggestion.Status.SUGGESTED, rank=1, vacancy__status=Vacancy.Status.LIVE
+        )
+        .exclude(vacancy_id=besides)
+        .exclude(vacancy_id__in=matched)
+        .values("cohort_id")
+        .annotate(n=Sum("vacancy__positions"))
+        .values_list("cohort_id", "n")
+    )
+
+
+def _direct(market: Market, scored: Scored, vacancy_id: int, *, before: dict | None) -> MatchResult | None:
+    """The vacancy's suggestions when the direct path provably keeps the optimum, else None (see
+    matching.ml.incremental). None too when the stored rank 1s overfill one of its cohorts: they are
+    no optimum to build on, and the component re-solve needs none."""
+    coh = market.cohorts
+    cand = scored.candidates
+    mine = np.flatnonzero(cand.vacancy == 0)
+    in_market = len(market.vacancies) > 0
+    old_rank1 = _open_rank1(vacancy_id)
+    old_rank1_score = old_rank1.score if old_rank1 is not None else 0.0
+    cohort_index = {int(c): k for k, c in enumerate(coh.id.tolist())}
+    wanted = [int(coh.id[c]) for c in cand.cohort[mine].tolist()]
+    if old_rank1 is not None:
+        wanted.append(old_rank1.cohort_id)
+    loads = _loads(wanted, besides=vacancy_id)
+    room = coh.places.copy()
+    for cohort_id, n in loads.items():
+        if cohort_id in cohort_index:
+            room[cohort_index[cohort_id]] -= n
+    if (room[cand.cohort[mine]] < 0).any():
+        return None  # the stored rank 1s overfill a cohort: no optimum to build on
+    old_score = np.full(len(mine), np.nan)
+    vac = market.vacancies
+    if len(vac) == 2 and vac.positions[0] >= vac.positions[1]:  # it asks for no fewer positions than before
+        was = np.flatnonzero(cand.vacancy == 1)
+        old = dict(zip(coh.id[cand.cohort[was]].tolist(), scored.score[was].tolist(), strict=True))
+        if _stored_as_scored(vacancy_id, old):
+            old_score = np.array([old.get(c, np.nan) for c in coh.id[cand.cohort[mine]].tolist()])
+    positions = int(market.vacancies.positions[0]) if in_market else 0
+    choice = direct_choice(
+        scored.score[mine],
+        room[cand.cohort[mine]],
+        positions,
+        old_rank1_score=old_rank1_score,
+        old_score=old_score,
+    )
+    if choice is None:
+        return None
+    return _one_vacancy_result(market, scored, mine, choice.pair, room)
+
+
+def _stored_as_scored(vacancy_id: int, old: dict[int, float]) -> bool:
+    """Whether the vacancy's open suggestions are what it scored before the change: it has some, and
+    each has the score recomputed from `before` (else the stored state came from another version of
+    it, a change whose re-match has not run yet, and those scores are no bound)."""
+    stored = dict(
+        Suggestion.objects.filter(vacancy_id=vacancy_id, status=Suggestion.Status.SUGGESTED).values_list(
+            "cohort_id", "score"
+        )
+    )
+    return bool(stored) and all(c in old and abs(old[c] - s) <= 1e-9 for c, s in stored.items())
+
+
+def _one_vacancy_result(market: Market, scored: Scored, mine: np.ndarray, pair: int, room: np.ndarray) -> MatchResult:
+    """The vacancy's suggestions (rank 1 the chosen pair, then its next best) and its gap, as a run's result."""
+    cand, vac = scored.candidates, market.vacancies
+    vacancy_id = int(vac.id[0]) if len(vac) else 0
+    gap: list[tuple[int, str]] = []
+    chosen = np.zeros(0, dtype=np.int64)
+    rank = np.zeros(0, dtype=np.int64)
+    if len(vac) and 0 in cand.gaps:
+        gap = [(vacancy_id, cand.gaps[0])]
+    elif len(vac) and pair < 0:
+        gap = [(vacancy_id, GapReason.NO_PLACES)]
+    elif len(vac):
+        # Only the chosen cohort has room in this call, so allocation makes it rank 1 and ranks the rest by score.
+        places = np.zeros(len(room), dtype=np.int64)
+        places[cand.cohort[mine[pair]]] = vac.positions[0]
+        allocation = allocate(
+            np.zeros(len(mine), dtype=np.int64),
+            cand.cohort[mine],
+            scored.score[mine],
+            vac.positions[:1],
+            places,
+            k=settings.MATCH_SUGGESTIONS_PER_VACANCY,
+        )
+        chosen, rank = mine[allocation.pair], allocation.rank.astype(np.int64)
+    return MatchResult(
+        vacancy_id=np.full(len(chosen), vacancy_id, dtype=np.int64),
+        cohort_id=market.cohorts.id[cand.cohort[chosen]],
+        offer_id=market.offers.id[cand.offer[chosen]],
+        score=scored.score[chosen],
+        rank=rank,
+        features=scored.features[chosen],
+        contributions=scored.contributions[chosen],
+        gap_vacancy_id=np.array([v for v, _ in gap], dtype=np.int64),
+        gap_reason=np.array([GAP_CODES.index(r) for _, r in gap], dtype=np.int64),
+    )
+
+
+def _component(
+    standard_id: int, vacancy_id: int, cohort_old: int | None, matcher: Matcher
+) -> tuple[MatchResult, list[int]]:
+    """The suggestions and gaps of the component(s) of the candidate graph holding the vacancy (if
+    it is in the market) and the cohort it held (if any), solved as a full run would; and the ids
+    of the vacancies whose rows they replace (those, and the vacancy itself)."""
+    market = market_load([standard_id])
+    candidates = travel_limit(
+        market,
+        candidate_pairs(
+            market,
+            days_before=settings.MATCH_START_WINDOW_DAYS_BEFORE,
+            days_after=settings.MATCH_START_WINDOW_DAYS_AFTER,
+        ),
+    )
+    vac, coh = market.vacancies, market.cohorts
+    seeds = np.flatnonzero(vac.id == vacancy_id).tolist()
+    cohorts = np.flatnonzero(coh.id == cohort_old).tolist() if cohort_old is not None else []
+    touched = touched_vacancies(
+        candidates.vacancy, candidates.cohort, len(vac), len(coh), vacancies=seeds, cohorts=cohorts
+    )
+    if not len(touched):
+        return merge_results([]), [vacancy_id]
+    market.vacancies = Vacancies(
+        id=vac.id[touched],
+        standard=vac.standard[touched],
+        latitude=vac.latitude[touched],
+        longitude=vac.longitude[touched],
+        start_day=vac.start_day[touched],
+        delivery_mask=vac.delivery_mask[touched],
+        positions=vac.positions[touched],
+        band=vac.band[touched],
+        text=[vac.text[i] for i in touched.tolist()],
+    )
+    result = match_market(
+        market,
+        matcher,
+        k=settings.MATCH_SUGGESTIONS_PER_VACANCY,
+        days_before=settings.MATCH_START_WINDOW_DAYS_BEFORE,
+        days_after=settings.MATCH_START_WINDOW_DAYS_AFTER,
+    )
+    return result, sorted({vacancy_id, *market.vacancies.id.tolist()})
+
+
+def _pledges_follow(written: Written) -> None:
+    """Pledges as a full re-match would leave them: allocated again, region-wide, when the write
+    changed a suggestion that could carry one (or one that did); untouched when it could not matter."""
+    open_pledges = Pledge.objects.filter(status=Pledge.Status.OPEN).exists()
+    if not open_pledges:
+        # The allocation would take every pledge off the open suggestions: only needed if one carries one.
+        if Suggestion.objects.filter(status=Suggestion.Status.SUGGESTED, pledge__isnull=False).exists():
+            pledge_suggestions_allocate()
+        return
+    if written.pledge_moved:
+        pledge_suggestions_allocate()
+        return
+    if not written.vacancy_ids:
+        return
+    vacancies = {
+        v.pk: v
+        for v in Vacancy.objects.filter(pk__in=written.vacancy_ids).select_related(
+            "standard", "local_authority", "employer"
+        )
+    }
+    if vacancies_that_would_pay(vacancies):
+        pledge_suggestions_allocate()
