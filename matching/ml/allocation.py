@@ -19,7 +19,7 @@ whole). Otherwise some vacancies with several positions are split between cohort
   except around the split ones: the split vacancies, and every vacancy the LP placed in a cohort
   a split one touches, are re-assigned by a small integer programme over their LP columns, within
   the places the kept assignments leave. The result stays within the LP bound's stated gap (at
-  England scale about 0.1% of the total; 0.015% below what the whole integer programme found).
+  England scale 0.08% of the total, and 0.013% below what the whole integer programme found).
 
 Ranks 2..K are the vacancy's next best cohorts, as alternatives.
 """
