@@ -22,6 +22,11 @@ reaches the bound, it is optimal for M'. For a new vacancy this is "its best coh
 one leaving the market, "it held no rank 1"; for one that changed in place, "its old cohort still
 suits it best, relative to before". Otherwise places are contested, and the caller re-solves the
 component(s) of the candidate graph the change touches (`touched_vacancies`).
+
+**Within a stated gap.** A large contested group is allocated within a gap of its optimum
+(`matching.ml.allocation`; the run records it). The argument above then holds with OPT(M) in place
+of value(A): OPT(M') ≤ OPT(M) + G, and the direct choice reaches value(A) + G ≥ OPT(M') − (OPT(M) −
+value(A)). So a direct re-match never widens the shortfall the last run recorded.
 """
 
 from dataclasses import dataclass
