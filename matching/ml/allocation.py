@@ -87,12 +87,10 @@ def first_choices_bounded(
     chosen: list[np.ndarray] = []
     bound = 0.0
     bounds = np.flatnonzero(np.r_[True, pair_group[1:] != pair_group[:-1], True])
-    # A tiny tie-break towards earlier pairs keeps contested optima unique, so reruns agree.
-    tie_break = 1e-9 * (n - np.arange(n)) / n
     for start, end in zip(bounds[:-1], bounds[1:], strict=True):
         pairs = order[start:end]
         picked, group_bound = _solve_group(
-            pairs, v_local[pairs], c_local[pairs], score[pairs], tie_break[pairs], positions, places, c_ids, v_ids
+            pairs, v_local[pairs], c_local[pairs], score[pairs], positions, places, c_ids, v_ids
         )
         chosen.append(picked)
         bound += group_bound
@@ -119,7 +117,6 @@ def _solve_group(
     v: np.ndarray,
     c: np.ndarray,
     s: np.ndarray,
-    tie_break: np.ndarray,
     positions: np.ndarray,
     places: np.ndarray,
     c_ids: np.ndarray,
@@ -137,7 +134,13 @@ def _solve_group(
         return pairs[best], float(s[best].sum())  # nobody competes for places: each vacancy's own best is optimal
     # Contested: maximise Σ score·x with Σ_v x ≤ 1 per vacancy and Σ positions·x ≤ places per cohort.
     original = s
-    s = s + tie_break
+    # A tiny tie-break towards earlier pairs keeps contested optima unique, so reruns agree. It is the
+    # group's own (by each pair's place in the group), so a group gets the same programme, and the
+    # same answer, whichever chunk of a run or re-match it is solved in.
+    m = len(pairs)
+    place_in_group = np.empty(m, dtype=np.int64)
+    place_in_group[np.argsort(pairs, kind="stable")] = np.arange(m)
+    s = s + 1e-9 * (m - place_in_group) / m
     vs = v[starts]
     v_row = np.cumsum(np.r_[True, v[1:] != v[:-1]]) - 1
     cs, c_row = _compact(c, len(c_ids))
