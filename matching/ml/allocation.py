@@ -226,20 +226,7 @@ def _repair_split(
         return kept
     vs, sub_v = np.unique(v_row[columns], return_inverse=True)
     cs, sub_c = np.unique(c_row[columns], return_inverse=True)
-    k = np.arange(len(columns))
-    rows = sparse.vstack(
-        [
-            sparse.csr_matrix((np.ones(len(columns)), (sub_v, k)), shape=(len(vs), len(columns))),
-            sparse.csr_matrix((demand[columns], (sub_c, k)), shape=(len(cs), len(columns))),
-        ]
-    ).tocsr()
-    result = milp(
-        c=-s[columns],
-        constraints=LinearConstraint(rows, ub=np.r_[np.ones(len(vs)), left[cs]]),
-        integrality=np.ones(len(columns)),
-        bounds=Bounds(0, 1),
-        options={"time_limit": MILP_TIME_LIMIT_SECONDS},
-    )
+    result = _milp(np.arange(len(columns)), sub_v, sub_c, s[columns], demand[columns], len(vs), left[cs])
     if result.x is None:  # nothing found in the time allowed: the LP's whole assignments stay feasible
         return np.sort(idx[whole])
     return np.sort(np.r_[kept, columns[result.x > 0.5]])
