@@ -326,8 +326,73 @@ class PublicVacancySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_distance_miles(self, vacancy: Vacancy) -> float | None:
-        distance_sq = getattr(vacancy, "distance_sq", None)
-        return None if distance_sq is None else round(math.sqrt(distance_sq) / KM_PER_MILE, 1)
+        return _miles(getattr(vacancy, "distance_sq", None))
+
+
+# The search list's rows are read with values() and written by `public_vacancy_rows`, not by the serializer
+# (which stays the schema and the single vacancy's answer): for a page of 25, model instances and DRF's work
+# per field cost more than the search itself (issue 19). tests/search/test_lean_rows.py checks that each row
+# is the one PublicVacancySerializer writes.
+PUBLIC_VACANCY_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "standard__lars_code",
+    "standard__title",
+    "standard__level",
+    "standard__is_foundation",
+    "standard__typical_duration_months",
+    "positions",
+    "weekly_wage",
+    "hours_per_week",
+    "duration_months",
+    "age_groups",
+    "outcode",
+    "local_authority__code",
+    "local_authority__name",
+    "start_date",
+    "closing_date",
+    "live_at",
+    "employer__name",
+    "apply_url",
+)
+
+
+def public_vacancy_rows(rows: list[dict]) -> list[dict]:
+    """PublicVacancySerializer's representation of rows read with PUBLIC_VACANCY_COLUMNS (and `distance_sq`
+    when the search had a postcode)."""
+    fields = PublicVacancySerializer._declared_fields
+    money, annual, hours = fields["weekly_wage"], fields["annual_wage"], fields["hours_per_week"]
+    return [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "description": row["description"],
+            "standard": row["standard__lars_code"],
+            "standard_title": row["standard__title"],
+            "level": row["standard__level"],
+            "foundation_apprenticeship": row["standard__is_foundation"],
+            "positions": row["positions"],
+            "weekly_wage": money.to_representation(row["weekly_wage"]),
+            "annual_wage": annual.to_representation(row["weekly_wage"] * 52),
+            "hours_per_week": hours.to_representation(row["hours_per_week"]),
+            "duration_months": row["duration_months"] or row["standard__typical_duration_months"],
+            "age_groups": list(row["age_groups"]),
+            "postcode": row["outcode"],
+            "local_authority": {"code": row["local_authority__code"], "name": row["local_authority__name"]},
+            "start_date": row["start_date"].isoformat(),
+            "closing_date": row["closing_date"].isoformat(),
+            "posted_on": row["live_at"].date().isoformat() if row["live_at"] else None,
+            "employer_name": row["employer__name"],
+            "apply_url": row["apply_url"],
+            "distance_miles": _miles(row.get("distance_sq")),
+        }
+        for row in rows
+    ]
+
+
+def _miles(distance_sq: float | None) -> float | None:
+    return None if distance_sq is None else round(math.sqrt(distance_sq) / KM_PER_MILE, 1)
 
 
 class PublicSearchSerializer(PostcodeSearchMixin, serializers.Serializer):
@@ -430,3 +495,9 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return public_vacancies_reachable_filter(
             vacancies, self.request.query_params, params.validated_data.get("postcode")
         )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        vacancies = self.get_queryset()
+        columns = [*PUBLIC_VACANCY_COLUMNS, *(["distance_sq"] if "distance_sq" in vacancies.query.annotations else [])]
+        page = self.paginate_queryset(vacancies.values(*columns))
+        return self.get_paginated_response(public_vacancy_rows(page))

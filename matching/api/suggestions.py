@@ -14,7 +14,7 @@ from apprenticeships.filters import IdFilter, IntegerFilter
 from apprenticeships.history import actor_shown
 from lcr_skills.text import validate_multi_line
 from matching import services
-from matching.ml.explain import summary
+from matching.ml.explain import explanation_rows, summary
 from matching.models import (
     EndReason,
     PartyResponse,
@@ -47,15 +47,19 @@ class ExplanationField(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, rows: list[dict]) -> list[dict]:
-        return [
-            {
-                "feature": str(row["feature"]),
-                "value": None if row["value"] is None else float(row["value"]),
-                "contribution": float(row["contribution"]),
-                "text": str(row["text"]),
-            }
-            for row in rows
-        ]
+        return explanation_represented(rows)
+
+
+def explanation_represented(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            "feature": str(row["feature"]),
+            "value": None if row["value"] is None else float(row["value"]),
+            "contribution": float(row["contribution"]),
+            "text": str(row["text"]),
+        }
+        for row in rows
+    ]
 
 
 class PersonSerializer(serializers.Serializer):
@@ -174,6 +178,98 @@ class SuggestionSerializer(serializers.ModelSerializer):
         return services.party_contacts(suggestion)
 
 
+# The list's rows are read with values() and written by `suggestion_rows`, not by the serializer (which stays
+# the schema and the single suggestion's answer): for the review queue's page of 25, model instances, eight
+# prefetch queries and DRF's work per field cost several times the queue's own query (issue 19).
+# tests/review/test_lean_rows.py checks that each row is the one SuggestionSerializer writes.
+SUGGESTION_COLUMNS = (
+    "id",
+    "vacancy_id",
+    "course_offer_id",
+    "cohort_id",
+    "score",
+    "rank",
+    "status",
+    "features",
+    "contributions",
+    "version",
+    "model_version",
+    "vacancy__title",
+    "vacancy__employer_id",
+    "vacancy__employer__name",
+    "course_offer__provider_id",
+    "course_offer__provider__name",
+    "course_offer__title",
+    "cohort__start_date",
+    "vacancy__standard__lars_code",
+    "vacancy__standard__level",
+    "vacancy__standard__route",
+    "vacancy__local_authority__code",
+    "vacancy__local_authority__name",
+    "reject_reason",
+    "employer_response",
+    "provider_response",
+    "end_reason",
+    "decided_at",
+    "pledge_id",
+    "transfer_amount",
+    "pledge_reason",
+    "created_at",
+    "updated_at",
+)
+
+
+def suggestion_rows(rows: list[dict], contacts: dict[int, dict]) -> list[dict]:
+    """SuggestionSerializer's representation of rows read with SUGGESTION_COLUMNS; `contacts` by suggestion id
+    for those introduced (services.party_contacts)."""
+    when, money = serializers.DateTimeField(), SuggestionSerializer._declared_fields["transfer_amount"]
+    out = []
+    for row in rows:
+        explanation = explanation_rows(row["features"], row["contributions"], reader="hub")
+        out.append(
+            {
+                "id": row["id"],
+                "vacancy": row["vacancy_id"],
+                "course_offer": row["course_offer_id"],
+                "cohort": row["cohort_id"],
+                "score": row["score"],
+                "rank": row["rank"],
+                "status": row["status"],
+                "explanation": explanation_represented(explanation),
+                "summary": summary(explanation),
+                "version": row["version"],
+                "model_version": row["model_version"],
+                "vacancy_title": row["vacancy__title"],
+                "employer_name": row["vacancy__employer__name"],
+                "provider": row["course_offer__provider_id"],
+                "provider_name": row["course_offer__provider__name"],
+                "course_title": row["course_offer__title"],
+                "cohort_start_date": row["cohort__start_date"].isoformat(),
+                "standard": row["vacancy__standard__lars_code"],
+                "level": row["vacancy__standard__level"],
+                "route": row["vacancy__standard__route"],
+                "local_authority": {
+                    "code": row["vacancy__local_authority__code"],
+                    "name": row["vacancy__local_authority__name"],
+                },
+                "reject_reason": row["reject_reason"],
+                "employer_response": row["employer_response"],
+                "provider_response": row["provider_response"],
+                "end_reason": row["end_reason"],
+                "decided_at": when.to_representation(row["decided_at"]) if row["decided_at"] else None,
+                "pledge": row["pledge_id"],
+                "transfer_amount": money.to_representation(row["transfer_amount"])
+                if row["transfer_amount"] is not None
+                else None,
+                "pledge_reason": row["pledge_reason"],
+                "contacts": contacts.get(row["id"]),
+                "created_at": when.to_representation(row["created_at"]),
+                "updated_at": when.to_representation(row["updated_at"]),
+            }
+        )
+    return out
+
+
 class SuggestionFilter(django_filters.FilterSet):
     # No DISTINCT (django-filter's default for this filter): a column of the row itself cannot repeat it.
     status = django_filters.MultipleChoiceFilter(choices=Suggestion.Status.choices, distinct=False)
@@ -283,6 +379,34 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
                 Prefetch("course_offer__provider__members", queryset=members, to_attr="contact_members"),
             )
         )
+
+    def _contacts(self, rows: list[dict]) -> dict[int, dict]:
+        """Each introduced row's contacts (services.party_contacts), by suggestion id. Looked up in one query
+        whenever the list may hold an introduced suggestion (so a page asks the same questions however many
+        of its rows are), never for the review queue itself (status=suggested)."""
+        statuses = set(self.request.query_params.getlist("status"))
+        if not rows or (statuses and not statuses & set(Suggestion.INTRODUCED)):
+            return {}
+        employers, providers = services.organisations_people(
+            employer_ids={row["vacancy__employer_id"] for row in rows},
+            provider_ids={row["course_offer__provider_id"] for row in rows},
+        )
+        return {
+            row["id"]: {
+                "employer": employers.get(row["vacancy__employer_id"], []),
+                "provider": providers.get(row["course_offer__provider_id"], []),
+            }
+            for row in rows
+            if row["status"] in Suggestion.INTRODUCED
+        }
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """The page's ids in the list's order (one query on the suggestion and its vacancy, as the queue's index
+        serves it), then their rows in one query; contact details only for those introduced."""
+        ids = list(self.paginate_queryset(self.filter_queryset(self.get_queryset()).values_list("id", flat=True)))
+        by_id = {row["id"]: row for row in Suggestion.objects.filter(id__in=ids).values(*SUGGESTION_COLUMNS)}
+        rows = [by_id[i] for i in ids]
+        return self.get_paginated_response(suggestion_rows(rows, self._contacts(rows)))
 
     def _respond(self, suggestion: Suggestion) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=suggestion.pk)).data)

@@ -12,6 +12,9 @@ not yet agreed end (`introductions_end`): their places come back, both parties a
 the hub is e-mailed about any agreed match, which stays agreed.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -273,11 +276,26 @@ def party_contacts(suggestion: Suggestion) -> dict[str, list[dict]]:
         employer_members = active_members().filter(employer_id=employer.pk)
     if provider_members is None:
         provider_members = active_members().filter(provider_id=provider.pk)
+    return {"employer": [_person(m) for m in employer_members], "provider": [_person(m) for m in provider_members]}
 
-    def people(rows: object) -> list[dict]:
-        return [{"name": m.user.get_full_name() or m.user.username, "email": m.user.email} for m in rows]
 
-    return {"employer": people(employer_members), "provider": people(provider_members)}
+def organisations_people(
+    *, employer_ids: Iterable[int], provider_ids: Iterable[int]
+) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
+    """What `party_contacts` lists for many organisations in one query: each employer's people, each provider's."""
+    employers: dict[int, list[dict]] = defaultdict(list)
+    providers: dict[int, list[dict]] = defaultdict(list)
+    members = active_members().filter(Q(employer_id__in=list(employer_ids)) | Q(provider_id__in=list(provider_ids)))
+    for member in members:
+        if member.employer_id:
+            employers[member.employer_id].append(_person(member))
+        if member.provider_id:
+            providers[member.provider_id].append(_person(member))
+    return employers, providers
+
+
+def _person(member: Membership) -> dict:
+    return {"name": member.user.get_full_name() or member.user.username, "email": member.user.email}
 
 
 INTRODUCED_PARTIES = ("employer", "provider")
