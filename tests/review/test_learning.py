@@ -2,8 +2,11 @@
 preference trains a model that ranks held-out decisions clearly better than the prior, and the next
 run uses it; a model trained on random decisions is kept as a candidate; the hub can roll back."""
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
+from django.db import transaction
 from rest_framework.response import Response
 from rest_framework.test import APIClient
 from scipy.special import logit
@@ -20,12 +23,21 @@ pytestmark = pytest.mark.django_db
 S = Suggestion.Status
 
 
+@pytest.fixture(scope="module")
+def matched_market(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """A synthetic market matched by the prior, built once for the module inside a transaction rolled back
+    at its end; each test's decisions and models vanish with its own savepoint (pytest-django's `db`)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        market_generate(n_vacancies=200, n_providers=24)
+        run_full_now()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def simulated_hub() -> list[Suggestion]:
-    """A synthetic market matched by the prior, and the suggestions of 85% of its vacancies to decide
-    (in a random order, which the decision times follow); the rest wait for the next run."""
-    market_generate(n_vacancies=200, n_providers=24)
-    run_full_now()
+def simulated_hub(matched_market) -> list[Suggestion]:
+    """The suggestions of 85% of the market's vacancies to decide (in a random order, which the decision
+    times follow); the rest wait for the next run."""
     suggestions = list(Suggestion.objects.order_by("id"))
     vacancies = sorted({s.vacancy_id for s in suggestions})
     rng = np.random.default_rng(7)
