@@ -22,7 +22,8 @@ from tests.market_factories import SOFTWARE_DEVELOPER, CourseOfferFactory, Vacan
 from tests.matching.test_three_way import EACH, pledger, small_firms  # noqa: F401 - fixtures
 from tests.transport.test_matching_reach import SLOW, market
 
-pytestmark = pytest.mark.django_db
+# `make test` runs this module in its second process, beside the fuzzing, so the two take about as long.
+pytestmark = [pytest.mark.django_db, pytest.mark.second_process]
 SEEDS = range(6)
 
 

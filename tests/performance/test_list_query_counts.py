@@ -10,7 +10,8 @@ from matching.models import Suggestion
 from matching.services import run_full_now
 from tests.factories import ApplicationFactory
 
-pytestmark = pytest.mark.django_db
+# `make test` runs this module in its second process, beside the fuzzing, so the two take about as long.
+pytestmark = [pytest.mark.django_db, pytest.mark.second_process]
 
 # (list URL, the persona that lists it, extra query parameters)
 LISTS = [

@@ -19,7 +19,8 @@ from matching.services import matcher_active_ensure, run_full_now
 from tests.market_factories import db_snapshot
 from tests.review.simulated_hub import hidden_preference, market_generate, reviewer_decide
 
-pytestmark = pytest.mark.django_db
+# `make test` runs this module in its second process, beside the fuzzing, so the two take about as long.
+pytestmark = [pytest.mark.django_db, pytest.mark.second_process]
 S = Suggestion.Status
 
 

@@ -13,7 +13,8 @@ from matching.services import suggestion_approve
 from tests.market_factories import db_snapshot
 from tests.review.conftest import best
 
-pytestmark = pytest.mark.django_db
+# `make test` runs this module in its second process, beside the fuzzing, so the two take about as long.
+pytestmark = [pytest.mark.django_db, pytest.mark.second_process]
 PERSONAS = ("anonymous", "alice", "bob", "priya", "quentin", "hannah")
 
 # (method, url, body, expected status for anonymous, alice, bob, priya, quentin, hannah)
