@@ -405,7 +405,7 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         serves it), then their rows in one query; contact details only for those introduced."""
         ids = list(self.paginate_queryset(self.filter_queryset(self.get_queryset()).values_list("id", flat=True)))
         by_id = {row["id"]: row for row in Suggestion.objects.filter(id__in=ids).values(*SUGGESTION_COLUMNS)}
-        rows = [by_id[i] for i in ids]
+        rows = [by_id[i] for i in ids if i in by_id]  # one deleted in between (a run's swap) is left out
         return self.get_paginated_response(suggestion_rows(rows, self._contacts(rows)))
 
     def _respond(self, suggestion: Suggestion) -> Response:
