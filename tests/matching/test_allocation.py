@@ -6,6 +6,9 @@ import pytest
 from matching.ml import allocation as allocation_module
 from matching.ml.allocation import allocate, best_first_choices
 
+# `make test` runs this module in its second process, beside the fuzzing, so the two take about as long.
+pytestmark = pytest.mark.second_process
+
 
 def arrays(rows: list[tuple[int, int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(vacancy, cohort, score) rows as the three arrays the allocator takes."""

@@ -16,6 +16,9 @@ from matching.ml.training import matcher_train, promotion_judge
 from matching.services.training import decision_weights
 from tests.review.simulated_reviewers import RULES, decide, feature_rows
 
+# `make test` runs this module in its second process, beside the fuzzing, so the two take about as long.
+pytestmark = pytest.mark.second_process
+
 PRIOR = prior_matcher(["software developer apprenticeship", "installation electrician"])
 TEST_SHARE = 0.25  # settings.MATCHER_TEST_SHARE: the most recent quarter is held out
 # The prior weighs these lightly (0.04 and 0.10): a hub that cares about them must be able to teach it.
