@@ -2,7 +2,7 @@
 
 import io
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,6 +22,10 @@ GAP_CODES = [
     GapReason.ALL_REJECTED,
     GapReason.OUT_OF_REACH_BY_TRANSPORT,
 ]
+
+
+# MatchResult's arrays with one row per suggestion.
+SUGGESTION_ARRAYS = ["vacancy_id", "cohort_id", "offer_id", "score", "rank", "features", "contributions"]
 
 
 @dataclass
@@ -44,6 +48,10 @@ class MatchResult:
     def optimality_gap(self) -> float:
         """How far the first suggestions may be below the best possible total, as a share of it."""
         return optimality_gap(self.quality.get("first_total", 0.0), self.quality.get("first_bound", 0.0))
+
+    def without_suggestions(self) -> "MatchResult":
+        """The same result without its suggestions (written elsewhere): its gaps, counts, timings and quality."""
+        return replace(self, **{name: getattr(self, name)[:0] for name in SUGGESTION_ARRAYS})
 
     def dumps(self) -> bytes:
         buffer = io.BytesIO()

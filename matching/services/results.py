@@ -2,6 +2,13 @@
 
 Decided suggestions (approved, rejected, …) are never touched, nor suggested again. New
 suggestions go in with PostgreSQL's COPY when there are many (a full run at region size).
+
+A full run writes in two steps, so that the costly part runs in parallel: each chunk stages its
+suggestions (`results_stage`, in the chunk's own task and transaction, on whichever worker computed
+it), and `results_swap` then turns the suggestions there are into the staged ones with three
+set-based statements (delete, update, insert only what differs), in the one transaction that makes
+the run visible. Until then staged rows are seen by nobody; a run that fails leaves the suggestions
+as they were.
 """
 
 import io
@@ -10,11 +17,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from matching.ml.engine import GAP_CODES, MatchResult
 from matching.ml.features import FEATURES
-from matching.models import Gap, MatchRun, Suggestion
+from matching.models import Gap, MatchRun, StagedSuggestion, Suggestion
 
 # The key of the PostgreSQL advisory lock that writers of results take turns on (any fixed number).
 RESULTS_WRITE_LOCK = 0x4C4352
@@ -208,3 +216,143 @@ def _copy_text(value: object) -> str:
         value = value.isoformat()
     text = str(value)
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+# --- A full run's suggestions: staged by each chunk, swapped in at the end --------------------
+
+# The staged columns a suggestion takes as they are (the rest come from the run, or are defaults).
+STAGED_FIELDS = ["vacancy_id", "cohort_id", "course_offer_id", "score", "rank", "features", "contributions"]
+
+
+def results_stage(run: MatchRun, chunk: int, result: MatchResult) -> None:
+    """Stage one chunk's suggestions for the run's swap, in place of any an earlier try of the chunk staged.
+
+    The caller holds the chunk's row lock, so two tries of one chunk stage one after the other.
+    """
+    StagedSuggestion.objects.filter(run=run, chunk=chunk).delete()
+    if not len(result.vacancy_id):
+        return
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        features, contributions = _json_objects(result.features), _json_objects(result.contributions)
+        StagedSuggestion.objects.bulk_create(
+            [
+                StagedSuggestion(
+                    run=run,
+                    chunk=chunk,
+                    vacancy_id=v,
+                    cohort_id=c,
+                    course_offer_id=o,
+                    score=score,
+                    rank=rank,
+                    features=json.loads(f),
+                    contributions=json.loads(k),
+                )
+                for v, c, o, score, rank, f, k in _staged_values(result, features, contributions)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        return
+    columns = ["run_id", "chunk", *STAGED_FIELDS, "created_at", "updated_at"]
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {StagedSuggestion._meta.db_table} ({', '.join(map(connection.ops.quote_name, columns))}) FROM STDIN",
+            _staged_copy_rows(run, chunk, result, now),
+        )
+
+
+def _staged_values(result: MatchResult, features: list[str], contributions: list[str]) -> zip:
+    return zip(
+        result.vacancy_id.tolist(),
+        result.cohort_id.tolist(),
+        result.offer_id.tolist(),
+        result.score.tolist(),
+        result.rank.tolist(),
+        features,
+        contributions,
+        strict=True,
+    )
+
+
+def _staged_copy_rows(run: MatchRun, chunk: int, result: MatchResult, now: object) -> io.StringIO:
+    """The chunk's suggestions in COPY's text format (ids, floats and JSON need no escaping)."""
+    head, stamp = f"{run.pk}\t{chunk}\t", now.isoformat()
+    features, contributions = _json_objects(result.features), _json_objects(result.contributions)
+    buffer = io.StringIO()
+    for v, c, o, score, rank, f, k in _staged_values(result, features, contributions):
+        buffer.write(f"{head}{v}\t{c}\t{o}\t{score!r}\t{rank}\t{f}\t{k}\t{stamp}\t{stamp}\n")
+    buffer.seek(0)
+    return buffer
+
+
+# One JSON object of every feature, by name; NaN (unknown) as null, floats as json.dumps writes them.
+_FEATURES_OBJECT = "{" + ", ".join(f'"{name}": %s' for name in FEATURES) + "}"
+
+
+def _json_objects(matrix: np.ndarray) -> list[str]:
+    """Each row of a suggestions × FEATURES matrix as a JSON object, the same text json.dumps gives, faster."""
+    return [_FEATURES_OBJECT % tuple("null" if x != x else repr(x) for x in row) for row in matrix.tolist()]
+
+
+@transaction.atomic
+def results_swap(run: MatchRun, result: MatchResult) -> None:
+    """Make a full run's staged suggestions the suggestions open for review, and its gaps the gaps.
+
+    Open suggestions are locked (in id order, as `results_write` does), then deleted where the run
+    did not stage them, updated with a new version where the score or rank moved, and left alone
+    where unchanged; staged pairs with no suggestion yet are inserted. Decided ones are never
+    touched, and never suggested again.
+    """
+    writers_take_turns()
+    open_ = Suggestion.objects.filter(status=Suggestion.Status.SUGGESTED)
+    list(open_.select_for_update().order_by("id").values_list("id", flat=True))
+    staged = StagedSuggestion.objects.filter(
+        run=run, vacancy_id=OuterRef("vacancy_id"), cohort_id=OuterRef("cohort_id")
+    )
+    open_.exclude(Exists(staged)).delete()
+    now = timezone.now()
+    _staged_update(run, now)
+    _staged_insert(run, now)
+    _gaps_replace(run, result, standard_ids=None, vacancy_ids=None)
+    MatchRun.objects.filter(pk=run.pk).update(updated_at=now)
+
+
+def _staged_update(run: MatchRun, now: object) -> None:
+    """Open suggestions whose score or rank moved take the staged values and a new version."""
+    q = connection.ops.quote_name
+    taken = ", ".join(f"{q(name)} = t.{q(name)}" for name in STAGED_FIELDS[2:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(Suggestion._meta.db_table)} AS s SET {taken}, {q('model_version')} = %s, "  # noqa: S608 - names from the models
+            f"{q('version')} = s.{q('version')} + 1, {q('run_id')} = %s, {q('updated_at')} = %s "
+            f"FROM {q(StagedSuggestion._meta.db_table)} AS t "
+            f"WHERE t.{q('run_id')} = %s AND s.{q('vacancy_id')} = t.{q('vacancy_id')} "
+            f"AND s.{q('cohort_id')} = t.{q('cohort_id')} AND s.{q('status')} = %s "
+            f"AND (abs(s.{q('score')} - t.{q('score')}) > 1e-9 OR s.{q('rank')} <> t.{q('rank')})",
+            [run.model_version, run.pk, now, run.pk, Suggestion.Status.SUGGESTED],
+        )
+
+
+def _staged_insert(run: MatchRun, now: object) -> None:
+    """Staged pairs with no suggestion (open or decided) become new suggestions, with the run's defaults."""
+    q = connection.ops.quote_name
+    template = Suggestion(run=run, model_version=run.model_version, created_at=now, updated_at=now)
+    columns, values, params = [], [], []
+    for f in Suggestion._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(q(f.column))
+        if f.attname in STAGED_FIELDS:
+            values.append(f"t.{q(f.attname)}")
+        else:
+            values.append("%s")
+            params.append(f.get_db_prep_save(getattr(template, f.attname), connection))
+    table = q(Suggestion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608 - names from the models
+            f"FROM {q(StagedSuggestion._meta.db_table)} AS t WHERE t.{q('run_id')} = %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {table} AS s WHERE s.{q('vacancy_id')} = t.{q('vacancy_id')} "
+            f"AND s.{q('cohort_id')} = t.{q('cohort_id')}) ORDER BY t.{q('vacancy_id')}, t.{q('rank')}",
+            [*params, run.pk],
+        )
