@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from matching.ml.engine import GAP_CODES, MatchResult
@@ -298,23 +297,35 @@ def _json_objects(matrix: np.ndarray) -> list[str]:
 def results_swap(run: MatchRun, result: MatchResult) -> None:
     """Make a full run's staged suggestions the suggestions open for review, and its gaps the gaps.
 
-    Open suggestions are locked (in id order, as `results_write` does), then deleted where the run
-    did not stage them, updated with a new version where the score or rank moved, and left alone
-    where unchanged; staged pairs with no suggestion yet are inserted. Decided ones are never
-    touched, and never suggested again.
+    Open suggestions the run did not stage are deleted; those whose score or rank moved are updated
+    with a new version; unchanged ones are left alone (not even locked: nothing here writes them);
+    staged pairs with no suggestion yet are inserted. The rows to change are locked first, in id
+    order, as `results_write` locks its scope. Decided ones are never touched, nor suggested again.
     """
     writers_take_turns()
-    open_ = Suggestion.objects.filter(status=Suggestion.Status.SUGGESTED)
-    list(open_.select_for_update().order_by("id").values_list("id", flat=True))
-    staged = StagedSuggestion.objects.filter(
-        run=run, vacancy_id=OuterRef("vacancy_id"), cohort_id=OuterRef("cohort_id")
-    )
-    open_.exclude(Exists(staged)).delete()
+    changing = _staged_changes_locked(run)
+    Suggestion.objects.filter(id__in=[pk for pk, staged in changing if not staged]).delete()
     now = timezone.now()
     _staged_update(run, now)
     _staged_insert(run, now)
     _gaps_replace(run, result, standard_ids=None, vacancy_ids=None)
     MatchRun.objects.filter(pk=run.pk).update(updated_at=now)
+
+
+def _staged_changes_locked(run: MatchRun) -> list[tuple[int, bool]]:
+    """(id, whether the run staged its pair) of each open suggestion the swap deletes or updates, row-locked."""
+    q = connection.ops.quote_name
+    lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.{q('id')}, t.{q('id')} IS NOT NULL FROM {q(Suggestion._meta.db_table)} AS s "  # noqa: S608 - names from the models
+            f"LEFT JOIN {q(StagedSuggestion._meta.db_table)} AS t ON t.{q('run_id')} = %s "
+            f"AND t.{q('vacancy_id')} = s.{q('vacancy_id')} AND t.{q('cohort_id')} = s.{q('cohort_id')} "
+            f"WHERE s.{q('status')} = %s AND (t.{q('id')} IS NULL OR abs(s.{q('score')} - t.{q('score')}) > 1e-9 "
+            f"OR s.{q('rank')} <> t.{q('rank')}) ORDER BY s.{q('id')}{lock}",
+            [run.pk, Suggestion.Status.SUGGESTED],
+        )
+        return [(pk, bool(staged)) for pk, staged in cursor.fetchall()]
 
 
 def _staged_update(run: MatchRun, now: object) -> None:
