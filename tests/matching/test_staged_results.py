@@ -108,3 +108,19 @@ def test_staged_suggestions_a_killed_run_left_behind_are_cleared_by_the_next_run
     run_full_now()
 
     assert not StagedSuggestion.objects.exists()
+
+
+def test_a_suggestion_the_hub_decided_while_the_chunks_were_computed_is_left_as_decided(small_market):
+    first = run_full_now()
+    run = prepared()
+    for index in range(run.chunks_total):
+        chunk_compute(run.pk, index)
+    rejected = Suggestion.objects.get(vacancy=small_market.alices, rank=1)
+    # Rejected meanwhile, and stored with a score the staged row no longer agrees with.
+    Suggestion.objects.filter(pk=rejected.pk).update(status=Suggestion.Status.REJECTED, score=0.01, version=7)
+
+    assert run_finalize(run.pk)
+
+    kept = Suggestion.objects.get(pk=rejected.pk)
+    assert (kept.status, kept.score, kept.version, kept.run_id) == (Suggestion.Status.REJECTED, 0.01, 7, first.pk)
+    assert Suggestion.objects.filter(vacancy=small_market.alices, cohort_id=rejected.cohort_id).count() == 1
