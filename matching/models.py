@@ -148,8 +148,10 @@ class StagedSuggestion(TimeStampedModel):
     course_offer_id = models.BigIntegerField()
     score = models.FloatField()
     rank = models.PositiveSmallIntegerField()
-    features = models.JSONField()
-    contributions = models.JSONField()
+    # Left out (null) where the chunk saw an open suggestion with this pair, score and rank already: the
+    # swap leaves that one as it is (and fills them in from the chunk's result if it changed meanwhile).
+    features = models.JSONField(null=True)
+    contributions = models.JSONField(null=True)
 
     class Meta:
         constraints = [

@@ -23,8 +23,8 @@ class Migration(migrations.Migration):
                 ('course_offer_id', models.BigIntegerField()),
                 ('score', models.FloatField()),
                 ('rank', models.PositiveSmallIntegerField()),
-                ('features', models.JSONField()),
-                ('contributions', models.JSONField()),
+                ('features', models.JSONField(null=True)),
+                ('contributions', models.JSONField(null=True)),
                 ('run', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='matching.matchrun')),
             ],
             options={

@@ -2,7 +2,7 @@
 
 import io
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,10 +49,6 @@ class MatchResult:
         """How far the first suggestions may be below the best possible total, as a share of it."""
         return optimality_gap(self.quality.get("first_total", 0.0), self.quality.get("first_bound", 0.0))
 
-    def without_suggestions(self) -> "MatchResult":
-        """The same result without its suggestions (written elsewhere): its gaps, counts, timings and quality."""
-        return replace(self, **{name: getattr(self, name)[:0] for name in SUGGESTION_ARRAYS})
-
     def dumps(self) -> bytes:
         buffer = io.BytesIO()
         arrays = {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
@@ -71,9 +67,13 @@ class MatchResult:
         return buffer.getvalue()
 
     @classmethod
-    def loads(cls, data: bytes) -> "MatchResult":
+    def loads(cls, data: bytes, *, suggestions: bool = True) -> "MatchResult":
+        """The result `dumps` wrote; without its suggestions' rows (left compressed) unless `suggestions`."""
         with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}
+            arrays = {
+                name: stored[name] if suggestions or name not in SUGGESTION_ARRAYS else _no_rows(name)
+                for name in stored.files
+            }
         counts = dict(zip(arrays.pop("count_names").tolist(), arrays.pop("counts").tolist(), strict=True))
         timings = dict(zip(arrays.pop("timing_names").tolist(), arrays.pop("timings").tolist(), strict=True))
         quality = dict(
@@ -84,6 +84,13 @@ class MatchResult:
             )
         )  # absent from results stored before it was recorded
         return cls(**arrays, counts=counts, timings=timings, quality=quality)
+
+
+def _no_rows(name: str) -> np.ndarray:
+    """An empty suggestions array for `name` (one of SUGGESTION_ARRAYS)."""
+    if name in ("features", "contributions"):
+        return np.zeros((0, len(FEATURES)))
+    return np.zeros(0, dtype=float if name == "score" else np.int64)
 
 
 def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, days_after: int) -> MatchResult:

@@ -189,11 +189,10 @@ def _chunk_done(chunk: MatchRunChunk, result: MatchResult, *, worker: str) -> No
     if not pending.select_for_update(of=("self",)).values_list("pk", flat=True):
         return
     started = time.perf_counter()
-    results_stage(chunk.run, chunk.index, result)
-    summary = result.without_suggestions()
-    summary.timings["write_chunk"] = time.perf_counter() - started
+    results_stage(chunk.run, chunk.index, result, standard_ids=chunk.standards)
+    result.timings["write_chunk"] = time.perf_counter() - started
     MatchRunChunk.objects.filter(pk=chunk.pk).update(
-        result=summary.dumps(),
+        result=result.dumps(),  # whole: the swap fills in from it what the staging left out, if it must
         done=True,
         computed_by=worker,
         claimed_by="",
@@ -288,7 +287,8 @@ def run_finalize(run_id: int) -> bool:
         chunks = list(run.chunks.all())
         if run.status != MatchRun.Status.RUNNING or len(chunks) != run.chunks_total or not all(c.done for c in chunks):
             return False
-        result = merge_results([MatchResult.loads(bytes(c.result)) for c in chunks])  # gaps, counts, timings
+        # Gaps, counts, timings and quality: the suggestions are staged.
+        result = merge_results([MatchResult.loads(bytes(c.result), suggestions=False) for c in chunks])
         results_swap(run, result)
         pledge_suggestions_allocate()  # pledges are shared region-wide: allocated once all standards are in
         _run_succeed(run_id, result, write_seconds=time.perf_counter() - started)

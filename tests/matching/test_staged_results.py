@@ -124,3 +124,37 @@ def test_a_suggestion_the_hub_decided_while_the_chunks_were_computed_is_left_as_
     kept = Suggestion.objects.get(pk=rejected.pk)
     assert (kept.status, kept.score, kept.version, kept.run_id) == (Suggestion.Status.REJECTED, 0.01, 7, first.pk)
     assert Suggestion.objects.filter(vacancy=small_market.alices, cohort_id=rejected.cohort_id).count() == 1
+
+
+def test_on_an_unchanged_market_chunks_stage_keys_and_scores_without_explanations(small_market):
+    run_full_now()
+    run = prepared()
+
+    for index in range(run.chunks_total):
+        chunk_compute(run.pk, index)
+
+    staged = StagedSuggestion.objects.filter(run=run)
+    assert staged.count() == Suggestion.objects.count() == 7
+    assert not staged.filter(features__isnull=False).exists()
+
+
+def test_a_suggestion_another_writer_changed_after_its_chunk_looked_still_gets_the_runs_values_and_explanation(
+    small_market,
+):
+    run_full_now()
+    before = {s.pk: s for s in Suggestion.objects.all()}
+    run = prepared()
+    for index in range(run.chunks_total):
+        chunk_compute(run.pk, index)
+    # Meanwhile a re-match of one vacancy moved one suggestion and removed another.
+    moved, removed = Suggestion.objects.filter(vacancy=small_market.alices).order_by("rank")[:2]
+    Suggestion.objects.filter(pk=moved.pk).update(score=0.01, rank=3, features={}, contributions={})
+    Suggestion.objects.filter(pk=removed.pk).delete()
+
+    assert run_finalize(run.pk)
+
+    again = Suggestion.objects.get(pk=moved.pk)
+    assert (again.score, again.rank, again.features) == (before[moved.pk].score, 1, before[moved.pk].features)
+    assert again.contributions == before[moved.pk].contributions and again.version == moved.version + 1
+    back = Suggestion.objects.get(vacancy=small_market.alices, cohort_id=removed.cohort_id)
+    assert (back.score, back.rank, back.features) == (removed.score, removed.rank, removed.features)
