@@ -103,11 +103,14 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def full_run_through_celery(processes: int) -> None:
-    """The full match as production runs it: `processes` Celery workers of one process each, via Redis."""
+def full_run_through_celery(processes: int, *, again: bool = False) -> None:
+    """The full match as production runs it: `processes` Celery workers of one process each, via Redis.
+
+    From an empty suggestions table (every suggestion to write), and then, with `again`, once more on
+    the unchanged market, as the next night's run would find it (only what changed to write).
+    """
     from lcr_skills.celery import app
-    from matching.models import Gap, MatchRun, Suggestion
-    from matching.services import run_full_start
+    from matching.models import Gap, Suggestion
 
     app.connection_for_write().default_channel.client.flushdb()  # nothing left over from earlier runs
     workers = [
@@ -126,12 +129,9 @@ def full_run_through_celery(processes: int) -> None:
                 raise SystemExit(f"the Celery workers did not start on {BROKER}")
         Suggestion.objects.all().delete()  # as for the first run: every suggestion to write
         Gap.objects.all().delete()
-        started = time.perf_counter()
-        run = run_full_start(by=None)
-        while run.status in MatchRun.IN_PROGRESS:
-            time.sleep(0.2)
-            run.refresh_from_db()
-        wall = time.perf_counter() - started
+        run, wall = _full_run_waited()
+        if again:
+            rerun, rerun_wall = _full_run_waited()
         worker_peak = max(_peak_rss_mb(pid) for w in workers for pid in [w.pid, *_children(w.pid)])
     finally:
         for worker in workers:
@@ -144,6 +144,22 @@ def full_run_through_celery(processes: int) -> None:
     print(f"  first choices: {run.optimality} (gap {run.optimality_gap:.2e})")
     print(f"  peak RSS of a worker process: {worker_peak:,.0f} MB")
     WALLS[processes] = wall
+    if again:
+        print(f"  again on the unchanged market: run {rerun.pk} {rerun.status} in {rerun_wall:.1f} s wall")
+        print("    " + ", ".join(f"{stage} {rerun.timings[stage]:.2f}" for stage in STAGES))
+
+
+def _full_run_waited() -> tuple["MatchRun", float]:  # noqa: F821 - imported in the body, after Django is set up
+    """Start a full run through the workers and wait for it: (the run, its wall time in seconds)."""
+    from matching.models import MatchRun
+    from matching.services import run_full_start
+
+    started = time.perf_counter()
+    run = run_full_start(by=None)
+    while run.status in MatchRun.IN_PROGRESS:
+        time.sleep(0.2)
+        run.refresh_from_db()
+    return run, time.perf_counter() - started
 
 
 WALLS: dict[int, float] = {}
@@ -192,7 +208,9 @@ def allocation_side_by_side() -> None:
     )
 
 
-STAGES = ["load", "candidates", "features", "score", "allocation", "write"]
+# write_chunk: each chunk staging its suggestions (summed over chunks, in parallel on the workers);
+# write: the run's one transaction swapping them in (matching.services.results).
+STAGES = ["load", "candidates", "features", "score", "allocation", "write_chunk", "write"]
 
 
 def main() -> None:
@@ -239,7 +257,7 @@ def main() -> None:
     run_peak = peak_rss_mb()
     scale = [int(n) for n in args.workers.split(",") if int(n)]
     for processes in scale:
-        full_run_through_celery(processes)
+        full_run_through_celery(processes, again=processes == 2)
     if len(WALLS) > 1:
         one = WALLS.get(1, WALLS[min(WALLS)])
         print("\nscale-out: " + ", ".join(f"{n} process(es) {w:.1f} s ({one / w:.2f}x)" for n, w in WALLS.items()))

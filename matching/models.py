@@ -134,6 +134,34 @@ class MatchRunChunk(TimeStampedModel):
         return f"Run {self.run_id} chunk {self.index}"
 
 
+class StagedSuggestion(TimeStampedModel):
+    """A full run's suggestion, written by the chunk that computed it, until `run_finalize` swaps the
+    run's suggestions in (matching.services.results): chunks write in parallel, the swap stays atomic."""
+
+    # Indexed by the unique constraint below, which starts with the run.
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    chunk = models.PositiveIntegerField()
+    # Plain ids, not foreign keys: hundreds of thousands of rows are written once and read once, by the
+    # swap, which checks them as it inserts them into Suggestion.
+    vacancy_id = models.BigIntegerField()
+    cohort_id = models.BigIntegerField()
+    course_offer_id = models.BigIntegerField()
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    # Left out (null) where the chunk saw an open suggestion with this pair, score and rank already: the
+    # swap leaves that one as it is (and fills them in from the chunk's result if it changed meanwhile).
+    features = models.JSONField(null=True)
+    contributions = models.JSONField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "vacancy_id", "cohort_id"], name="one_staged_suggestion_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id} chunk {self.chunk}: vacancy {self.vacancy_id} ↔ cohort {self.cohort_id}"
+
+
 class EndReason(models.TextChoices):
     """Why an introduction ended before both parties agreed: its vacancy left the market
     (the reasons `apprenticeships.signals.vacancy_left_market` is sent with)."""

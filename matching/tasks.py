@@ -52,7 +52,7 @@ def chunk_task(run_id: int, index: int) -> None:
 
 @shared_task(name="matching.finalize", **RETRY)
 def finalize_task(run_id: int) -> None:
-    """Write a full run's results in one transaction."""
+    """Swap in a full run's staged results (what changed) in one transaction."""
     try:
         services.run_finalize(run_id)
     except TRANSIENT:

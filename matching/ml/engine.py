@@ -24,6 +24,10 @@ GAP_CODES = [
 ]
 
 
+# MatchResult's arrays with one row per suggestion.
+SUGGESTION_ARRAYS = ["vacancy_id", "cohort_id", "offer_id", "score", "rank", "features", "contributions"]
+
+
 @dataclass
 class MatchResult:
     vacancy_id: np.ndarray
@@ -63,9 +67,13 @@ class MatchResult:
         return buffer.getvalue()
 
     @classmethod
-    def loads(cls, data: bytes) -> "MatchResult":
+    def loads(cls, data: bytes, *, suggestions: bool = True) -> "MatchResult":
+        """The result `dumps` wrote; without its suggestions' rows (left compressed) unless `suggestions`."""
         with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}
+            arrays = {
+                name: stored[name] if suggestions or name not in SUGGESTION_ARRAYS else _no_rows(name)
+                for name in stored.files
+            }
         counts = dict(zip(arrays.pop("count_names").tolist(), arrays.pop("counts").tolist(), strict=True))
         timings = dict(zip(arrays.pop("timing_names").tolist(), arrays.pop("timings").tolist(), strict=True))
         quality = dict(
@@ -76,6 +84,13 @@ class MatchResult:
             )
         )  # absent from results stored before it was recorded
         return cls(**arrays, counts=counts, timings=timings, quality=quality)
+
+
+def _no_rows(name: str) -> np.ndarray:
+    """An empty suggestions array for `name` (one of SUGGESTION_ARRAYS)."""
+    if name in ("features", "contributions"):
+        return np.zeros((0, len(FEATURES)))
+    return np.zeros(0, dtype=float if name == "score" else np.int64)
 
 
 def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, days_after: int) -> MatchResult:

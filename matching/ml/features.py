@@ -46,12 +46,40 @@ def _tfidf(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix(vectorizer.transform(texts))
 
 
-def text_similarity(vectors: TextVectors, vacancy: np.ndarray, offer: np.ndarray) -> np.ndarray:
-    """Cosine similarity of each (vacancy, offer) pair's texts, in one sparse product."""
+def text_similarity(
+    vectors: TextVectors, vacancy: np.ndarray, offer: np.ndarray, block: np.ndarray | None = None
+) -> np.ndarray:
+    """Cosine similarity of each (vacancy, offer) pair's texts, in sparse matrix products.
+
+    Pairs are blocked by standard (`block`: each pair's), and in a standard most vacancies meet most
+    offers: one product of a group of its vacancies' rows with the rows of the offers they meet costs
+    far less than copying both rows out for every pair. Each pair's value is summed over the
+    vacancy's terms in their order whatever the group, so the same pair gets the same float in a
+    full run, a chunk or a re-match of one vacancy.
+    """
+    similarity = np.zeros(len(vacancy))
     if not len(vacancy):
-        return np.zeros(0)
-    products = vectors.vacancies[vacancy].multiply(vectors.offers[offer])
-    return np.asarray(products.sum(axis=1)).ravel()
+        return similarity
+    blocks = np.zeros(len(vacancy), dtype=np.int64) if block is None else block
+    order = np.lexsort((vacancy, blocks))  # by block, then vacancy
+    vacancy_sorted, block_sorted = vacancy[order], blocks[order]
+    edges = np.flatnonzero(np.r_[True, block_sorted[1:] != block_sorted[:-1], True])
+    for start, end in zip(edges[:-1], edges[1:], strict=True):
+        n_offers = len(np.unique(offer[order[start:end]]))
+        rows = max(1, PRODUCT_ENTRIES // max(n_offers, 1))  # vacancies per product, so it stays this size
+        firsts = start + np.flatnonzero(np.r_[True, vacancy_sorted[start + 1 : end] != vacancy_sorted[start : end - 1]])
+        cuts = np.r_[firsts[::rows], end]
+        for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+            pairs = order[lo:hi]
+            vacancies, row = np.unique(vacancy[pairs], return_inverse=True)
+            offers, column = np.unique(offer[pairs], return_inverse=True)
+            products = (vectors.vacancies[vacancies] @ vectors.offers[offers].T).toarray()
+            similarity[pairs] = products[row, column]
+    return similarity
+
+
+# Entries of one vacancies × offers similarity product (dense: 16 MB).
+PRODUCT_ENTRIES = 2_000_000
 
 
 def pair_features(market: Market, candidates: Candidates, vectors: TextVectors) -> np.ndarray:
@@ -66,7 +94,7 @@ def pair_features(market: Market, candidates: Candidates, vectors: TextVectors) 
     travel_minutes, travel_changes, _ = pair_travel(market, v, o)
     columns = {
         "distance_km": candidates.distance_km,
-        "text_similarity": text_similarity(vectors, v, o),
+        "text_similarity": text_similarity(vectors, v, o, block=vac.standard[v]),
         "start_gap_days": (coh.start_day[c] - vac.start_day[v]).astype(float),
         "delivery_fit": _BITS[(vac_mask & off.delivery_mask[o]) & 15] / wanted,
         "ofsted_grade": off.ofsted_grade[o],

@@ -90,3 +90,5 @@ class Market:
     # workplace to the offer's nearest venue by public transport (matching.ml.travel)
     travel: dict[tuple[int, int], tuple[float | None, float | None]] = field(default_factory=dict)
     max_travel_minutes: float | None = None  # in-person cohorts beyond this are out of reach
+    # `travel` as sorted pair keys and their (minutes, changes), built on first use (matching.ml.travel)
+    travel_index: tuple | None = field(default=None, repr=False, compare=False)

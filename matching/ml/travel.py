@@ -29,16 +29,34 @@ def pair_travel(market: Market, vacancy: np.ndarray, offer: np.ndarray) -> tuple
     minutes = np.full(len(vacancy), np.nan)
     changes = np.full(len(vacancy), np.nan)
     known = np.zeros(len(vacancy), dtype=bool)
-    if not market.travel:
+    if not market.travel or not len(vacancy):
         return minutes, changes, known
-    vac_ids, off_ids = market.vacancies.id[vacancy].tolist(), market.offers.id[offer].tolist()
-    for k, key in enumerate(zip(vac_ids, off_ids, strict=True)):
-        found = market.travel.get(key)
-        if found is not None:
-            known[k] = True
-            minutes[k] = np.nan if found[0] is None else found[0]
-            changes[k] = np.nan if found[1] is None else found[1]
+    keys, table = _travel_table(market)
+    wanted = _pair_keys(market.vacancies.id[vacancy], market.offers.id[offer])
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    known = keys[at] == wanted
+    minutes[known], changes[known] = table[at[known], 0], table[at[known], 1]
     return minutes, changes, known
+
+
+def _pair_keys(vacancy_id: np.ndarray, offer_id: np.ndarray) -> np.ndarray:
+    """One int64 per (vacancy id, offer id) pair, ordered as the pairs are (ids below 2**32)."""
+    return (vacancy_id.astype(np.int64) << 32) | offer_id.astype(np.int64)
+
+
+def _travel_table(market: Market) -> tuple[np.ndarray, np.ndarray]:
+    """market.travel as sorted pair keys and a (minutes, changes) row each (NaN for None), built once per
+    market and kept on it: looking every candidate pair up in the dict, one by one, cost more than scoring."""
+    if market.travel_index is not None and market.travel_index[0] == len(market.travel):
+        return market.travel_index[1], market.travel_index[2]
+    pairs = np.array(list(market.travel), dtype=np.int64).reshape(-1, 2)
+    values = np.array(
+        [(np.nan if m is None else m, np.nan if c is None else c) for m, c in market.travel.values()], dtype=float
+    ).reshape(-1, 2)
+    keys = _pair_keys(pairs[:, 0], pairs[:, 1])
+    order = np.argsort(keys, kind="stable")
+    market.travel_index = (len(market.travel), keys[order], values[order])
+    return keys[order], values[order]
 
 
 def travel_limit(market: Market, candidates: Candidates) -> Candidates:

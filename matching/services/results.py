@@ -2,6 +2,13 @@
 
 Decided suggestions (approved, rejected, …) are never touched, nor suggested again. New
 suggestions go in with PostgreSQL's COPY when there are many (a full run at region size).
+
+A full run writes in two steps, so that the costly part runs in parallel: each chunk stages its
+suggestions (`results_stage`, in the chunk's own task and transaction, on whichever worker computed
+it), and `results_swap` then turns the suggestions there are into the staged ones with three
+set-based statements (delete, update, insert only what differs), in the one transaction that makes
+the run visible. Until then staged rows are seen by nobody; a run that fails leaves the suggestions
+as they were.
 """
 
 import io
@@ -14,7 +21,7 @@ from django.utils import timezone
 
 from matching.ml.engine import GAP_CODES, MatchResult
 from matching.ml.features import FEATURES
-from matching.models import Gap, MatchRun, Suggestion
+from matching.models import Gap, MatchRun, MatchRunChunk, StagedSuggestion, Suggestion
 
 # The key of the PostgreSQL advisory lock that writers of results take turns on (any fixed number).
 RESULTS_WRITE_LOCK = 0x4C4352
@@ -208,3 +215,202 @@ def _copy_text(value: object) -> str:
         value = value.isoformat()
     text = str(value)
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+# --- A full run's suggestions: staged by each chunk, swapped in at the end --------------------
+
+# The staged columns a suggestion takes as they are (the rest come from the run, or are defaults).
+STAGED_FIELDS = ["vacancy_id", "cohort_id", "course_offer_id", "score", "rank", "features", "contributions"]
+
+
+def results_stage(run: MatchRun, chunk: int, result: MatchResult, *, standard_ids: list[int]) -> None:
+    """Stage one chunk's suggestions (for these standards) for the run's swap, in place of any an
+    earlier try of the chunk staged.
+
+    Every suggestion is staged, but its features and contributions only where no open suggestion
+    has its pair, score and rank already: on an unchanged market a run stages little more than keys.
+    The caller holds the chunk's row lock, so two tries of one chunk stage one after the other.
+    """
+    StagedSuggestion.objects.filter(run=run, chunk=chunk).delete()
+    if not len(result.vacancy_id):
+        return
+    explained = ~_unchanged(result, standard_ids)
+    features = _json_objects(result.features, explained)
+    contributions = _json_objects(result.contributions, explained)
+    rows = zip(
+        result.vacancy_id.tolist(),
+        result.cohort_id.tolist(),
+        result.offer_id.tolist(),
+        result.score.tolist(),
+        result.rank.tolist(),
+        features,
+        contributions,
+        strict=True,
+    )
+    if connection.vendor != "postgresql":
+        StagedSuggestion.objects.bulk_create(
+            [
+                StagedSuggestion(
+                    run=run,
+                    chunk=chunk,
+                    **dict(zip(STAGED_FIELDS, [v, c, o, score, rank], strict=False)),
+                    features=f and json.loads(f),
+                    contributions=k and json.loads(k),
+                )
+                for v, c, o, score, rank, f, k in rows
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        return
+    head, stamp = f"{run.pk}\t{chunk}\t", timezone.now().isoformat()
+    buffer = io.StringIO()
+    for v, c, o, score, rank, f, k in rows:  # ids, floats and this JSON need no escaping
+        buffer.write(f"{head}{v}\t{c}\t{o}\t{score!r}\t{rank}\t{f or NULL}\t{k or NULL}\t{stamp}\t{stamp}\n")
+    buffer.seek(0)
+    columns = ", ".join(map(connection.ops.quote_name, ["run_id", "chunk", *STAGED_FIELDS, "created_at", "updated_at"]))
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {StagedSuggestion._meta.db_table} ({columns}) FROM STDIN", buffer)
+
+
+NULL = "\\N"  # in COPY's text format
+# An open suggestion s moved from the staged t (as _changes tells one for results_write).
+MOVED = 'abs(s."score" - t."score") > 1e-9 OR s."rank" <> t."rank"'
+
+
+def _unchanged(result: MatchResult, standard_ids: list[int]) -> np.ndarray:
+    """For each of the result's suggestions, whether an open suggestion has its pair, score and rank already
+    (as the swap tells an unchanged one)."""
+    seen = list(
+        Suggestion.objects.filter(status=Suggestion.Status.SUGGESTED, vacancy__standard_id__in=standard_ids)
+        .order_by()
+        .values_list("vacancy_id", "cohort_id", "score", "rank")
+    )
+    if not seen:
+        return np.zeros(len(result.vacancy_id), dtype=bool)
+    vacancy, cohort, score, rank = (np.array(column) for column in zip(*seen, strict=True))
+    keys = _pair_keys(vacancy, cohort)
+    order = np.argsort(keys)
+    wanted = _pair_keys(result.vacancy_id, result.cohort_id)
+    at = order[np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)]
+    return (keys[at] == wanted) & ~(np.abs(score[at] - result.score) > 1e-9) & (rank[at] == result.rank)
+
+
+def _pair_keys(vacancy_id: np.ndarray, cohort_id: np.ndarray) -> np.ndarray:
+    """One int64 per (vacancy id, cohort id) pair (ids below 2**32)."""
+    return (vacancy_id.astype(np.int64) << 32) | cohort_id.astype(np.int64)
+
+
+# One JSON object of every feature, by name; NaN (unknown) as null, floats as json.dumps writes them.
+_FEATURES_OBJECT = "{" + ", ".join(f'"{name}": %s' for name in FEATURES) + "}"
+
+
+def _json_objects(matrix: np.ndarray, wanted: np.ndarray) -> list[str]:
+    """Each wanted row of a suggestions × FEATURES matrix as a JSON object (the text json.dumps gives, faster),
+    the others as ""."""
+    return [
+        _FEATURES_OBJECT % tuple("null" if x != x else repr(x) for x in row) if keep else ""
+        for row, keep in zip(matrix.tolist(), wanted.tolist(), strict=True)
+    ]
+
+
+@transaction.atomic
+def results_swap(run: MatchRun, result: MatchResult) -> None:
+    """Make a full run's staged suggestions the suggestions open for review, and its gaps the gaps.
+
+    Open suggestions the run did not stage are deleted; those whose score or rank moved are updated
+    with a new version; unchanged ones are left alone (not even locked: nothing here writes them);
+    staged pairs with no suggestion yet are inserted. The rows to change are locked first, in id
+    order, as `results_write` locks its scope. Decided ones are never touched, nor suggested again.
+    """
+    writers_take_turns()
+    _staged_explain_changed_meanwhile(run)
+    changing = _staged_changes_locked(run)
+    Suggestion.objects.filter(id__in=[pk for pk, staged in changing if not staged]).delete()
+    now = timezone.now()
+    _staged_update(run, now)
+    _staged_insert(run, now)
+    _gaps_replace(run, result, standard_ids=None, vacancy_ids=None)
+    MatchRun.objects.filter(pk=run.pk).update(updated_at=now)
+
+
+def _staged_explain_changed_meanwhile(run: MatchRun) -> None:
+    """Fill in the features and contributions the chunks left out of a staged suggestion that the swap
+    will write after all (its open suggestion changed or went since the chunk looked), from the chunk's result."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.{q('id')}, t.{q('chunk')}, t.{q('vacancy_id')}, t.{q('cohort_id')} "  # noqa: S608 - names from the models
+            f"FROM {q(StagedSuggestion._meta.db_table)} AS t LEFT JOIN {q(Suggestion._meta.db_table)} AS s "
+            f"ON s.{q('vacancy_id')} = t.{q('vacancy_id')} AND s.{q('cohort_id')} = t.{q('cohort_id')} "
+            f"WHERE t.{q('run_id')} = %s AND t.{q('features')} IS NULL AND (s.{q('id')} IS NULL OR "
+            f"(s.{q('status')} = %s AND ({MOVED})))",
+            [run.pk, Suggestion.Status.SUGGESTED],
+        )
+        missing = cursor.fetchall()
+    for index in sorted({chunk for _, chunk, _, _ in missing}):
+        result = MatchResult.loads(bytes(MatchRunChunk.objects.get(run=run, index=index).result))
+        row = {key: k for k, key in enumerate(zip(result.vacancy_id.tolist(), result.cohort_id.tolist(), strict=True))}
+        for pk, _, vacancy_id, cohort_id in (m for m in missing if m[1] == index):
+            k = row[(vacancy_id, cohort_id)]
+            features, contributions = (
+                _json_objects(m[[k]], np.ones(1, dtype=bool))[0] for m in (result.features, result.contributions)
+            )
+            StagedSuggestion.objects.filter(pk=pk).update(
+                features=json.loads(features), contributions=json.loads(contributions)
+            )
+
+
+def _staged_changes_locked(run: MatchRun) -> list[tuple[int, bool]]:
+    """(id, whether the run staged its pair) of each open suggestion the swap deletes or updates, row-locked."""
+    q = connection.ops.quote_name
+    lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.{q('id')}, t.{q('id')} IS NOT NULL FROM {q(Suggestion._meta.db_table)} AS s "  # noqa: S608 - names from the models
+            f"LEFT JOIN {q(StagedSuggestion._meta.db_table)} AS t ON t.{q('run_id')} = %s "
+            f"AND t.{q('vacancy_id')} = s.{q('vacancy_id')} AND t.{q('cohort_id')} = s.{q('cohort_id')} "
+            f"WHERE s.{q('status')} = %s AND (t.{q('id')} IS NULL OR {MOVED}) ORDER BY s.{q('id')}{lock}",
+            [run.pk, Suggestion.Status.SUGGESTED],
+        )
+        return [(pk, bool(staged)) for pk, staged in cursor.fetchall()]
+
+
+def _staged_update(run: MatchRun, now: object) -> None:
+    """Open suggestions whose score or rank moved take the staged values and a new version."""
+    q = connection.ops.quote_name
+    taken = ", ".join(f"{q(name)} = t.{q(name)}" for name in STAGED_FIELDS[2:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(Suggestion._meta.db_table)} AS s SET {taken}, {q('model_version')} = %s, "  # noqa: S608 - names from the models
+            f"{q('version')} = s.{q('version')} + 1, {q('run_id')} = %s, {q('updated_at')} = %s "
+            f"FROM {q(StagedSuggestion._meta.db_table)} AS t "
+            f"WHERE t.{q('run_id')} = %s AND s.{q('vacancy_id')} = t.{q('vacancy_id')} "
+            f"AND s.{q('cohort_id')} = t.{q('cohort_id')} AND s.{q('status')} = %s "
+            f"AND ({MOVED})",
+            [run.model_version, run.pk, now, run.pk, Suggestion.Status.SUGGESTED],
+        )
+
+
+def _staged_insert(run: MatchRun, now: object) -> None:
+    """Staged pairs with no suggestion (open or decided) become new suggestions, with the run's defaults."""
+    q = connection.ops.quote_name
+    template = Suggestion(run=run, model_version=run.model_version, created_at=now, updated_at=now)
+    columns, values, params = [], [], []
+    for f in Suggestion._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(q(f.column))
+        if f.attname in STAGED_FIELDS:
+            values.append(f"t.{q(f.attname)}")
+        else:
+            values.append("%s")
+            params.append(f.get_db_prep_save(getattr(template, f.attname), connection))
+    table = q(Suggestion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608 - names from the models
+            f"FROM {q(StagedSuggestion._meta.db_table)} AS t WHERE t.{q('run_id')} = %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {table} AS s WHERE s.{q('vacancy_id')} = t.{q('vacancy_id')} "
+            f"AND s.{q('cohort_id')} = t.{q('cohort_id')}) ORDER BY t.{q('vacancy_id')}, t.{q('rank')}",
+            [*params, run.pk],
+        )

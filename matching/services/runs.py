@@ -2,9 +2,11 @@
 
 A full run fans out: `run_prepare` splits the standards with live vacancies into chunks, each
 chunk is computed by whichever worker takes it (`chunk_compute`, idempotent: recomputing a chunk
-overwrites its one row), and the last chunk to finish triggers `run_finalize`, which one task
-claims and which writes every result in one transaction. Until then the previous suggestions
-stay as they were. Decided suggestions (approved, rejected, …) are never touched.
+overwrites its one row and its staged suggestions), and stages its suggestions itself, in parallel
+with the other chunks; the last chunk to finish triggers `run_finalize`, which one task claims and
+which swaps the staged suggestions in (changing only what differs) in one transaction. Until then
+the previous suggestions stay as they were. Decided suggestions (approved, rejected, …) are never
+touched.
 
 A worker that dies (SIGKILL, a lost machine) takes the messages it had not acknowledged with it
 until the broker's visibility timeout gives them back (10 minutes with Redis). So a chunk holds a
@@ -33,11 +35,11 @@ from django.utils import timezone
 from matching.enqueue import RUN_PREPARE, after_commit
 from matching.ml.engine import MatchResult, match_market, merge_results
 from matching.ml.scoring import Matcher, matcher_loads
-from matching.models import MatchRun, MatchRunChunk
+from matching.models import MatchRun, MatchRunChunk, StagedSuggestion
 from matching.services.active_model import matcher_active_ensure
 from matching.services.market import market_load, standards_work
 from matching.services.pledges import pledge_suggestions_allocate
-from matching.services.results import results_write
+from matching.services.results import results_stage, results_swap, results_write
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +109,8 @@ def run_prepare(run_id: int) -> list[int]:
     run = MatchRun.objects.get(pk=run_id)
     if not claimed and run.status != MatchRun.Status.RUNNING:
         return []  # finished or failed already
+    # Suggestions staged by runs that ended without writing them (failed, or killed and given up on).
+    StagedSuggestion.objects.exclude(run__status__in=MatchRun.IN_PROGRESS).delete()
     if not run.chunks.exists():
         groups = _chunks(standards_work(), settings.MATCH_CHUNKS) or [[]]
         with transaction.atomic():
@@ -164,20 +168,37 @@ def chunk_compute(run_id: int, index: int) -> bool:
         with _heartbeat(chunk.pk, worker):
             matcher = matcher_loads(bytes(chunk.run.model.artefact))
             result = match_standards(chunk.standards, matcher) if chunk.standards else merge_results([])
-        MatchRunChunk.objects.filter(pk=chunk.pk).update(
-            result=result.dumps(),
-            done=True,
-            computed_by=worker,
-            claimed_by="",
-            heartbeat_at=None,
-            updated_at=timezone.now(),
-        )
+            _chunk_done(chunk, result, worker=worker)
     total = chunk.run.chunks_total
     done = MatchRunChunk.objects.filter(run_id=run_id, done=True).count()
     MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
         progress=0.9 * done / max(total, 1), updated_at=timezone.now()
     )
     return done == total
+
+
+@transaction.atomic
+def _chunk_done(chunk: MatchRunChunk, result: MatchResult, *, worker: str) -> None:
+    """Stage a computed chunk's suggestions and mark it done, both or neither.
+
+    The chunk's row lock makes a second try of the chunk (sent again while the first was only slow)
+    wait, then find it done and write nothing; a run no longer running stages nothing.
+    """
+    # The chunk's row only (of="self"): chunks finishing together must not queue on their run's row.
+    pending = MatchRunChunk.objects.filter(pk=chunk.pk, done=False, run__status=MatchRun.Status.RUNNING)
+    if not pending.select_for_update(of=("self",)).values_list("pk", flat=True):
+        return
+    started = time.perf_counter()
+    results_stage(chunk.run, chunk.index, result, standard_ids=chunk.standards)
+    result.timings["write_chunk"] = time.perf_counter() - started
+    MatchRunChunk.objects.filter(pk=chunk.pk).update(
+        result=result.dumps(),  # whole: the swap fills in from it what the staging left out, if it must
+        done=True,
+        computed_by=worker,
+        claimed_by="",
+        heartbeat_at=None,
+        updated_at=timezone.now(),
+    )
 
 
 def runs_resume(*, now: datetime | None = None) -> list[tuple[int, str, list[int]]]:
@@ -255,7 +276,7 @@ def _passed_over(run: MatchRun, waiting: list[MatchRunChunk]) -> list[int]:
 
 
 def run_finalize(run_id: int) -> bool:
-    """Write a run's results in one transaction, holding the run's row lock; True if this call wrote them.
+    """Swap in a run's staged results in one transaction, holding the run's row lock; True if this call wrote them.
 
     If the worker dies while writing, the transaction rolls back and the redelivered task writes
     again; a second finalize waits for the lock, then finds the run finished.
@@ -266,11 +287,13 @@ def run_finalize(run_id: int) -> bool:
         chunks = list(run.chunks.all())
         if run.status != MatchRun.Status.RUNNING or len(chunks) != run.chunks_total or not all(c.done for c in chunks):
             return False
-        result = merge_results([MatchResult.loads(bytes(c.result)) for c in chunks])
-        results_write(run, result, standard_ids=None)
+        # Gaps, counts, timings and quality: the suggestions are staged.
+        result = merge_results([MatchResult.loads(bytes(c.result), suggestions=False) for c in chunks])
+        results_swap(run, result)
         pledge_suggestions_allocate()  # pledges are shared region-wide: allocated once all standards are in
         _run_succeed(run_id, result, write_seconds=time.perf_counter() - started)
     run.chunks.update(result=None)  # written: the intermediate results can go
+    StagedSuggestion.objects.filter(run_id=run_id).delete()
     return True
 
 
@@ -289,9 +312,11 @@ def _run_succeed(run_id: int, result: MatchResult, *, write_seconds: float) -> N
 
 def run_fail(run_id: int, *, error: str) -> None:
     """Mark a run failed, keeping the previous suggestions as they were."""
-    MatchRun.objects.filter(pk=run_id, status__in=MatchRun.IN_PROGRESS).update(
+    failed = MatchRun.objects.filter(pk=run_id, status__in=MatchRun.IN_PROGRESS).update(
         status=MatchRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
+    if failed:
+        StagedSuggestion.objects.filter(run_id=run_id).delete()
 
 
 def run_full_now(

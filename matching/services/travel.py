@@ -70,10 +70,11 @@ def market_travel_attach(market: Market) -> Market:
     )
     venue_keys = [place_key(p) for p in venue_postcodes]
     pairs = _nearest_venues(market, venue_keys)
+    origins = [place_key(workplaces[vacancy_id]) for vacancy_id in market.vacancies.id.tolist()]  # once per vacancy
     wanted: dict[str, set[str]] = defaultdict(set)
     keys = {}
     for (v, o), location in pairs.items():
-        origin, destination = place_key(workplaces[int(market.vacancies.id[v])]), venue_keys[location]
+        origin, destination = origins[v], venue_keys[location]
         keys[(v, o)] = (origin, destination)
         wanted[origin].add(destination)
     feed = TransitFeed.objects.defer("archive").first()

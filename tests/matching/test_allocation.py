@@ -163,6 +163,25 @@ def test_each_vacancy_gets_at_most_k_ranked_suggestions(k):
     assert allocation.rank.tolist() == list(range(1, k + 1))
 
 
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_after_its_first_choice_each_vacancy_gets_its_best_other_cohorts_ties_to_the_lower_cohort(k):
+    rng = np.random.default_rng(5)
+    vacancy = rng.integers(0, 40, 600)
+    cohort = rng.integers(0, 30, 600)
+    keep = np.unique(vacancy * 100 + cohort, return_index=True)[1]
+    vacancy, cohort = vacancy[keep], cohort[keep]
+    score = np.round(rng.random(len(vacancy)), 1)  # many ties
+    positions, places = rng.integers(1, 4, 40), rng.integers(1, 4, 30)
+
+    allocation = allocate(vacancy, cohort, score, positions, places, k=k)
+
+    got = ranked(allocation, vacancy, cohort)
+    for v, cohorts in got.items():
+        first, mine = cohorts[0], np.flatnonzero(vacancy == v)
+        others = sorted((-score[p], cohort[p]) for p in mine if cohort[p] != first)
+        assert cohorts[1:] == [int(c) for _, c in others[: k - 1]]
+
+
 def test_the_same_market_allocates_the_same_way_twice_even_with_tied_scores():
     rng = np.random.default_rng(11)
     vacancy = rng.integers(0, 30, 200)

@@ -170,10 +170,10 @@ def test_a_run_that_fails_while_writing_rolls_back_to_the_previous_suggestions(s
     # Changes that would delete, update and insert suggestions if the write went through.
     small_market.wirral_offer.__class__.objects.filter(pk=small_market.wirral_offer.pk).update(status="closed")
 
-    def broken(run, rows):
+    def broken(run, now):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(results_service, "_insert", broken)
+    monkeypatch.setattr(results_service, "_staged_insert", broken)
     with pytest.raises(RuntimeError):
         run_full_now()
 
