@@ -339,7 +339,7 @@ def _staged_explain_changed_meanwhile(run: MatchRun) -> None:
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.{q('id')}, t.{q('chunk')}, t.{q('vacancy_id')}, t.{q('cohort_id')} "  # noqa: S608 - names from the models
+            f"SELECT t.{q('id')}, t.{q('chunk')}, t.{q('vacancy_id')}, t.{q('cohort_id')} "  # noqa: S608 - names from the models  # nosec B608
             f"FROM {q(StagedSuggestion._meta.db_table)} AS t LEFT JOIN {q(Suggestion._meta.db_table)} AS s "
             f"ON s.{q('vacancy_id')} = t.{q('vacancy_id')} AND s.{q('cohort_id')} = t.{q('cohort_id')} "
             f"WHERE t.{q('run_id')} = %s AND t.{q('features')} IS NULL AND (s.{q('id')} IS NULL OR "
@@ -366,7 +366,7 @@ def _staged_changes_locked(run: MatchRun) -> list[tuple[int, bool]]:
     lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT s.{q('id')}, t.{q('id')} IS NOT NULL FROM {q(Suggestion._meta.db_table)} AS s "  # noqa: S608 - names from the models
+            f"SELECT s.{q('id')}, t.{q('id')} IS NOT NULL FROM {q(Suggestion._meta.db_table)} AS s "  # noqa: S608 - names from the models  # nosec B608
             f"LEFT JOIN {q(StagedSuggestion._meta.db_table)} AS t ON t.{q('run_id')} = %s "
             f"AND t.{q('vacancy_id')} = s.{q('vacancy_id')} AND t.{q('cohort_id')} = s.{q('cohort_id')} "
             f"WHERE s.{q('status')} = %s AND (t.{q('id')} IS NULL OR {MOVED}) ORDER BY s.{q('id')}{lock}",
@@ -381,7 +381,7 @@ def _staged_update(run: MatchRun, now: object) -> None:
     taken = ", ".join(f"{q(name)} = t.{q(name)}" for name in STAGED_FIELDS[2:])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {q(Suggestion._meta.db_table)} AS s SET {taken}, {q('model_version')} = %s, "  # noqa: S608 - names from the models
+            f"UPDATE {q(Suggestion._meta.db_table)} AS s SET {taken}, {q('model_version')} = %s, "  # noqa: S608 - names from the models  # nosec B608
             f"{q('version')} = s.{q('version')} + 1, {q('run_id')} = %s, {q('updated_at')} = %s "
             f"FROM {q(StagedSuggestion._meta.db_table)} AS t "
             f"WHERE t.{q('run_id')} = %s AND s.{q('vacancy_id')} = t.{q('vacancy_id')} "
@@ -408,7 +408,7 @@ def _staged_insert(run: MatchRun, now: object) -> None:
     table = q(Suggestion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608 - names from the models
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608 - names from the models  # nosec B608
             f"FROM {q(StagedSuggestion._meta.db_table)} AS t WHERE t.{q('run_id')} = %s AND NOT EXISTS "
             f"(SELECT 1 FROM {table} AS s WHERE s.{q('vacancy_id')} = t.{q('vacancy_id')} "
             f"AND s.{q('cohort_id')} = t.{q('cohort_id')}) ORDER BY t.{q('vacancy_id')}, t.{q('rank')}",
