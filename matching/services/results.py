@@ -23,6 +23,8 @@ from matching.ml.engine import GAP_CODES, MatchResult
 from matching.ml.features import FEATURES
 from matching.models import Gap, MatchRun, MatchRunChunk, StagedSuggestion, Suggestion
 
+# A suggestion whose score changed by more than this (or whose rank changed) moved: it is written again.
+SCORE_MOVED = 1e-9
 # The key of the PostgreSQL advisory lock that writers of results take turns on (any fixed number).
 RESULTS_WRITE_LOCK = 0x4C4352
 # What a run changes on a suggestion it keeps suggesting.
@@ -142,7 +144,7 @@ def _changes(
         suggestion = existing.get(key)
         if suggestion is None:
             to_create.append((key, values))
-        elif abs(suggestion.score - values["score"]) > 1e-9 or suggestion.rank != values["rank"]:
+        elif abs(suggestion.score - values["score"]) > SCORE_MOVED or suggestion.rank != values["rank"]:
             for field, value in values.items():
                 setattr(suggestion, field, value)
             suggestion.version += 1
@@ -254,8 +256,8 @@ def results_stage(run: MatchRun, chunk: int, result: MatchResult, *, standard_id
                     run=run,
                     chunk=chunk,
                     **dict(zip(STAGED_FIELDS, [v, c, o, score, rank], strict=False)),
-                    features=f and json.loads(f),
-                    contributions=k and json.loads(k),
+                    features=json.loads(f) if f else None,  # left out (unchanged): null, as COPY writes it
+                    contributions=json.loads(k) if k else None,
                 )
                 for v, c, o, score, rank, f, k in rows
             ],
@@ -274,7 +276,7 @@ def results_stage(run: MatchRun, chunk: int, result: MatchResult, *, standard_id
 
 NULL = "\\N"  # in COPY's text format
 # An open suggestion s moved from the staged t (as _changes tells one for results_write).
-MOVED = 'abs(s."score" - t."score") > 1e-9 OR s."rank" <> t."rank"'
+MOVED = f'abs(s."score" - t."score") > {SCORE_MOVED} OR s."rank" <> t."rank"'
 
 
 def _unchanged(result: MatchResult, standard_ids: list[int]) -> np.ndarray:
@@ -292,7 +294,7 @@ def _unchanged(result: MatchResult, standard_ids: list[int]) -> np.ndarray:
     order = np.argsort(keys)
     wanted = _pair_keys(result.vacancy_id, result.cohort_id)
     at = order[np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)]
-    return (keys[at] == wanted) & ~(np.abs(score[at] - result.score) > 1e-9) & (rank[at] == result.rank)
+    return (keys[at] == wanted) & ~(np.abs(score[at] - result.score) > SCORE_MOVED) & (rank[at] == result.rank)
 
 
 def _pair_keys(vacancy_id: np.ndarray, cohort_id: np.ndarray) -> np.ndarray:
