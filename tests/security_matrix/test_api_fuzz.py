@@ -8,7 +8,7 @@ breaks the schema. Runs are derandomised so that a CI failure reproduces.
 
 Budget: MAX_EXAMPLES per operation for every role ACCESS lets use it (FUZZ_EXAMPLES, 30 unless set:
 `make test` must finish within 10 minutes on the 2-core machine; `FUZZ_EXAMPLES=100 make test` fuzzes
-deeper, in about 15 minutes more); a role it refuses gets REFUSED_EXAMPLES, since each of those requests
+deeper); a role it refuses gets REFUSED_EXAMPLES, since each of those requests
 stops at the same permission check.
 """
 
