@@ -162,6 +162,20 @@ class StagedSuggestion(TimeStampedModel):
         return f"Run {self.run_id} chunk {self.chunk}: vacancy {self.vacancy_id} ↔ cohort {self.cohort_id}"
 
 
+class CohortPrice(models.Model):
+    """A cohort's capacity price from the last allocation that solved it: the dual value of its places
+    (0 where nobody competed for them). A re-match of one contested vacancy builds on these to prove
+    a small re-solve keeps the optimum (matching.ml.incremental.priced_resolve)."""
+
+    cohort = models.OneToOneField(
+        "apprenticeships.Cohort", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    price = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"Cohort {self.cohort_id}: {self.price:.6f} a position"
+
+
 class EndReason(models.TextChoices):
     """Why an introduction ended before both parties agreed: its vacancy left the market
     (the reasons `apprenticeships.signals.vacancy_left_market` is sent with)."""

@@ -26,7 +26,7 @@ Ranks 2..K are the vacancy's next best cohorts, as alternatives.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -43,6 +43,11 @@ class Allocation:
     unassigned: np.ndarray  # vacancy indices with candidates but no first suggestion (places taken)
     total: float = 0.0  # the rank-1 suggestions' total score
     bound: float = 0.0  # no assignment within places can score more than this in total
+    # Each cohort's capacity price (indexed like `places`): the LP dual of its places, 0 where nobody
+    # competes for them. Any prices p ≥ 0 bound every assignment's total by Σ_v max(0, max_c s_vc - q_v·p_c)
+    # + Σ_c places_c·p_c; these make that bound the LP optimum, which a re-match of one vacancy builds on
+    # (matching.ml.incremental.priced_resolve).
+    price: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def optimality_gap(total: float, bound: float) -> float:
@@ -75,13 +80,21 @@ def first_choices_bounded(
 
 
 def _first_choices(
-    vacancy: np.ndarray, cohort: np.ndarray, score: np.ndarray, positions: np.ndarray, places: np.ndarray
+    vacancy: np.ndarray,
+    cohort: np.ndarray,
+    score: np.ndarray,
+    positions: np.ndarray,
+    places: np.ndarray,
+    price: np.ndarray | None = None,
+    tie: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """first_choices_bounded's answer, and every pair index in an order where each vacancy's pairs are a
-    run, best first."""
+    run, best first. Contested groups' cohort prices go into `price` (indexed like places) when given."""
     n = len(vacancy)
     if not n:
         return np.zeros(0, dtype=np.int64), 0.0, np.zeros(0, dtype=np.int64)
+    if price is None:
+        price = np.zeros(len(places))
     v_ids, v_local = np.unique(vacancy, return_inverse=True)
     c_ids, c_local = np.unique(cohort, return_inverse=True)
     n_v = len(v_ids)
@@ -100,7 +113,16 @@ def _first_choices(
     for start, end in zip(bounds[:-1], bounds[1:], strict=True):
         pairs = order[start:end]
         picked, group_bound = _solve_group(
-            pairs, v_local[pairs], c_local[pairs], score[pairs], positions, places, c_ids, v_ids
+            pairs,
+            v_local[pairs],
+            c_local[pairs],
+            score[pairs],
+            positions,
+            places,
+            c_ids,
+            v_ids,
+            price,
+            tie[pairs] if tie is not None else None,
         )
         chosen.append(picked)
         bound += group_bound
@@ -131,8 +153,11 @@ def _solve_group(
     places: np.ndarray,
     c_ids: np.ndarray,
     v_ids: np.ndarray,
+    price: np.ndarray,
+    tie: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
-    """One group's first suggestions (pair indices) and the best total possible in the group.
+    """One group's first suggestions (pair indices) and the best total possible in the group; a
+    contested group's cohort prices (its LP's duals) go into `price` (uncontested cohorts cost 0).
 
     Its pairs come sorted by vacancy, then score (best first), then pair index.
     """
@@ -144,13 +169,16 @@ def _solve_group(
         return pairs[best], float(s[best].sum())  # nobody competes for places: each vacancy's own best is optimal
     # Contested: maximise Σ score·x with Σ_v x ≤ 1 per vacancy and Σ positions·x ≤ places per cohort.
     original = s
-    # A tiny tie-break towards earlier pairs keeps contested optima unique, so reruns agree. It is the
-    # group's own (by each pair's place in the group), so a group gets the same programme, and the
-    # same answer, whichever chunk of a run or re-match it is solved in.
-    m = len(pairs)
-    place_in_group = np.empty(m, dtype=np.int64)
-    place_in_group[np.argsort(pairs, kind="stable")] = np.arange(m)
-    s = s + 1e-9 * (m - place_in_group) / m
+    # A tiny tie-break keeps contested optima unique, so reruns agree: `tie_break` of each pair's ids
+    # when given (a run's allocation gives it, so a group gets the same programme, and the same answer,
+    # whichever chunk of a run or re-match solves it, and a re-solve of a few of its vacancies agrees);
+    # otherwise towards earlier pairs, by each pair's place in the group.
+    if tie is None:
+        m = len(pairs)
+        place_in_group = np.empty(m, dtype=np.int64)
+        place_in_group[np.argsort(pairs, kind="stable")] = np.arange(m)
+        tie = (m - place_in_group) / m
+    s = s + TIE_BREAK * tie
     vs = v[starts]
     v_row = np.cumsum(np.r_[True, v[1:] != v[:-1]]) - 1
     cs, c_row = _compact(c, len(c_ids))
@@ -170,6 +198,7 @@ def _solve_group(
         active |= entering
     x = lp.x
     bound = -lp.fun
+    price[c_ids[cs]] = np.maximum(duals[len(vs) :], 0.0)
     whole = x > 1 - 1e-6
     if np.all((x < 1e-6) | whole):
         return pairs[idx[whole]], bound  # the LP optimum is whole: it is the optimal assignment
@@ -266,6 +295,25 @@ def _milp(
     )
 
 
+# Contested scores are raised by at most this to break ties: far below any real difference of scores,
+# far above float64's resolution of a total (about 1e-16 relative).
+TIE_BREAK = 1e-9
+
+
+def tie_break(vacancy_id: np.ndarray, cohort_id: np.ndarray) -> np.ndarray:
+    """A fixed pseudo-random number in [0, 1) for each (vacancy id, cohort id): SplitMix64 of the two.
+
+    It depends on the pair alone, so any subset of a group is perturbed exactly as in the whole, and
+    sums over different sets of pairs almost never tie (unlike a tie-break by order)."""
+    x = (vacancy_id.astype(np.uint64) << np.uint64(32)) ^ cohort_id.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        x = x + np.uint64(0x9E3779B97F4A7C15)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    x = x ^ (x >> np.uint64(31))
+    return (x >> np.uint64(11)).astype(float) * 2.0**-53
+
+
 INITIAL_COLUMNS = 10  # fewer made the column generation iterate more; more made each LP slower (at England scale)
 MAX_PROOF_COLUMNS = 5_000
 # Larger contested groups are made whole around the LP's split vacancies instead of by an integer
@@ -312,9 +360,14 @@ def allocate(
     places: np.ndarray,
     *,
     k: int = 3,
+    tie: np.ndarray | None = None,
 ) -> Allocation:
-    """Rank each vacancy's candidates: the first choice (optimal within the stated gap), then its next best up to K."""
-    first, bound, by_vacancy = _first_choices(vacancy, cohort, score, positions, places)
+    """Rank each vacancy's candidates: the first choice (optimal within the stated gap), then its next best up to K.
+
+    `tie`: each pair's tie-break in [0, 1) (`tie_break` of its vacancy and cohort ids), for contested groups.
+    """
+    price = np.zeros(len(places))
+    first, bound, by_vacancy = _first_choices(vacancy, cohort, score, positions, places, price, tie)
     assigned = np.zeros(len(positions), dtype=bool)
     assigned[vacancy[first]] = True
     is_first = np.zeros(len(vacancy), dtype=bool)
@@ -334,6 +387,7 @@ def allocate(
         with_candidates[~assigned[with_candidates]],
         total=float(score[first].sum()),
         bound=bound,
+        price=price,
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matching.ml.allocation import allocate, optimality_gap
+from matching.ml.allocation import allocate, optimality_gap, tie_break
 from matching.ml.candidates import GapReason, candidate_pairs
 from matching.ml.features import FEATURES, pair_features, text_vectors
 from matching.ml.market import Market
@@ -43,6 +43,9 @@ class MatchResult:
     timings: dict = field(default_factory=dict)
     # The first suggestions' total score, and the best total possible ("first_total", "first_bound").
     quality: dict = field(default_factory=dict)
+    # The market's cohorts and their capacity prices (matching.ml.allocation.Allocation.price).
+    price_cohort_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    price: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def optimality_gap(self) -> float:
@@ -117,7 +120,15 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
         scores[part], _ = matcher.score(X)
         lap("score")
     vac, coh = market.vacancies, market.cohorts
-    allocation = allocate(candidates.vacancy, candidates.cohort, scores, vac.positions, coh.places, k=k)
+    allocation = allocate(
+        candidates.vacancy,
+        candidates.cohort,
+        scores,
+        vac.positions,
+        coh.places,
+        k=k,
+        tie=tie_break(vac.id[candidates.vacancy], coh.id[candidates.cohort]),
+    )
     lap("allocation")
     pair = allocation.pair
     X = pair_features(market, candidates.subset(pair), vectors)
@@ -146,13 +157,25 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
         },
         timings=timings,
         quality={"first_total": allocation.total, "first_bound": allocation.bound},
+        price_cohort_id=coh.id,
+        price=allocation.price,
     )
 
 
 def merge_results(results: list[MatchResult]) -> MatchResult:
     """Several chunks' results as one (chunks never share a vacancy or a cohort)."""
     arrays = {}
-    for name in ["vacancy_id", "cohort_id", "offer_id", "score", "rank", "gap_vacancy_id", "gap_reason"]:
+    for name in [
+        "vacancy_id",
+        "cohort_id",
+        "offer_id",
+        "score",
+        "rank",
+        "gap_vacancy_id",
+        "gap_reason",
+        "price_cohort_id",
+        "price",
+    ]:
         parts = [getattr(r, name) for r in results]
         arrays[name] = np.concatenate(parts) if parts else np.zeros(0)
     for name in ["features", "contributions"]:

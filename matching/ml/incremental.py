@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse.csgraph import connected_components
 
 TOLERANCE = 1e-12  # scores are float64 sums of a dozen terms: equal optima agree far closer than this
@@ -99,3 +100,107 @@ def touched_vacancies(
     _, label = connected_components(graph, directed=False)
     wanted = {int(label[v]) for v in vacancies} | {int(label[n_vacancies + c]) for c in cohorts}
     return np.flatnonzero(np.isin(label[:n_vacancies], sorted(wanted)))
+
+
+# --- A contested change: a small re-solve, proved against the cohorts' capacity prices ---------
+
+
+@dataclass
+class Restricted:
+    """The re-solve of a few vacancies R over a few cohorts C (see `restricted_solve`)."""
+
+    first: np.ndarray  # per vacancy of R: the index of its first pair (into the pairs given), or -1
+    dual: np.ndarray  # per vacancy of R: u'_w
+    price: np.ndarray  # per cohort of C: p'_c (never below its stored price)
+    value: float  # the restricted LP's optimum: Σ u'_w + Σ places_c·p'_c
+    total: float  # the first pairs' total score
+
+
+def restricted_solve(
+    vacancy: np.ndarray,
+    cohort: np.ndarray,
+    score: np.ndarray,
+    positions: np.ndarray,
+    places: np.ndarray,
+    price: np.ndarray,
+) -> Restricted:
+    """Re-solve vacancies R over cohorts C, everyone else staying where they are, against the prices.
+
+    vacancy[k], cohort[k], score[k]: R's pairs into C (indices into `positions` and into `places`
+    and `price`, C's places and stored prices). Every vacancy holding a first suggestion in C is in
+    R, so C's places are all R's. Each cohort may also "sell" places back at its stored price, so
+    the LP's new prices p' never fall below the stored ones: then every vacancy outside R, whose
+    pairs satisfied u_w ≥ s_wc - q_w·p_c, still does with p', and the prices stay a proof for them
+    without scoring them (`matching.services.rematch` checks R's own pairs outside C).
+
+    The LP is a transportation problem when every vacancy has one position (whole, so optimal);
+    otherwise its split vacancies are made whole by a small integer programme, and the slack that
+    leaves shows in the bound the caller checks.
+    """
+    n_v, n_c, n = len(positions), len(places), len(vacancy)
+    if not n:  # nobody can move: every vacancy of R is left without a first suggestion
+        return Restricted(np.full(n_v, -1, dtype=np.int64), np.zeros(n_v), price.astype(float), 0.0, 0.0)
+    columns = np.arange(n)
+    q = positions[vacancy].astype(float)
+    rows = sparse.vstack(
+        [
+            sparse.hstack(
+                [sparse.csr_matrix((np.ones(n), (vacancy, columns)), shape=(n_v, n)), sparse.csr_matrix((n_v, n_c))]
+            ),
+            sparse.hstack([sparse.csr_matrix((q, (cohort, columns)), shape=(n_c, n)), sparse.identity(n_c)]),
+        ]
+    ).tocsr()
+    objective = -np.r_[score, price]
+    upper = np.r_[np.ones(n_v), places.astype(float)]
+    lp = linprog(objective, A_ub=rows, b_ub=upper, bounds=(0, None), method="highs")
+    if lp.status != 0:
+        raise RuntimeError(f"restricted LP failed: {lp.message}")
+    duals = np.maximum(-lp.ineqlin.marginals, 0.0)
+    x = lp.x[:n]
+    if not np.all((x < 1e-6) | (x > 1 - 1e-6)):
+        whole = milp(
+            c=objective,
+            constraints=LinearConstraint(rows, ub=upper),
+            integrality=np.r_[np.ones(n), np.zeros(n_c)],
+            bounds=Bounds(0, np.r_[np.ones(n), np.full(n_c, np.inf)]),
+        )
+        x = whole.x[:n] if whole.x is not None else np.where(x > 1 - 1e-6, 1.0, 0.0)
+    first = np.full(n_v, -1, dtype=np.int64)
+    chosen = np.flatnonzero(x > 0.5)
+    first[vacancy[chosen]] = chosen
+    return Restricted(
+        first=first,
+        dual=duals[:n_v],
+        price=np.maximum(duals[n_v:], price),
+        value=-float(lp.fun),
+        total=float(score[chosen].sum()),
+    )
+
+
+def reduced_gain(score: np.ndarray, positions: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """s_vc - q_v·p_c for each pair (positions and prices given per pair): what it would gain at those prices."""
+    return score - positions * price
+
+
+def vacancy_duals(vacancy: np.ndarray, gain: np.ndarray, n_vacancies: int) -> np.ndarray:
+    """u_w = max(0, max_c gain_wc) per vacancy: the least value each can take in a bound with those prices."""
+    dual = np.zeros(n_vacancies)
+    np.maximum.at(dual, vacancy, gain)
+    return dual
+
+
+def most_violated(vacancy: np.ndarray, cohort: np.ndarray, gain: np.ndarray, dual: np.ndarray) -> np.ndarray:
+    """The cohorts (sorted) where some vacancy gains more than its dual: for each such vacancy, its most
+    violated one (gain[k] - dual[vacancy[k]] > TOLERANCE_PROOF). None left: the prices are a proof."""
+    over = gain - dual[vacancy]
+    wanted = np.flatnonzero(over > TOLERANCE_PROOF)
+    if not len(wanted):
+        return np.zeros(0, dtype=np.int64)
+    order = wanted[np.lexsort((-over[wanted], vacancy[wanted]))]
+    firsts = order[np.r_[True, vacancy[order][1:] != vacancy[order][:-1]]]
+    return np.unique(cohort[firsts])
+
+
+# The restricted LP's duals are exact to HiGHS's tolerances (1e-7 relative): a pair gaining less than
+# this over its vacancy's dual is no violation, and a bound moving by less has not moved.
+TOLERANCE_PROOF = 1e-7

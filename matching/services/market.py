@@ -69,6 +69,22 @@ def market_load(
     return market_travel_attach(market)
 
 
+def market_with_vacancies(market: Market, vacancy_ids: Sequence[int]) -> Market:
+    """The market's offers and cohorts with these of its live vacancies instead (a re-match reading a
+    few more of a standard's vacancies without reading its offers again)."""
+    vacancies = _vacancies(Q(id__in=vacancy_ids))
+    return market_travel_attach(
+        Market(
+            vacancies=vacancies,
+            offers=market.offers,
+            cohorts=market.cohorts,
+            locations=market.locations,
+            provider_share=market.provider_share,
+            excluded_pairs=_decided_pairs(vacancies.id.tolist()),
+        )
+    )
+
+
 def _columns(rows: QuerySet, fields: Sequence[str]) -> dict[str, tuple]:
     """A query's values as one tuple per field (empty ones when there are no rows)."""
     values = list(rows.values_list(*fields))

@@ -17,7 +17,7 @@ allocated region-wide again whenever the change reaches a suggestion that could 
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
@@ -27,21 +27,30 @@ from django.utils import timezone
 from scipy import sparse
 
 from apprenticeships.models import Pledge, Vacancy
-from matching.ml.allocation import allocate
+from matching.ml.allocation import TIE_BREAK, allocate, tie_break
 from matching.ml.candidates import Candidates, GapReason, candidate_pairs
 from matching.ml.engine import GAP_CODES, MatchResult, match_market, merge_results
 from matching.ml.features import TextVectors, pair_features
-from matching.ml.incremental import direct_choice, touched_vacancies
+from matching.ml.incremental import (
+    TOLERANCE_PROOF,
+    direct_choice,
+    most_violated,
+    reduced_gain,
+    restricted_solve,
+    touched_vacancies,
+)
 from matching.ml.market import Market, Vacancies
 from matching.ml.scoring import Matcher
 from matching.ml.travel import travel_limit
 from matching.models import MatchRun, Suggestion
 from matching.services.active_model import matcher_active_ensure
-from matching.services.market import market_load
+from matching.services.market import market_load, market_with_vacancies
 from matching.services.pledges import pledge_suggestions_allocate, vacancies_that_would_pay
-from matching.services.results import Written, results_write, writers_take_turns
+from matching.services.results import SCORE_MOVED, Written, cohort_prices, results_write, writers_take_turns
 
-DIRECT, COMPONENT = "direct", "component"  # the paths a re-match took (run.counts["path"])
+DIRECT, PRICED, COMPONENT = "direct", "priced", "component"  # the paths a re-match took (run.counts["path"])
+# A priced re-solve that reaches more vacancies than this gives way to the component's re-solve.
+PRICED_MAX_VACANCIES = 400
 
 
 @dataclass
@@ -98,9 +107,14 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
         with transaction.atomic():
             writers_take_turns()
             result = _direct(market, scored, vacancy_id, before=before)
+            priced = None if result is not None else _priced(market, scored, vacancy_id, before, matcher)
             if result is not None:
                 written = results_write(run, result, standard_ids=None, vacancy_ids=[vacancy_id])
                 path, counted = DIRECT, 1
+            elif priced is not None:
+                result, vacancy_ids = priced
+                written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
+                path, counted = PRICED, len(vacancy_ids)
             else:
                 old_rank1 = _open_rank1(vacancy_id)
                 cohort_old = old_rank1.cohort_id if old_rank1 is not None else None
@@ -159,9 +173,30 @@ def _with_before(market: Market, before: dict | None) -> Market:
     return market
 
 
-def _score(market: Market, matcher: Matcher) -> Scored:
+class OfferVectors:
+    """The text vectors of a market's offers, computed only for the offers some scored pair reaches, once."""
+
+    def __init__(self, market: Market, matcher: Matcher) -> None:
+        self.texts = market.offers.text
+        self.vectorizer = matcher.vectorizer
+        self.have = np.zeros(len(self.texts), dtype=bool)
+        self.matrix = sparse.csr_matrix((len(self.texts), len(matcher.vectorizer.vocabulary_)))
+
+    def reaching(self, offers: np.ndarray) -> sparse.csr_matrix:
+        missing = offers[~self.have[offers]]
+        if len(missing):
+            rows = sparse.csr_matrix(self.vectorizer.transform([self.texts[o] for o in missing.tolist()]))
+            place = sparse.csr_matrix(
+                (np.ones(len(missing)), (missing, np.arange(len(missing)))), shape=(len(self.texts), len(missing))
+            )
+            self.matrix = sparse.csr_matrix(self.matrix + place @ rows)
+            self.have[missing] = True
+        return self.matrix
+
+
+def _score(market: Market, matcher: Matcher, offer_vectors: OfferVectors | None = None) -> Scored:
     """Candidate pairs of the market's vacancies (one, or one as it is and as it was), scored; the
-    text vectors only for the offers they reach."""
+    text vectors only for the offers they reach (kept in `offer_vectors` for the next call)."""
     candidates = travel_limit(
         market,
         candidate_pairs(
@@ -170,16 +205,8 @@ def _score(market: Market, matcher: Matcher) -> Scored:
             days_after=settings.MATCH_START_WINDOW_DAYS_AFTER,
         ),
     )
-    offers = np.unique(candidates.offer)
     vocabulary = len(matcher.vectorizer.vocabulary_)
-    if len(offers):
-        rows = sparse.csr_matrix(matcher.vectorizer.transform([market.offers.text[o] for o in offers.tolist()]))
-        place = sparse.csr_matrix(
-            (np.ones(len(offers)), (offers, np.arange(len(offers)))), shape=(len(market.offers), len(offers))
-        )
-        offer_vectors = sparse.csr_matrix(place @ rows)
-    else:
-        offer_vectors = sparse.csr_matrix((len(market.offers), vocabulary))
+    offer_vectors = (offer_vectors or OfferVectors(market, matcher)).reaching(np.unique(candidates.offer))
     vacancy_vectors = (
         sparse.csr_matrix(matcher.vectorizer.transform(market.vacancies.text))
         if len(market.vacancies)
@@ -300,6 +327,200 @@ def _one_vacancy_result(market: Market, scored: Scored, mine: np.ndarray, pair: 
         contributions=scored.contributions[chosen],
         gap_vacancy_id=np.array([v for v, _ in gap], dtype=np.int64),
         gap_reason=np.array([GAP_CODES.index(r) for _, r in gap], dtype=np.int64),
+    )
+
+
+@dataclass
+class Members:
+    """The vacancies a priced re-solve has brought in (R) and their scored pairs, growing batch by batch."""
+
+    ids: list[int] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    old_score: list[float] = field(default_factory=list)  # its stored rank 1's score, tie-break included (0: none)
+    old_dual: list[float] = field(default_factory=list)  # u_w at the stored prices before the change
+    gaps: dict[int, str] = field(default_factory=dict)  # member index -> why it has no candidate
+    # Per member: cohort index, offer index, score, score with its tie-break, features, contributions.
+    pairs: list[tuple] = field(default_factory=list)
+
+    def add(self, vacancy_id: int, positions: int, market: Market, scored: Scored, rows: np.ndarray) -> np.ndarray:
+        """Add a vacancy of `scored`'s market whose pairs are `rows`; its scores with their tie-break."""
+        cand, coh = scored.candidates, market.cohorts
+        score = scored.score[rows]
+        broken = score + TIE_BREAK * tie_break(np.full(len(rows), vacancy_id), coh.id[cand.cohort[rows]])
+        self.ids.append(vacancy_id)
+        self.positions.append(positions)
+        self.old_score.append(0.0)
+        self.old_dual.append(0.0)
+        self.pairs.append(
+            (cand.cohort[rows], cand.offer[rows], score, broken, scored.features[rows], scored.contributions[rows])
+        )
+        return broken
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """Every member's pairs: member index, cohort index, offer index, score, score with tie-break,
+        features, contributions."""
+        member = np.repeat(np.arange(len(self.pairs)), [len(p[0]) for p in self.pairs]).astype(np.int64)
+        if not self.pairs:
+            empty = np.zeros(0, dtype=np.int64)
+            return member, empty, empty, np.zeros(0), np.zeros(0), np.zeros((0, 0)), np.zeros((0, 0))
+        return (member, *(np.concatenate(part) for part in zip(*self.pairs, strict=True)))
+
+
+def _priced(
+    market: Market, scored: Scored, vacancy_id: int, before: dict | None, matcher: Matcher
+) -> tuple[MatchResult, list[int]] | None:
+    """The suggestions of the few vacancies a contested change reaches, re-solved against the cohorts'
+    stored capacity prices, when that is proved to keep the optimum (matching.ml.incremental says how);
+    else None. With them, the ids of the vacancies whose rows they replace."""
+    coh, vac = market.cohorts, market.vacancies
+    prices = cohort_prices(coh.id.tolist())
+    if len(prices) < len(coh):
+        return None  # a cohort no allocation has priced yet
+    price = np.array([prices[c] for c in coh.id.tolist()])
+    cohort_index = {int(c): k for k, c in enumerate(coh.id.tolist())}
+    old = _open_rank1(vacancy_id)
+    if old is not None and old.cohort_id not in cohort_index:
+        return None
+    # The vacancy's stored rank 1 before the change: its score, and the least its dual u_v can have been.
+    v_old_score = v_old_dual = 0.0
+    cohorts: set[int] = set()
+    if old is not None:
+        v_old_cohort = cohort_index[old.cohort_id]
+        v_old_score = old.score + TIE_BREAK * float(tie_break(np.array([vacancy_id]), np.array([old.cohort_id]))[0])
+        positions_before = int((before or {}).get("positions", vac.positions[0] if len(vac) else 1))
+        v_old_dual = max(0.0, v_old_score - positions_before * price[v_old_cohort])
+        cohorts.add(v_old_cohort)
+    members = Members()
+    offer_vectors = OfferVectors(market, matcher)
+    in_market = len(vac) > 0
+    if in_market:
+        mine = np.flatnonzero(scored.candidates.vacancy == 0)
+        broken = members.add(vacancy_id, int(vac.positions[0]), market, scored, mine)
+        members.old_score[0], members.old_dual[0] = v_old_score, v_old_dual
+        if 0 in scored.candidates.gaps:
+            members.gaps[0] = scored.candidates.gaps[0]
+        gain = reduced_gain(broken, float(vac.positions[0]), price[scored.candidates.cohort[mine]])
+        if len(gain) and gain.max() > 0:
+            cohorts.add(int(scored.candidates.cohort[mine][np.argmax(gain)]))
+    added = set(cohorts)
+    while True:
+        if not _occupants_add(members, market, added, vacancy_id, price, cohort_index, matcher, offer_vectors):
+            return None  # an occupant's stored rank 1 is not what it scores now
+        if len(members.ids) > PRICED_MAX_VACANCIES:
+            return None
+        in_c = np.array(sorted(cohorts), dtype=np.int64)
+        pv, pc, _, _, ps, _, _ = members.arrays()
+        q = np.array(members.positions, dtype=float)
+        inside = np.isin(pc, in_c)
+        solved = restricted_solve(
+            pv[inside], np.searchsorted(in_c, pc[inside]), ps[inside], q, coh.places[in_c], price[in_c]
+        )
+        out = ~inside
+        gain = reduced_gain(ps[out], q[pv[out]], price[pc[out]])
+        added = set(most_violated(pv[out], pc[out], gain, solved.dual).tolist()) - cohorts
+        if not added:
+            break
+        cohorts |= added
+    # How far the bound (Σ_w u_w + Σ_c places_c·p_c over the standard) and the total moved: the bound by at
+    # most the members' duals and C's prices (any other vacancy's u_w can only fall, since p' ≥ p), the
+    # total by the members' first suggestions. The re-solve is kept when the slack between them did not grow.
+    bound_moved = float(solved.dual.sum() - sum(members.old_dual))
+    bound_moved += float((coh.places[in_c] * (solved.price - price[in_c])).sum())
+    total_moved = solved.total - sum(members.old_score)
+    if not in_market:  # it left: its dual and its rank 1 went with it
+        bound_moved -= v_old_dual
+        total_moved -= v_old_score
+    if bound_moved - total_moved > TOLERANCE_PROOF * max(1, len(members.ids)):
+        return None
+    first_pair = np.full(len(members.ids), -1, dtype=np.int64)
+    chosen = solved.first >= 0
+    first_pair[chosen] = np.flatnonzero(inside)[solved.first[chosen]]
+    result = _members_result(market, members, first_pair)
+    result.price_cohort_id, result.price = coh.id[in_c], solved.price
+    return result, sorted({vacancy_id, *members.ids})
+
+
+def _occupants_add(
+    members: Members,
+    market: Market,
+    cohorts: set[int],
+    vacancy_id: int,
+    price: np.ndarray,
+    cohort_index: dict[int, int],
+    matcher: Matcher,
+    offer_vectors: OfferVectors,
+) -> bool:
+    """Bring in every other vacancy whose open rank 1 is in these cohorts, scored; False if one's stored
+    rank 1 is not a pair it has now with the score stored (the stored state is then no optimum to build on)."""
+    if not cohorts:
+        return True
+    coh = market.cohorts
+    matched = Suggestion.objects.filter(status__in=Suggestion.MATCHED).values("vacancy_id")
+    held = {
+        v: (c, score)
+        for v, c, score in Suggestion.objects.filter(
+            cohort_id__in=[int(coh.id[c]) for c in cohorts],
+            status=Suggestion.Status.SUGGESTED,
+            rank=1,
+            vacancy__status=Vacancy.Status.LIVE,
+        )
+        .exclude(vacancy_id__in=[vacancy_id, *members.ids])
+        .exclude(vacancy_id__in=matched)
+        .values_list("vacancy_id", "cohort_id", "score")
+    }
+    if not held:
+        return True
+    more = market_with_vacancies(market, sorted(held))
+    if len(more.vacancies) != len(held):
+        return False
+    scored = _score(more, matcher, offer_vectors)
+    cand = scored.candidates
+    order = np.argsort(cand.vacancy, kind="stable")
+    starts = np.searchsorted(cand.vacancy[order], np.arange(len(more.vacancies) + 1))
+    for i, w in enumerate(more.vacancies.id.tolist()):
+        rows = order[starts[i] : starts[i + 1]]
+        cohort_id, stored = held[w]
+        at = np.flatnonzero(cand.cohort[rows] == cohort_index[cohort_id])
+        if len(at) != 1 or abs(float(scored.score[rows[at[0]]]) - stored) > SCORE_MOVED:
+            return False
+        positions = int(more.vacancies.positions[i])
+        broken = members.add(w, positions, more, scored, rows)
+        members.old_score[-1] = float(broken[at[0]])
+        members.old_dual[-1] = max(0.0, float(reduced_gain(broken, positions, price[cand.cohort[rows]]).max()))
+    return True
+
+
+def _members_result(market: Market, members: Members, first_pair: np.ndarray) -> MatchResult:
+    """The members' suggestions (rank 1 its first pair, then its next best by score, then cohort) and
+    gaps, as a run's result."""
+    pv, pc, po, ps, _, features, contributions = members.arrays()
+    k = settings.MATCH_SUGGESTIONS_PER_VACANCY
+    chosen: list[int] = []
+    ranks: list[int] = []
+    gaps: list[tuple[int, str]] = []
+    for m, vacancy_id in enumerate(members.ids):
+        mine = np.flatnonzero(pv == m)
+        if not len(mine):
+            gaps.append((vacancy_id, members.gaps.get(m, GapReason.NO_PROVIDER)))
+        elif first_pair[m] < 0:
+            gaps.append((vacancy_id, GapReason.NO_PLACES))
+        else:
+            rest = mine[mine != first_pair[m]]
+            rest = rest[np.lexsort((pc[rest], -ps[rest]))][: k - 1]
+            chosen += [int(first_pair[m]), *rest.tolist()]
+            ranks += range(1, len(rest) + 2)
+    pairs = np.array(chosen, dtype=np.int64)
+    ids = np.array(members.ids, dtype=np.int64)
+    return MatchResult(
+        vacancy_id=ids[pv[pairs]],
+        cohort_id=market.cohorts.id[pc[pairs]],
+        offer_id=market.offers.id[po[pairs]],
+        score=ps[pairs],
+        rank=np.array(ranks, dtype=np.int64),
+        features=features[pairs],
+        contributions=contributions[pairs],
+        gap_vacancy_id=np.array([v for v, _ in gaps], dtype=np.int64),
+        gap_reason=np.array([GAP_CODES.index(r) for _, r in gaps], dtype=np.int64),
     )
 
 

@@ -19,9 +19,10 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apprenticeships.models import Cohort
 from matching.ml.engine import GAP_CODES, MatchResult
 from matching.ml.features import FEATURES
-from matching.models import Gap, MatchRun, MatchRunChunk, StagedSuggestion, Suggestion
+from matching.models import CohortPrice, Gap, MatchRun, MatchRunChunk, StagedSuggestion, Suggestion
 
 # A suggestion whose score changed by more than this (or whose rank changed) moved: it is written again.
 SCORE_MOVED = 1e-9
@@ -73,6 +74,7 @@ def results_write(
     _insert(run, to_create)
     Suggestion.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH_SIZE)
     _gaps_replace(run, result, standard_ids=standard_ids, vacancy_ids=vacancy_ids)
+    prices_write(result)
     MatchRun.objects.filter(pk=run.pk).update(updated_at=timezone.now())
     deleted = set(to_delete)
     gone = [s for s in existing.values() if s.id in deleted]
@@ -80,6 +82,26 @@ def results_write(
         vacancy_ids={key[0] for key, _ in to_create} | {s.vacancy_id for s in [*to_update, *gone]},
         pledge_moved=any(s.pledge_id is not None for s in [*to_update, *gone]),
     )
+
+
+def prices_write(result: MatchResult) -> None:
+    """Keep the cohort prices the result's allocation found (those of cohorts since deleted are dropped)."""
+    if not len(result.price_cohort_id):
+        return
+    price = dict(zip(result.price_cohort_id.astype(np.int64).tolist(), result.price.tolist(), strict=True))
+    existing = Cohort.objects.filter(id__in=list(price)).values_list("id", flat=True)
+    CohortPrice.objects.bulk_create(
+        [CohortPrice(cohort_id=cohort_id, price=price[cohort_id]) for cohort_id in existing],
+        update_conflicts=True,
+        unique_fields=["cohort"],
+        update_fields=["price"],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def cohort_prices(cohort_ids: list[int]) -> dict[int, float]:
+    """The stored capacity prices of these cohorts (those never priced are missing)."""
+    return dict(CohortPrice.objects.filter(cohort_id__in=cohort_ids).values_list("cohort_id", "price"))
 
 
 def writers_take_turns() -> None:
@@ -332,6 +354,7 @@ def results_swap(run: MatchRun, result: MatchResult) -> None:
     _staged_update(run, now)
     _staged_insert(run, now)
     _gaps_replace(run, result, standard_ids=None, vacancy_ids=None)
+    prices_write(result)
     MatchRun.objects.filter(pk=run.pk).update(updated_at=now)
 
 

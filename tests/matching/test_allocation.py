@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.optimize import linprog
 
 from matching.ml import allocation as allocation_module
 from matching.ml.allocation import allocate, best_first_choices
@@ -327,3 +328,31 @@ def test_the_best_possible_total_of_an_uncontested_market_is_what_each_vacancy_g
     allocation = allocate(vacancy, cohort, score, np.array([1, 1]), np.array([5, 5]), k=3)
 
     assert allocation.total == allocation.bound == pytest.approx(1.6)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_cohort_prices_prove_the_bound_every_assignment_stays_under(seed):
+    """With the prices allocation returns, Σ_v max(0, max_c s_vc - q_v·p_c) + Σ_c places_c·p_c is the
+    optimum of the linear relaxation (so no assignment found by brute force scores more)."""
+    rng = np.random.default_rng(seed)
+    n_v, n_c = 9, 4
+    rows = [(v, c, float(rng.uniform(0.2, 1.0))) for v in range(n_v) for c in range(n_c) if rng.random() < 0.7]
+    vacancy, cohort, score = arrays(rows)
+    positions = rng.integers(1, 3, n_v)
+    places = rng.integers(1, 4, n_c)
+
+    allocation = allocate(vacancy, cohort, score, positions, places, tie=np.zeros(len(score)))
+
+    assert (allocation.price >= 0).all() and allocation.price.any()  # places are scarce: some cost something
+    dual = np.zeros(n_v)
+    np.maximum.at(dual, vacancy, score - positions[vacancy] * allocation.price[cohort])
+    proved = dual.sum() + (places * allocation.price).sum()
+    relaxation = linprog(
+        -score,
+        A_ub=np.vstack([vacancy == np.arange(n_v)[:, None], (cohort == np.arange(n_c)[:, None]) * positions[vacancy]]),
+        b_ub=np.r_[np.ones(n_v), places],
+        bounds=(0, None),
+    )
+    assert proved == pytest.approx(-relaxation.fun, abs=1e-6)
+    assert allocation.bound <= proved + 1e-6
+    assert brute_force_best(vacancy, cohort, score, positions, places) <= allocation.bound + 1e-9

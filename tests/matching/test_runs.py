@@ -4,10 +4,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
+from apprenticeships.models import Cohort
 from matching.ml.candidates import GapReason
 from matching.ml.features import FEATURES
-from matching.models import Gap, MatchRun, MatchRunChunk, Suggestion
+from matching.models import CohortPrice, Gap, MatchRun, MatchRunChunk, Suggestion
 from matching.services import results as results_service
 from matching.services import run_full_now
 from matching.services import runs as runs_service
@@ -67,6 +69,27 @@ def test_rank_one_is_the_best_scoring_cohort_when_nobody_competes_for_places(sma
     for vacancy in (small_market.alices, small_market.bobs):
         scores = list(Suggestion.objects.filter(vacancy=vacancy).order_by("rank").values_list("score", flat=True))
         assert scores == sorted(scores, reverse=True)
+
+
+def test_a_full_run_keeps_a_capacity_price_for_every_cohort_it_matched_and_none_where_places_are_left(
+    small_market,
+):
+    run_full_now()
+
+    matched = set(Suggestion.objects.values_list("cohort_id", flat=True))
+    prices = dict(CohortPrice.objects.values_list("cohort_id", "price"))
+    assert matched and matched <= set(prices)
+    taken = dict(
+        Suggestion.objects.filter(rank=1)
+        .values("cohort_id")
+        .annotate(n=Sum("vacancy__positions"))
+        .values_list("cohort_id", "n")
+    )
+    for cohort in Cohort.objects.filter(pk__in=prices):
+        assert prices[cohort.pk] >= 0
+        if taken.get(cohort.pk, 0) < cohort.places:
+            assert prices[cohort.pk] == pytest.approx(0, abs=1e-9)  # places left: nobody pays for one
+    assert any(prices.values())  # the small market has a contested cohort
 
 
 def test_the_number_of_suggestions_per_vacancy_is_a_setting(small_market, settings):
