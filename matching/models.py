@@ -1,4 +1,5 @@
 import math
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -165,15 +166,40 @@ class StagedSuggestion(TimeStampedModel):
 class CohortPrice(models.Model):
     """A cohort's capacity price from the last allocation that solved it: the dual value of its places
     (0 where nobody competed for them). A re-match of one contested vacancy builds on these to prove
-    a small re-solve keeps the optimum (matching.ml.incremental.priced_resolve)."""
+    a small re-solve keeps the optimum (matching.ml.incremental.restricted_solve)."""
 
-    cohort = models.OneToOneField(
-        "apprenticeships.Cohort", on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, primary_key=True, related_name="+")
     price = models.FloatField()
 
     def __str__(self) -> str:
         return f"Cohort {self.cohort_id}: {self.price:.6f} a position"
+
+
+class StandardSlack(models.Model):
+    """How far a standard's rank 1s may be from its best possible total, by its cohorts' prices.
+
+    `slack` bounds D(p) - total from above (matching.ml.incremental): the last whole solve of the
+    standard sets it, and `recorded` with it (0 when that solve was optimal); each re-match of one
+    vacancy adds what it moved. A re-match re-solved against the prices is kept only while `slack`
+    stays within `recorded`, so it never leaves the standard further from its optimum than the last
+    whole solve did. Gone (deleted) when something changed the market that the ledger can't follow
+    (a decision, an offer or cohort change): re-matches then re-solve the component until the
+    standard is solved whole again."""
+
+    standard = models.OneToOneField(
+        "apprenticeships.Standard", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    slack = models.FloatField()
+    recorded = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"Standard {self.standard_id}: slack {self.slack:.2e} (recorded {self.recorded:.2e})"
+
+    @classmethod
+    def forget(cls, standard_ids: Iterable[int]) -> None:
+        """The market of these standards changed in a way the slack can't follow: re-matches of one of
+        their vacancies re-solve its component until the standard is solved whole again."""
+        cls.objects.filter(standard_id__in=list(standard_ids)).delete()
 
 
 class EndReason(models.TextChoices):

@@ -46,7 +46,7 @@ class Allocation:
     # Each cohort's capacity price (indexed like `places`): the LP dual of its places, 0 where nobody
     # competes for them. Any prices p ≥ 0 bound every assignment's total by Σ_v max(0, max_c s_vc - q_v·p_c)
     # + Σ_c places_c·p_c; these make that bound the LP optimum, which a re-match of one vacancy builds on
-    # (matching.ml.incremental.priced_resolve).
+    # (matching.ml.incremental.restricted_solve).
     price: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 

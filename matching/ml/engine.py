@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matching.ml.allocation import allocate, optimality_gap, tie_break
-from matching.ml.candidates import GapReason, candidate_pairs
+from matching.ml.allocation import TIE_BREAK, Allocation, allocate, optimality_gap, tie_break
+from matching.ml.candidates import Candidates, GapReason, candidate_pairs
 from matching.ml.features import FEATURES, pair_features, text_vectors
 from matching.ml.market import Market
 from matching.ml.scoring import Matcher
@@ -46,6 +46,9 @@ class MatchResult:
     # The market's cohorts and their capacity prices (matching.ml.allocation.Allocation.price).
     price_cohort_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     price: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # Each standard's D(p) - total at those prices (matching.models.StandardSlack).
+    slack_standard_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    slack: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def optimality_gap(self) -> float:
@@ -120,15 +123,9 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
         scores[part], _ = matcher.score(X)
         lap("score")
     vac, coh = market.vacancies, market.cohorts
-    allocation = allocate(
-        candidates.vacancy,
-        candidates.cohort,
-        scores,
-        vac.positions,
-        coh.places,
-        k=k,
-        tie=tie_break(vac.id[candidates.vacancy], coh.id[candidates.cohort]),
-    )
+    tie = tie_break(vac.id[candidates.vacancy], coh.id[candidates.cohort])
+    allocation = allocate(candidates.vacancy, candidates.cohort, scores, vac.positions, coh.places, k=k, tie=tie)
+    slack_standard_id, slack = _slack_by_standard(market, candidates, scores + TIE_BREAK * tie, allocation)
     lap("allocation")
     pair = allocation.pair
     X = pair_features(market, candidates.subset(pair), vectors)
@@ -159,7 +156,30 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
         quality={"first_total": allocation.total, "first_bound": allocation.bound},
         price_cohort_id=coh.id,
         price=allocation.price,
+        slack_standard_id=slack_standard_id,
+        slack=slack,
     )
+
+
+def _slack_by_standard(
+    market: Market, candidates: Candidates, broken: np.ndarray, allocation: Allocation
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each standard's D(p) - total at the allocation's prices (matching.ml.incremental): how far its
+    rank 1s may be below the best possible, scores with their tie-break (0 when optimal, to the LP's
+    tolerance; the integer programme's shortfall where the LP split vacancies)."""
+    vac, coh = market.vacancies, market.cohorts
+    cohort_standard = market.offers.standard[coh.offer]
+    standards, where = np.unique(np.r_[vac.standard, cohort_standard], return_inverse=True)
+    vacancy_at, cohort_at = where[: len(vac)], where[len(vac) :]
+    dual = np.zeros(len(vac))
+    gain = broken - vac.positions[candidates.vacancy] * allocation.price[candidates.cohort]
+    np.maximum.at(dual, candidates.vacancy, gain)
+    first = allocation.pair[allocation.rank == 1]
+    n = len(standards)
+    bound = np.bincount(vacancy_at, weights=dual, minlength=n).astype(float)
+    bound += np.bincount(cohort_at, weights=coh.places * allocation.price, minlength=n)
+    total = np.bincount(vacancy_at[candidates.vacancy[first]], weights=broken[first], minlength=n).astype(float)
+    return standards, np.maximum(bound - total, 0.0)
 
 
 def merge_results(results: list[MatchResult]) -> MatchResult:
@@ -175,6 +195,8 @@ def merge_results(results: list[MatchResult]) -> MatchResult:
         "gap_reason",
         "price_cohort_id",
         "price",
+        "slack_standard_id",
+        "slack",
     ]:
         parts = [getattr(r, name) for r in results]
         arrays[name] = np.concatenate(parts) if parts else np.zeros(0)

@@ -1,4 +1,5 @@
-"""Re-matching one vacancy without re-solving its standard: when the stored rank 1s provably stay optimal.
+"""Re-matching one vacancy without re-solving its standard: when the stored rank 1s provably stay optimal,
+or a few vacancies re-solved against the cohorts' prices provably keep the optimum.
 
 The stored rank-1 suggestions of a standard are an optimal assignment A of its market M (every
 run, full or incremental, leaves one behind). One vacancy v changes: it joins the market, leaves
@@ -22,6 +23,24 @@ reaches the bound, it is optimal for M'. For a new vacancy this is "its best coh
 one leaving the market, "it held no rank 1"; for one that changed in place, "its old cohort still
 suits it best, relative to before". Otherwise places are contested, and the caller re-solves the
 component(s) of the candidate graph the change touches (`touched_vacancies`).
+
+**A contested change: priced.** When places are contested, `restricted_solve` re-solves only the
+vacancies R the change reaches, against the capacity prices p ≥ 0 the last allocation left on each
+cohort (`matching.ml.allocation.Allocation.price`). For any prices, every assignment's total is at
+most D(p) = Σ_w u_w(p) + Σ_c places_c·p_c, with u_w(p) = max(0, max_c s_wc - q_w·p_c); the LP's own
+prices make D(p) the LP optimum, the bound a run records. R starts as the vacancy and the cohort C it
+gains most at (and the one it held); every vacancy holding a first suggestion in C joins R (so C's
+places are all R's), and any cohort outside C where a member would gain more than its new dual u'_w
+joins C, until none would. The restricted LP keeps p' ≥ p on C's guarded cohorts (they may give
+places back at their old price), so no vacancy outside R gains more there than it did. A guarded
+cohort left with places nobody in R wants at a positive price (a vacancy leaving it, say) is
+unguarded: its price may fall, so every vacancy of the standard that could take it is scored on
+that one pair, and any that would gain more there, at the new price, than its stored rank 1 leaves
+it (a least value of u_w(p)) joins R, with the cohort it holds. Then D(p') ≤ D(p) + Σ_R (u'_w -
+u_w(p)) + Σ_C places_c·(p'_c - p_c), with no need to score the rest. The re-solve is kept when that
+bound moved no more than the total did: the slack between the total and the bound, the gap the
+last run recorded (0 when it was optimal), does not grow. Otherwise (an integer re-solve of
+vacancies with several positions that the LP split, say) the component is re-solved.
 
 **Within a stated gap.** A large contested group is allocated within a gap of its optimum
 (`matching.ml.allocation`; the run records it). The argument above then holds with OPT(M) in place
@@ -111,7 +130,8 @@ class Restricted:
 
     first: np.ndarray  # per vacancy of R: the index of its first pair (into the pairs given), or -1
     dual: np.ndarray  # per vacancy of R: u'_w
-    price: np.ndarray  # per cohort of C: p'_c (never below its stored price)
+    price: np.ndarray  # per cohort of C: p'_c (never below its stored price where it may give places back)
+    given_back: np.ndarray  # per cohort of C: places given back at the stored price (unused, yet priced)
     value: float  # the restricted LP's optimum: Σ u'_w + Σ places_c·p'_c
     total: float  # the first pairs' total score
 
@@ -123,55 +143,70 @@ def restricted_solve(
     positions: np.ndarray,
     places: np.ndarray,
     price: np.ndarray,
-) -> Restricted:
+    guarded: np.ndarray,
+) -> Restricted | None:
     """Re-solve vacancies R over cohorts C, everyone else staying where they are, against the prices.
 
-    vacancy[k], cohort[k], score[k]: R's pairs into C (indices into `positions` and into `places`
-    and `price`, C's places and stored prices). Every vacancy holding a first suggestion in C is in
-    R, so C's places are all R's. Each cohort may also "sell" places back at its stored price, so
-    the LP's new prices p' never fall below the stored ones: then every vacancy outside R, whose
-    pairs satisfied u_w ≥ s_wc - q_w·p_c, still does with p', and the prices stay a proof for them
-    without scoring them (`matching.services.rematch` checks R's own pairs outside C).
+    vacancy[k], cohort[k], score[k]: R's pairs into C (indices into `positions` and into `places`,
+    `price` and `guarded`: C's places, stored prices and whether each is guarded). Every vacancy
+    holding a first suggestion in C is in R, so C's places are all R's. A guarded cohort may
+    "give back" places at its stored price, so its new price p' never falls below the stored one:
+    every vacancy outside R, whose pairs satisfied u_w ≥ s_wc - q_w·p_c, still does with p', and
+    the prices stay a proof for them without scoring them. An unguarded cohort's price may fall:
+    the caller then checks every vacancy that could take it (`matching.services.rematch`).
 
     The LP is a transportation problem when every vacancy has one position (whole, so optimal);
     otherwise its split vacancies are made whole by a small integer programme, and the slack that
-    leaves shows in the bound the caller checks.
+    leaves shows in the bound the caller checks. None if the LP found no optimum within SOLVE_SECONDS.
     """
     n_v, n_c, n = len(positions), len(places), len(vacancy)
     if not n:  # nobody can move: every vacancy of R is left without a first suggestion
-        return Restricted(np.full(n_v, -1, dtype=np.int64), np.zeros(n_v), price.astype(float), 0.0, 0.0)
+        kept = price.astype(float) * guarded
+        return Restricted(np.full(n_v, -1, dtype=np.int64), np.zeros(n_v), kept, places * guarded, 0.0, 0.0)
     columns = np.arange(n)
     q = positions[vacancy].astype(float)
+    sells = np.flatnonzero(guarded)
+    give_back = sparse.csr_matrix((np.ones(len(sells)), (sells, np.arange(len(sells)))), shape=(n_c, len(sells)))
     rows = sparse.vstack(
         [
             sparse.hstack(
-                [sparse.csr_matrix((np.ones(n), (vacancy, columns)), shape=(n_v, n)), sparse.csr_matrix((n_v, n_c))]
+                [
+                    sparse.csr_matrix((np.ones(n), (vacancy, columns)), shape=(n_v, n)),
+                    sparse.csr_matrix((n_v, len(sells))),
+                ]
             ),
-            sparse.hstack([sparse.csr_matrix((q, (cohort, columns)), shape=(n_c, n)), sparse.identity(n_c)]),
+            sparse.hstack([sparse.csr_matrix((q, (cohort, columns)), shape=(n_c, n)), give_back]),
         ]
     ).tocsr()
-    objective = -np.r_[score, price]
+    objective = -np.r_[score, price[sells]]
     upper = np.r_[np.ones(n_v), places.astype(float)]
-    lp = linprog(objective, A_ub=rows, b_ub=upper, bounds=(0, None), method="highs")
+    lp = linprog(
+        objective, A_ub=rows, b_ub=upper, bounds=(0, None), method="highs", options={"time_limit": SOLVE_SECONDS}
+    )
     if lp.status != 0:
-        raise RuntimeError(f"restricted LP failed: {lp.message}")
+        return None  # no optimum in the time allowed: the caller re-solves the component instead
     duals = np.maximum(-lp.ineqlin.marginals, 0.0)
     x = lp.x[:n]
     if not np.all((x < 1e-6) | (x > 1 - 1e-6)):
         whole = milp(
             c=objective,
             constraints=LinearConstraint(rows, ub=upper),
-            integrality=np.r_[np.ones(n), np.zeros(n_c)],
-            bounds=Bounds(0, np.r_[np.ones(n), np.full(n_c, np.inf)]),
+            integrality=np.r_[np.ones(n), np.zeros(len(sells))],
+            bounds=Bounds(0, np.r_[np.ones(n), np.full(len(sells), np.inf)]),
+            options={"time_limit": SOLVE_SECONDS},
         )
         x = whole.x[:n] if whole.x is not None else np.where(x > 1 - 1e-6, 1.0, 0.0)
     first = np.full(n_v, -1, dtype=np.int64)
     chosen = np.flatnonzero(x > 0.5)
     first[vacancy[chosen]] = chosen
+    used = np.bincount(cohort[chosen], weights=q[chosen], minlength=n_c)
+    new_price = duals[n_v:]
+    new_price[sells] = np.maximum(new_price[sells], price[sells])
     return Restricted(
         first=first,
         dual=duals[:n_v],
-        price=np.maximum(duals[n_v:], price),
+        price=new_price,
+        given_back=np.where(guarded, places - used, 0.0),
         value=-float(lp.fun),
         total=float(score[chosen].sum()),
     )
@@ -204,3 +239,4 @@ def most_violated(vacancy: np.ndarray, cohort: np.ndarray, gain: np.ndarray, dua
 # The restricted LP's duals are exact to HiGHS's tolerances (1e-7 relative): a pair gaining less than
 # this over its vacancy's dual is no violation, and a bound moving by less has not moved.
 TOLERANCE_PROOF = 1e-7
+SOLVE_SECONDS = 2.0  # a re-solve taking longer than this is no quicker than the component's

@@ -39,7 +39,15 @@ from matching.enqueue import (
     rematch_after_commit,
 )
 from matching.ml.explain import summary
-from matching.models import EndReason, PartyResponse, RejectReason, Suggestion, SuggestionEvent, reject_note_missing
+from matching.models import (
+    EndReason,
+    PartyResponse,
+    RejectReason,
+    StandardSlack,
+    Suggestion,
+    SuggestionEvent,
+    reject_note_missing,
+)
 from matching.services.pledges import pledge_application_open
 
 S = Suggestion.Status
@@ -141,6 +149,8 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
                     suggestion,
                 )
             seen = _seen(suggestion)
+            if suggestion.rank != 1:  # its rank 1's places come back, at a price the slack can't follow
+                StandardSlack.forget([vacancy.standard_id])
             suggestion.status, suggestion.version, suggestion.decided_at = S.APPROVED, F("version") + 1, timezone.now()
             suggestion.save(update_fields=["status", "version", "decided_at", "updated_at"])
             suggestion.refresh_from_db(fields=["version"])
@@ -171,6 +181,7 @@ def suggestion_reject(suggestion_id: int, *, by: User, version: int, reason: str
             suggestion = _locked(suggestion_id)
             _check_open(suggestion, version)
             seen = _seen(suggestion)
+            StandardSlack.forget([suggestion.vacancy.standard_id])  # a pair gone from the market
             suggestion.status, suggestion.version, suggestion.decided_at = S.REJECTED, F("version") + 1, timezone.now()
             suggestion.reject_reason = reason
             suggestion.save(update_fields=["status", "version", "decided_at", "reject_reason", "updated_at"])
@@ -387,6 +398,7 @@ def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[
         Suggestion.objects.filter(pk__in=[s.pk for s in rows if s.status == S.SUGGESTED]).delete()
         for suggestion in rows:
             if suggestion.status in Suggestion.HOLDING_PLACES:
+                StandardSlack.forget(Vacancy.objects.filter(pk=vacancy_id).values_list("standard_id", flat=True))
                 from_status, seen = suggestion.status, _seen(suggestion)
                 suggestion.status, suggestion.end_reason, suggestion.version = S.ENDED, reason, F("version") + 1
                 suggestion.save(update_fields=["status", "end_reason", "version", "updated_at"])

@@ -5,7 +5,9 @@ matching.ml works on plain arrays and never touches Django; this module is where
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import date
+from typing import TypeVar
 
 import numpy as np
 from django.db.models import Count, Q, QuerySet, Sum
@@ -16,6 +18,7 @@ from matching.ml.market import Cohorts, Locations, Market, Offers, Vacancies, da
 from matching.models import Suggestion
 from matching.services.travel import market_travel_attach
 
+T = TypeVar("T")
 VACANCY_FIELDS = (
     "id",
     "standard_id",
@@ -83,6 +86,40 @@ def market_with_vacancies(market: Market, vacancy_ids: Sequence[int]) -> Market:
             excluded_pairs=_decided_pairs(vacancies.id.tolist()),
         )
     )
+
+
+def standard_vacancies(standard_id: int) -> Vacancies:
+    """Every vacancy of the standard a run would match (live, not yet matched)."""
+    return _vacancies(Q(standard_id=standard_id))
+
+
+def market_part(market: Market, cohorts: np.ndarray, vacancies: Vacancies) -> Market:
+    """These of the market's cohorts (indices), their offers and where those are taught, with these
+    vacancies: the pairs a re-match needs to see who else could take a cohort, without the rest."""
+    offers = np.unique(market.cohorts.offer[cohorts])
+    offer_index = np.full(len(market.offers), -1, dtype=np.int64)
+    offer_index[offers] = np.arange(len(offers))
+    locations = np.flatnonzero(offer_index[market.locations.offer] >= 0)
+    part = Market(
+        vacancies=vacancies,
+        offers=_take(market.offers, offers),
+        cohorts=_take(market.cohorts, cohorts),
+        locations=_take(market.locations, locations),
+        provider_share=market.provider_share,
+        excluded_pairs=_decided_pairs(vacancies.id.tolist()),
+    )
+    part.cohorts.offer = offer_index[part.cohorts.offer]
+    part.locations.offer = offer_index[part.locations.offer]
+    return market_travel_attach(part)
+
+
+def _take(rows: T, index: np.ndarray) -> T:
+    """These rows of one of matching.ml.market's column sets (arrays and lists alike)."""
+    picked = {}
+    for f in fields(rows):
+        column = getattr(rows, f.name)
+        picked[f.name] = column[index] if isinstance(column, np.ndarray) else [column[i] for i in index.tolist()]
+    return type(rows)(**picked)
 
 
 def _columns(rows: QuerySet, fields: Sequence[str]) -> dict[str, tuple]:

@@ -4,7 +4,10 @@
 loads of its candidate cohorts from the open suggestions; it scores only the vacancy's pairs
 (before and after the change, when the change says what it was). Where leaving every other
 vacancy as it is provably keeps the optimum (`matching.ml.incremental.direct_choice` says why), it
-writes only that vacancy's suggestions. Otherwise it re-solves only the component(s) of the
+writes only that vacancy's suggestions. Where places are contested, it re-solves the few vacancies
+the change reaches (those holding the cohorts it wants, and so on) against the capacity prices the
+last solve kept (`CohortPrice`), and writes their rows when the prices prove that keeps the optimum
+(`matching.ml.incremental.restricted_solve`). Otherwise it re-solves only the component(s) of the
 candidate graph the change touches, with the allocation a full run uses, and writes only their
 rows (the stored rank 1s overfilling one of its cohorts, so no optimum to build on, takes that path
 too: it needs no stored optimum for the component it re-solves). A change a single vacancy can't
@@ -42,15 +45,27 @@ from matching.ml.incremental import (
 from matching.ml.market import Market, Vacancies
 from matching.ml.scoring import Matcher
 from matching.ml.travel import travel_limit
-from matching.models import MatchRun, Suggestion
+from matching.models import MatchRun, StandardSlack, Suggestion
 from matching.services.active_model import matcher_active_ensure
-from matching.services.market import market_load, market_with_vacancies
+from matching.services.market import market_load, market_part, market_with_vacancies, standard_vacancies
 from matching.services.pledges import pledge_suggestions_allocate, vacancies_that_would_pay
-from matching.services.results import SCORE_MOVED, Written, cohort_prices, results_write, writers_take_turns
+from matching.services.results import (
+    SCORE_MOVED,
+    Written,
+    cohort_prices,
+    results_write,
+    slack_moved,
+    writers_take_turns,
+)
 
 DIRECT, PRICED, COMPONENT = "direct", "priced", "component"  # the paths a re-match took (run.counts["path"])
 # A priced re-solve that reaches more vacancies than this gives way to the component's re-solve.
 PRICED_MAX_VACANCIES = 400
+# Why a contested change was not re-solved against the prices (run.counts["not_priced"]): a cohort or
+# the standard's slack had no price yet (or was forgotten); the stored rank 1s were not what their
+# vacancies score now; they overfill a cohort; the change reached more than PRICED_MAX_VACANCIES; the
+# prices could not prove the re-solve keeps the standard within its recorded slack.
+UNPRICED, STALE, OVERFILLED, TOO_FAR, NOT_PROVED = "unpriced", "stale", "overfilled", "too far", "not proved"
 
 
 @dataclass
@@ -106,20 +121,26 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
         # to it could otherwise overfill a cohort that vacancy was given directly).
         with transaction.atomic():
             writers_take_turns()
-            result = _direct(market, scored, vacancy_id, before=before)
-            priced = None if result is not None else _priced(market, scored, vacancy_id, before, matcher)
-            if result is not None:
+            direct = _direct(market, scored, vacancy_id, before=before)
+            priced = direct if isinstance(direct, str) else ""
+            if isinstance(direct, MatchResult):
+                _direct_slack(market, scored, vacancy_id, before, direct, standard_id)
+                result = direct
                 written = results_write(run, result, standard_ids=None, vacancy_ids=[vacancy_id])
                 path, counted = DIRECT, 1
-            elif priced is not None:
-                result, vacancy_ids = priced
+            elif direct is None and not isinstance(
+                priced := _priced(market, scored, vacancy_id, before, matcher, standard_id), str
+            ):
+                result, vacancy_ids, moved = priced
                 written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
+                slack_moved(standard_id, moved)
                 path, counted = PRICED, len(vacancy_ids)
             else:
                 old_rank1 = _open_rank1(vacancy_id)
                 cohort_old = old_rank1.cohort_id if old_rank1 is not None else None
-                result, vacancy_ids = _component(standard_id, vacancy_id, cohort_old, matcher)
+                result, vacancy_ids, component_slack = _component(standard_id, vacancy_id, cohort_old, matcher)
                 written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
+                slack_moved(standard_id, component_slack, recorded=True)
                 path, counted = COMPONENT, len(vacancy_ids)
         lap("decide_write")
         _pledges_follow(written)
@@ -138,6 +159,7 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
             "suggestions": len(result.vacancy_id),
             "gaps": len(result.gap_vacancy_id),
             "path": path,
+            **({"not_priced": priced} if path == COMPONENT else {}),
         },
         timings={k: round(v, 4) for k, v in timings.items()},
         finished_at=timezone.now(),
@@ -173,19 +195,19 @@ def _with_before(market: Market, before: dict | None) -> Market:
     return market
 
 
-class OfferVectors:
-    """The text vectors of a market's offers, computed only for the offers some scored pair reaches, once."""
+class LazyVectors:
+    """Text vectors of a market's offers (or vacancies), computed only for those some scored pair reaches, once."""
 
-    def __init__(self, market: Market, matcher: Matcher) -> None:
-        self.texts = market.offers.text
+    def __init__(self, texts: list[str], matcher: Matcher) -> None:
+        self.texts = texts
         self.vectorizer = matcher.vectorizer
-        self.have = np.zeros(len(self.texts), dtype=bool)
-        self.matrix = sparse.csr_matrix((len(self.texts), len(matcher.vectorizer.vocabulary_)))
+        self.have = np.zeros(len(texts), dtype=bool)
+        self.matrix = sparse.csr_matrix((len(texts), len(matcher.vectorizer.vocabulary_)))
 
-    def reaching(self, offers: np.ndarray) -> sparse.csr_matrix:
-        missing = offers[~self.have[offers]]
+    def reaching(self, wanted: np.ndarray) -> sparse.csr_matrix:
+        missing = wanted[~self.have[wanted]]
         if len(missing):
-            rows = sparse.csr_matrix(self.vectorizer.transform([self.texts[o] for o in missing.tolist()]))
+            rows = sparse.csr_matrix(self.vectorizer.transform([self.texts[i] for i in missing.tolist()]))
             place = sparse.csr_matrix(
                 (np.ones(len(missing)), (missing, np.arange(len(missing)))), shape=(len(self.texts), len(missing))
             )
@@ -194,9 +216,10 @@ class OfferVectors:
         return self.matrix
 
 
-def _score(market: Market, matcher: Matcher, offer_vectors: OfferVectors | None = None) -> Scored:
+def _score(market: Market, matcher: Matcher, offer_vectors: LazyVectors | None = None) -> Scored:
     """Candidate pairs of the market's vacancies (one, or one as it is and as it was), scored; the
-    text vectors only for the offers they reach (kept in `offer_vectors` for the next call)."""
+    text vectors only for the vacancies with a pair and the offers they reach (kept in `offer_vectors`
+    for the next call)."""
     candidates = travel_limit(
         market,
         candidate_pairs(
@@ -205,14 +228,9 @@ def _score(market: Market, matcher: Matcher, offer_vectors: OfferVectors | None 
             days_after=settings.MATCH_START_WINDOW_DAYS_AFTER,
         ),
     )
-    vocabulary = len(matcher.vectorizer.vocabulary_)
-    offer_vectors = (offer_vectors or OfferVectors(market, matcher)).reaching(np.unique(candidates.offer))
-    vacancy_vectors = (
-        sparse.csr_matrix(matcher.vectorizer.transform(market.vacancies.text))
-        if len(market.vacancies)
-        else sparse.csr_matrix((0, vocabulary))
-    )
-    X = pair_features(market, candidates, TextVectors(vacancy_vectors, offer_vectors))
+    offers = offer_vectors or LazyVectors(market.offers.text, matcher)
+    vacancy_vectors = LazyVectors(market.vacancies.text, matcher).reaching(np.unique(candidates.vacancy))
+    X = pair_features(market, candidates, TextVectors(vacancy_vectors, offers.reaching(np.unique(candidates.offer))))
     score, contributions = matcher.score(X)
     return Scored(candidates, score, X, contributions)
 
@@ -240,10 +258,10 @@ def _loads(cohort_ids: list[int], *, besides: int) -> dict[int, int]:
     )
 
 
-def _direct(market: Market, scored: Scored, vacancy_id: int, *, before: dict | None) -> MatchResult | None:
+def _direct(market: Market, scored: Scored, vacancy_id: int, *, before: dict | None) -> MatchResult | str | None:
     """The vacancy's suggestions when the direct path provably keeps the optimum, else None (see
-    matching.ml.incremental). None too when the stored rank 1s overfill one of its cohorts: they are
-    no optimum to build on, and the component re-solve needs none."""
+    matching.ml.incremental); OVERFILLED when the stored rank 1s overfill one of its cohorts: they are
+    no optimum to build on (nor for a priced re-solve), and the component re-solve needs none."""
     coh = market.cohorts
     cand = scored.candidates
     mine = np.flatnonzero(cand.vacancy == 0)
@@ -260,7 +278,7 @@ def _direct(market: Market, scored: Scored, vacancy_id: int, *, before: dict | N
         if cohort_id in cohort_index:
             room[cohort_index[cohort_id]] -= n
     if (room[cand.cohort[mine]] < 0).any():
-        return None  # the stored rank 1s overfill a cohort: no optimum to build on
+        return OVERFILLED  # the stored rank 1s overfill a cohort: no optimum to build on
     old_score = np.full(len(mine), np.nan)
     vac = market.vacancies
     if len(vac) == 2 and vac.positions[0] >= vac.positions[1]:  # it asks for no fewer positions than before
@@ -367,31 +385,30 @@ class Members:
 
 
 def _priced(
-    market: Market, scored: Scored, vacancy_id: int, before: dict | None, matcher: Matcher
-) -> tuple[MatchResult, list[int]] | None:
+    market: Market, scored: Scored, vacancy_id: int, before: dict | None, matcher: Matcher, standard_id: int
+) -> tuple[MatchResult, list[int], float] | str:
     """The suggestions of the few vacancies a contested change reaches, re-solved against the cohorts'
-    stored capacity prices, when that is proved to keep the optimum (matching.ml.incremental says how);
-    else None. With them, the ids of the vacancies whose rows they replace."""
+    stored capacity prices, when that is proved to keep the optimum (matching.ml.incremental says how),
+    with the ids of the vacancies whose rows they replace; else why not (one of NOT_PRICED, which
+    the run records)."""
     coh, vac = market.cohorts, market.vacancies
-    prices = cohort_prices(coh.id.tolist())
-    if len(prices) < len(coh):
-        return None  # a cohort no allocation has priced yet
-    price = np.array([prices[c] for c in coh.id.tolist()])
-    cohort_index = {int(c): k for k, c in enumerate(coh.id.tolist())}
+    price = _prices(market)
+    ledger = StandardSlack.objects.filter(standard_id=standard_id).first()
+    if price is None or ledger is None:
+        return UNPRICED  # a cohort no allocation has priced yet, or a change the slack can't follow
+    resolve = PricedResolve(market, matcher, price, vacancy_id)
     old = _open_rank1(vacancy_id)
-    if old is not None and old.cohort_id not in cohort_index:
-        return None
+    if old is not None and old.cohort_id not in resolve.cohort_index:
+        return STALE  # it held a cohort that has left the market since
     # The vacancy's stored rank 1 before the change: its score, and the least its dual u_v can have been.
     v_old_score = v_old_dual = 0.0
-    cohorts: set[int] = set()
+    added: set[int] = set()
     if old is not None:
-        v_old_cohort = cohort_index[old.cohort_id]
-        v_old_score = old.score + TIE_BREAK * float(tie_break(np.array([vacancy_id]), np.array([old.cohort_id]))[0])
-        positions_before = int((before or {}).get("positions", vac.positions[0] if len(vac) else 1))
-        v_old_dual = max(0.0, v_old_score - positions_before * price[v_old_cohort])
-        cohorts.add(v_old_cohort)
-    members = Members()
-    offer_vectors = OfferVectors(market, matcher)
+        v_old_cohort = resolve.cohort_index[old.cohort_id]
+        v_old_score = _broken(old.score, vacancy_id, old.cohort_id)
+        v_old_dual = max(0.0, v_old_score - _positions_before(vacancy_id, before) * price[v_old_cohort])
+        added.add(v_old_cohort)
+    members = resolve.members
     in_market = len(vac) > 0
     if in_market:
         mine = np.flatnonzero(scored.candidates.vacancy == 0)
@@ -401,93 +418,239 @@ def _priced(
             members.gaps[0] = scored.candidates.gaps[0]
         gain = reduced_gain(broken, float(vac.positions[0]), price[scored.candidates.cohort[mine]])
         if len(gain) and gain.max() > 0:
-            cohorts.add(int(scored.candidates.cohort[mine][np.argmax(gain)]))
-    added = set(cohorts)
+            added.add(int(scored.candidates.cohort[mine][np.argmax(gain)]))
+    cohorts: set[int] = set()
+    joining: dict[int, tuple[int | None, float]] = {}
     while True:
-        if not _occupants_add(members, market, added, vacancy_id, price, cohort_index, matcher, offer_vectors):
-            return None  # an occupant's stored rank 1 is not what it scores now
+        cohorts |= added
+        if not resolve.holders_join(added) or not resolve.join(joining):
+            return STALE  # a stored rank 1 is not what its vacancy scores now
         if len(members.ids) > PRICED_MAX_VACANCIES:
-            return None
+            return TOO_FAR
         in_c = np.array(sorted(cohorts), dtype=np.int64)
         pv, pc, _, _, ps, _, _ = members.arrays()
         q = np.array(members.positions, dtype=float)
         inside = np.isin(pc, in_c)
+        guarded = ~np.isin(in_c, sorted(resolve.unguarded))
         solved = restricted_solve(
-            pv[inside], np.searchsorted(in_c, pc[inside]), ps[inside], q, coh.places[in_c], price[in_c]
+            pv[inside], np.searchsorted(in_c, pc[inside]), ps[inside], q, coh.places[in_c], price[in_c], guarded
         )
+        if solved is None:
+            return NOT_PROVED  # the solver gave no answer in its time
+        # A member gaining more at a cohort outside C than its new dual: that cohort joins C.
         out = ~inside
         gain = reduced_gain(ps[out], q[pv[out]], price[pc[out]])
         added = set(most_violated(pv[out], pc[out], gain, solved.dual).tolist()) - cohorts
-        if not added:
+        # A vacancy outside R that would take an unguarded cohort at its new price joins R (with the
+        # cohort it holds, and so everyone holding that).
+        joining = {}
+        for k, c in enumerate(in_c.tolist()):
+            if c in resolve.unguarded:
+                takers = resolve.takers(c, float(solved.price[k]))
+                if takers is None:
+                    return STALE  # one holds a cohort that has left the market since
+                for w, held in takers.items():
+                    if held is None:
+                        joining[w] = (None, 0.0)
+                    elif held not in cohorts:
+                        added.add(held)
+        # A guarded cohort left with places nobody in R takes, at a positive price: anyone might take
+        # them now, so its price may fall, once everyone who could take it is checked.
+        opened = {
+            c
+            for k, c in enumerate(in_c.tolist())
+            if guarded[k] and solved.given_back[k] > 0 and price[c] > TOLERANCE_PROOF
+        }
+        resolve.unguarded |= opened
+        if not added and not joining and not opened:
             break
-        cohorts |= added
     # How far the bound (Σ_w u_w + Σ_c places_c·p_c over the standard) and the total moved: the bound by at
-    # most the members' duals and C's prices (any other vacancy's u_w can only fall, since p' ≥ p), the
-    # total by the members' first suggestions. The re-solve is kept when the slack between them did not grow.
+    # most the members' duals and C's prices (any other vacancy's u_w can only fall: p' ≥ p on guarded
+    # cohorts, and nobody else would take an unguarded one), the total by the members' first
+    # suggestions. The re-solve is kept when the slack between them did not grow.
     bound_moved = float(solved.dual.sum() - sum(members.old_dual))
     bound_moved += float((coh.places[in_c] * (solved.price - price[in_c])).sum())
     total_moved = solved.total - sum(members.old_score)
     if not in_market:  # it left: its dual and its rank 1 went with it
         bound_moved -= v_old_dual
         total_moved -= v_old_score
-    if bound_moved - total_moved > TOLERANCE_PROOF * max(1, len(members.ids)):
-        return None
+    # Each check of a vacancy outside R let it gain up to the tolerance more than its dual: counted too.
+    moved = bound_moved - total_moved + TOLERANCE_PROOF * resolve.checked
+    if ledger.slack + moved > ledger.recorded + TOLERANCE_PROOF * max(1, len(members.ids)):
+        return NOT_PROVED
     first_pair = np.full(len(members.ids), -1, dtype=np.int64)
     chosen = solved.first >= 0
     first_pair[chosen] = np.flatnonzero(inside)[solved.first[chosen]]
     result = _members_result(market, members, first_pair)
     result.price_cohort_id, result.price = coh.id[in_c], solved.price
-    return result, sorted({vacancy_id, *members.ids})
+    return result, sorted({vacancy_id, *members.ids}), moved
 
 
-def _occupants_add(
-    members: Members,
-    market: Market,
-    cohorts: set[int],
-    vacancy_id: int,
-    price: np.ndarray,
-    cohort_index: dict[int, int],
-    matcher: Matcher,
-    offer_vectors: OfferVectors,
-) -> bool:
-    """Bring in every other vacancy whose open rank 1 is in these cohorts, scored; False if one's stored
-    rank 1 is not a pair it has now with the score stored (the stored state is then no optimum to build on)."""
-    if not cohorts:
-        return True
-    coh = market.cohorts
-    matched = Suggestion.objects.filter(status__in=Suggestion.MATCHED).values("vacancy_id")
-    held = {
-        v: (c, score)
-        for v, c, score in Suggestion.objects.filter(
-            cohort_id__in=[int(coh.id[c]) for c in cohorts],
-            status=Suggestion.Status.SUGGESTED,
-            rank=1,
-            vacancy__status=Vacancy.Status.LIVE,
+def _broken(score: float, vacancy_id: int, cohort_id: int) -> float:
+    """One pair's score with its tie-break, as allocation sees it."""
+    return score + TIE_BREAK * float(tie_break(np.array([vacancy_id]), np.array([cohort_id]))[0])
+
+
+def _prices(market: Market) -> np.ndarray | None:
+    """The stored capacity price of each of the market's cohorts; None if one has none."""
+    prices = cohort_prices(market.cohorts.id.tolist())
+    if len(prices) < len(market.cohorts):
+        return None
+    return np.array([prices[c] for c in market.cohorts.id.tolist()])
+
+
+def _positions_before(vacancy_id: int, before: dict | None) -> int:
+    """The vacancy's positions before the change (as it is now, where the change did not say)."""
+    if before and "positions" in before:
+        return int(before["positions"])
+    return Vacancy.objects.values_list("positions", flat=True).get(pk=vacancy_id)
+
+
+def _direct_slack(
+    market: Market, scored: Scored, vacancy_id: int, before: dict | None, result: MatchResult, standard_id: int
+) -> None:
+    """Add what the direct path moves D(p) - total by to the standard's slack: the vacancy's dual at the
+    stored prices, after less before, less what its rank 1 gained (forgotten where a price is missing)."""
+    price = _prices(market)
+    if price is None:
+        StandardSlack.forget([standard_id])
+        return
+    coh, cand = market.cohorts, scored.candidates
+    cohort_index = {int(c): k for k, c in enumerate(coh.id.tolist())}
+    mine = np.flatnonzero(cand.vacancy == 0)
+    dual_now = 0.0
+    if len(market.vacancies) and len(mine):
+        broken = scored.score[mine] + TIE_BREAK * tie_break(np.full(len(mine), vacancy_id), coh.id[cand.cohort[mine]])
+        dual_now = max(
+            0.0, float(reduced_gain(broken, float(market.vacancies.positions[0]), price[cand.cohort[mine]]).max())
         )
-        .exclude(vacancy_id__in=[vacancy_id, *members.ids])
-        .exclude(vacancy_id__in=matched)
-        .values_list("vacancy_id", "cohort_id", "score")
-    }
-    if not held:
-        return True
-    more = market_with_vacancies(market, sorted(held))
-    if len(more.vacancies) != len(held):
-        return False
-    scored = _score(more, matcher, offer_vectors)
-    cand = scored.candidates
-    order = np.argsort(cand.vacancy, kind="stable")
-    starts = np.searchsorted(cand.vacancy[order], np.arange(len(more.vacancies) + 1))
-    for i, w in enumerate(more.vacancies.id.tolist()):
-        rows = order[starts[i] : starts[i + 1]]
-        cohort_id, stored = held[w]
-        at = np.flatnonzero(cand.cohort[rows] == cohort_index[cohort_id])
-        if len(at) != 1 or abs(float(scored.score[rows[at[0]]]) - stored) > SCORE_MOVED:
+    first = np.flatnonzero(result.rank == 1)
+    score_now = (
+        _broken(float(result.score[first[0]]), int(result.vacancy_id[first[0]]), int(result.cohort_id[first[0]]))
+        if len(first)
+        else 0.0
+    )
+    old = _open_rank1(vacancy_id)
+    score_before = dual_before = 0.0
+    if old is not None:
+        if old.cohort_id not in cohort_index:
+            StandardSlack.forget([standard_id])
+            return
+        score_before = _broken(old.score, vacancy_id, old.cohort_id)
+        positions = _positions_before(vacancy_id, before)
+        dual_before = max(0.0, score_before - positions * price[cohort_index[old.cohort_id]])
+    slack_moved(standard_id, (dual_now - dual_before) - (score_now - score_before))
+
+
+class PricedResolve:
+    """What a priced re-solve has read so far: its members (R), scored; the cohorts whose price may fall
+    and who could take each; the standard's other vacancies, read once, when one first may."""
+
+    def __init__(self, market: Market, matcher: Matcher, price: np.ndarray, vacancy_id: int) -> None:
+        self.market, self.matcher, self.price, self.vacancy_id = market, matcher, price, vacancy_id
+        self.cohort_index = {int(c): k for k, c in enumerate(market.cohorts.id.tolist())}
+        self.members = Members()
+        self.offer_vectors = LazyVectors(market.offers.text, matcher)
+        self.unguarded: set[int] = set()
+        self.checked = 0  # checks of vacancies outside R against a least value of their dual
+        self._takers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._others: Vacancies | None = None
+        self._held: dict[int, tuple[int, float]] = {}  # the standard's stored rank 1s, read with the others
+
+    def holders_join(self, cohorts: set[int]) -> bool:
+        """Bring in every other vacancy holding an open rank 1 in these cohorts (cohort indices)."""
+        if not cohorts:
+            return True
+        coh = self.market.cohorts
+        matched = Suggestion.objects.filter(status__in=Suggestion.MATCHED).values("vacancy_id")
+        held = {
+            v: (c, score)
+            for v, c, score in Suggestion.objects.filter(
+                cohort_id__in=[int(coh.id[c]) for c in cohorts],
+                status=Suggestion.Status.SUGGESTED,
+                rank=1,
+                vacancy__status=Vacancy.Status.LIVE,
+            )
+            .exclude(vacancy_id__in=[self.vacancy_id, *self.members.ids])
+            .exclude(vacancy_id__in=matched)
+            .values_list("vacancy_id", "cohort_id", "score")
+        }
+        return self.join(held)
+
+    def join(self, joining: dict[int, tuple[int | None, float]]) -> bool:
+        """Bring in these vacancies, scored: id -> (cohort id of its stored rank 1 or None, its score).
+        False if one's stored rank 1 is not a pair it has now with the score stored (the stored state
+        is then no optimum to build on)."""
+        if not joining:
+            return True
+        more = market_with_vacancies(self.market, sorted(joining))
+        if len(more.vacancies) != len(joining):
             return False
-        positions = int(more.vacancies.positions[i])
-        broken = members.add(w, positions, more, scored, rows)
-        members.old_score[-1] = float(broken[at[0]])
-        members.old_dual[-1] = max(0.0, float(reduced_gain(broken, positions, price[cand.cohort[rows]]).max()))
-    return True
+        scored = _score(more, self.matcher, self.offer_vectors)
+        cand = scored.candidates
+        order = np.argsort(cand.vacancy, kind="stable")
+        starts = np.searchsorted(cand.vacancy[order], np.arange(len(more.vacancies) + 1))
+        for i, w in enumerate(more.vacancies.id.tolist()):
+            rows = order[starts[i] : starts[i + 1]]
+            cohort_id, stored = joining[w]
+            positions = int(more.vacancies.positions[i])
+            broken = self.members.add(w, positions, more, scored, rows)
+            if len(rows):
+                gain = reduced_gain(broken, positions, self.price[cand.cohort[rows]])
+                self.members.old_dual[-1] = max(0.0, float(gain.max()))
+            if cohort_id is None:
+                continue
+            at = np.flatnonzero(cand.cohort[rows] == self.cohort_index[cohort_id])
+            if len(at) != 1 or abs(float(scored.score[rows[at[0]]]) - stored) > SCORE_MOVED:
+                return False
+            self.members.old_score[-1] = float(broken[at[0]])
+        return True
+
+    def takers(self, cohort: int, new_price: float) -> dict[int, int | None] | None:
+        """The vacancies outside R that would take this cohort at its new price rather than keep what
+        the stored prices leave them (at least their stored rank 1's gain): id -> the cohort index of
+        their stored rank 1 (None: they hold none). None if one holds a cohort no longer in the market."""
+        if cohort not in self._takers:
+            self._takers[cohort] = self._could_take(cohort)
+        ids, score, positions = self._takers[cohort]
+        members = set(self.members.ids) | {self.vacancy_id}
+        out: dict[int, int | None] = {}
+        for w, s, q in zip(ids.tolist(), score.tolist(), positions.tolist(), strict=True):
+            if w in members:
+                continue
+            self.checked += 1
+            held = self._held.get(w)
+            holds = self.cohort_index.get(held[0]) if held else None
+            if held and holds is None:
+                return None
+            least = 0.0
+            if holds is not None:
+                broken = _broken(held[1], w, held[0])
+                least = max(0.0, broken - q * self.price[holds])
+            if s - q * new_price > least + TOLERANCE_PROOF:
+                out[w] = holds
+        return out
+
+    def _could_take(self, cohort: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every vacancy of the standard with a pair in this cohort: ids, scores (tie-break included), positions."""
+        if self._others is None:
+            standard_id = int(self.market.offers.standard[self.market.cohorts.offer[cohort]])
+            self._others = standard_vacancies(standard_id)
+            matched = Suggestion.objects.filter(status__in=Suggestion.MATCHED).values("vacancy_id")
+            self._held = {
+                v: (c, score)
+                for v, c, score in Suggestion.objects.filter(
+                    vacancy_id__in=self._others.id.tolist(), status=Suggestion.Status.SUGGESTED, rank=1
+                )
+                .exclude(vacancy_id__in=matched)
+                .values_list("vacancy_id", "cohort_id", "score")
+            }
+        part = market_part(self.market, np.array([cohort]), self._others)
+        scored = _score(part, self.matcher)
+        cand = scored.candidates
+        ids = part.vacancies.id[cand.vacancy]
+        broken = scored.score + TIE_BREAK * tie_break(ids, part.cohorts.id[cand.cohort])
+        return ids, broken, part.vacancies.positions[cand.vacancy].astype(float)
 
 
 def _members_result(market: Market, members: Members, first_pair: np.ndarray) -> MatchResult:
@@ -526,10 +689,10 @@ def _members_result(market: Market, members: Members, first_pair: np.ndarray) ->
 
 def _component(
     standard_id: int, vacancy_id: int, cohort_old: int | None, matcher: Matcher
-) -> tuple[MatchResult, list[int]]:
+) -> tuple[MatchResult, list[int], float]:
     """The suggestions and gaps of the component(s) of the candidate graph holding the vacancy (if
-    it is in the market) and the cohort it held (if any), solved as a full run would; and the ids
-    of the vacancies whose rows they replace (those, and the vacancy itself)."""
+    it is in the market) and the cohort it held (if any), solved as a full run would; the ids of the
+    vacancies whose rows they replace (those, and the vacancy itself); and the slack it leaves there."""
     market = market_load([standard_id])
     candidates = travel_limit(
         market,
@@ -546,7 +709,7 @@ def _component(
         candidates.vacancy, candidates.cohort, len(vac), len(coh), vacancies=seeds, cohorts=cohorts
     )
     if not len(touched):
-        return merge_results([]), [vacancy_id]
+        return merge_results([]), [vacancy_id], 0.0
     market.vacancies = Vacancies(
         id=vac.id[touched],
         standard=vac.standard[touched],
@@ -565,7 +728,13 @@ def _component(
         days_before=settings.MATCH_START_WINDOW_DAYS_BEFORE,
         days_after=settings.MATCH_START_WINDOW_DAYS_AFTER,
     )
-    return result, sorted({vacancy_id, *market.vacancies.id.tolist()})
+    # Its prices are those of the component's cohorts; the rest keep theirs. Its slack is the
+    # component's, added to the standard's (which held the component's old slack, unknown: a bound).
+    reached = np.isin(result.price_cohort_id, coh.id[candidates.cohort[np.isin(candidates.vacancy, touched)]])
+    result.price_cohort_id, result.price = result.price_cohort_id[reached], result.price[reached]
+    component_slack = float(result.slack.sum())
+    result.slack_standard_id, result.slack = np.zeros(0, dtype=np.int64), np.zeros(0)
+    return result, sorted({vacancy_id, *market.vacancies.id.tolist()}), component_slack
 
 
 def _pledges_follow(written: Written) -> None:

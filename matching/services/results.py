@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apprenticeships.models import Cohort
 from matching.ml.engine import GAP_CODES, MatchResult
 from matching.ml.features import FEATURES
-from matching.models import CohortPrice, Gap, MatchRun, MatchRunChunk, StagedSuggestion, Suggestion
+from matching.models import CohortPrice, Gap, MatchRun, MatchRunChunk, StagedSuggestion, StandardSlack, Suggestion
 
 # A suggestion whose score changed by more than this (or whose rank changed) moved: it is written again.
 SCORE_MOVED = 1e-9
@@ -85,7 +86,8 @@ def results_write(
 
 
 def prices_write(result: MatchResult) -> None:
-    """Keep the cohort prices the result's allocation found (those of cohorts since deleted are dropped)."""
+    """Keep the cohort prices the result's allocation found (those of cohorts since deleted are dropped),
+    and the slack it left in each standard it solved whole."""
     if not len(result.price_cohort_id):
         return
     price = dict(zip(result.price_cohort_id.astype(np.int64).tolist(), result.price.tolist(), strict=True))
@@ -97,11 +99,31 @@ def prices_write(result: MatchResult) -> None:
         update_fields=["price"],
         batch_size=BATCH_SIZE,
     )
+    # A whole solve of a standard: its slack starts again from what this solve left.
+    StandardSlack.objects.bulk_create(
+        [
+            StandardSlack(standard_id=standard_id, slack=slack, recorded=slack)
+            for standard_id, slack in zip(
+                result.slack_standard_id.astype(np.int64).tolist(), result.slack.tolist(), strict=True
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["standard"],
+        update_fields=["slack", "recorded"],
+        batch_size=BATCH_SIZE,
+    )
 
 
 def cohort_prices(cohort_ids: list[int]) -> dict[int, float]:
     """The stored capacity prices of these cohorts (those never priced are missing)."""
     return dict(CohortPrice.objects.filter(cohort_id__in=cohort_ids).values_list("cohort_id", "price"))
+
+
+def slack_moved(standard_id: int, moved: float, *, recorded: bool = False) -> None:
+    """Add what a re-match moved D(p) - total by to the standard's slack (and to what it may reach, for
+    a component solved whole: its own shortfall is recorded as a run's is)."""
+    change = {"slack": F("slack") + moved, **({"recorded": F("recorded") + moved} if recorded else {})}
+    StandardSlack.objects.filter(standard_id=standard_id).update(**change)
 
 
 def writers_take_turns() -> None:
