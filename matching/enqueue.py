@@ -105,10 +105,18 @@ def rematch_vacancy_after_commit(
     change in place. Robust as `rematch_after_commit`."""
     batch, fresh = _batch(using)
     if vacancy_id in batch.vacancies:
-        _, before = batch.vacancies[vacancy_id]  # matched before this transaction: as it was then
+        _, first = batch.vacancies[vacancy_id]  # matched before this transaction: as it was then
+        before = {**(before or {}), **(first or {})} or None
     batch.vacancies[vacancy_id] = (standard_id, before)
     if fresh:
         transaction.on_commit(batch, using=using, robust=True)
+
+
+def rematch_vacancy_held(vacancy_id: int, *, standard_id: int, cohort_id: int, score: float) -> None:
+    """Tell the vacancy's re-match which rank 1 it held (cohort, score) when it left the market: its
+    suggestions go at once (matching.services.decisions.introductions_end), and the re-match gives
+    those places to whoever should have them."""
+    rematch_vacancy_after_commit(vacancy_id, standard_id=standard_id, before={"held": [cohort_id, score]})
 
 
 def _batch(using: str) -> tuple[_Rematch, bool]:

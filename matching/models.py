@@ -3,8 +3,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from apprenticeships.models import Cohort, CourseOffer, Employer, Vacancy
+from apprenticeships.models import Cohort, CourseOffer, Employer, Standard, Vacancy
 from apprenticeships.models.base import TimeStampedModel, one_of
 from lcr_skills.text import validate_multi_line
 from matching.ml import candidates
@@ -182,24 +183,34 @@ class StandardSlack(models.Model):
     standard sets it, and `recorded` with it (0 when that solve was optimal); each re-match of one
     vacancy adds what it moved. A re-match re-solved against the prices is kept only while `slack`
     stays within `recorded`, so it never leaves the standard further from its optimum than the last
-    whole solve did. Gone (deleted) when something changed the market that the ledger can't follow
-    (a decision, an offer or cohort change): re-matches then re-solve the component until the
-    standard is solved whole again."""
+    whole solve did. Forgotten (`slack` null, `forgotten_at` set) when something changed the market or
+    the scores in a way the ledger can't follow (a hub decision, an offer or cohort change, a new
+    model): re-matches then re-solve the component until a whole solve that started after that."""
 
-    standard = models.OneToOneField(
-        "apprenticeships.Standard", on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    slack = models.FloatField()
-    recorded = models.FloatField()
+    standard = models.OneToOneField(Standard, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    slack = models.FloatField(null=True)
+    recorded = models.FloatField(default=0.0)
+    forgotten_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
-        return f"Standard {self.standard_id}: slack {self.slack:.2e} (recorded {self.recorded:.2e})"
+        return f"Standard {self.standard_id}: slack {self.slack} (recorded {self.recorded:.2e})"
 
     @classmethod
-    def forget(cls, standard_ids: Iterable[int]) -> None:
-        """The market of these standards changed in a way the slack can't follow: re-matches of one of
-        their vacancies re-solve its component until the standard is solved whole again."""
-        cls.objects.filter(standard_id__in=list(standard_ids)).delete()
+    def forget(cls, standard_ids: Iterable[int] | None = None) -> None:
+        """The market or scores of these standards (None: every one) changed in a way the slack can't
+        follow. Kept as a row, with when, so that a whole solve that read the market before then does
+        not bring it back (`matching.services.results.prices_write`)."""
+        standards = (
+            Standard.objects.all() if standard_ids is None else Standard.objects.filter(id__in=set(standard_ids))
+        )
+        ids = list(standards.values_list("id", flat=True))
+        now = timezone.now()
+        cls.objects.bulk_create(
+            [cls(standard_id=i, slack=None, forgotten_at=now) for i in ids],
+            update_conflicts=True,
+            unique_fields=["standard"],
+            update_fields=["slack", "forgotten_at"],
+        )
 
 
 class EndReason(models.TextChoices):

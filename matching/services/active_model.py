@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.ml.scoring import IncompatibleModel, Matcher, matcher_loads, prior_matcher
-from matching.models import ScoringModel
+from matching.models import ScoringModel, StandardSlack
 from matching.services.market import standards_corpus
 
 logger = logging.getLogger(__name__)
@@ -52,3 +52,4 @@ def _activate(model: ScoringModel) -> None:
         status=ScoringModel.Status.RETIRED
     )
     ScoringModel.objects.filter(pk=model.pk).update(status=ScoringModel.Status.ACTIVE, promoted_at=timezone.now())
+    StandardSlack.forget()  # every score changes: no slack holds until a whole solve with this model

@@ -37,6 +37,7 @@ from matching.enqueue import (
     INTRODUCTION_SEND,
     after_commit,
     rematch_after_commit,
+    rematch_vacancy_held,
 )
 from matching.ml.explain import summary
 from matching.models import (
@@ -149,8 +150,8 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
                     suggestion,
                 )
             seen = _seen(suggestion)
-            if suggestion.rank != 1:  # its rank 1's places come back, at a price the slack can't follow
-                StandardSlack.forget([vacancy.standard_id])
+            # Every provider's share of approvals is a feature: every standard's scores move a little.
+            StandardSlack.forget()
             suggestion.status, suggestion.version, suggestion.decided_at = S.APPROVED, F("version") + 1, timezone.now()
             suggestion.save(update_fields=["status", "version", "decided_at", "updated_at"])
             suggestion.refresh_from_db(fields=["version"])
@@ -394,11 +395,17 @@ def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[
             .order_by("id")  # the order a matching run locks them in
         )
         # Still under review: no longer the hub's to decide. A re-match would delete them after the
-        # commit; deleting them now takes them off the review queue at once, broker or not.
+        # commit; deleting them now takes them off the review queue at once, broker or not. The
+        # re-match is told which rank 1 it held, so that it gives those places to another.
+        for held in rows:
+            if held.status == S.SUGGESTED and held.rank == 1:
+                standard_id = Vacancy.objects.values_list("standard_id", flat=True).get(pk=vacancy_id)
+                rematch_vacancy_held(vacancy_id, standard_id=standard_id, cohort_id=held.cohort_id, score=held.score)
         Suggestion.objects.filter(pk__in=[s.pk for s in rows if s.status == S.SUGGESTED]).delete()
         for suggestion in rows:
             if suggestion.status in Suggestion.HOLDING_PLACES:
                 StandardSlack.forget(Vacancy.objects.filter(pk=vacancy_id).values_list("standard_id", flat=True))
+                # its places come back, at a price the slack can't follow
                 from_status, seen = suggestion.status, _seen(suggestion)
                 suggestion.status, suggestion.end_reason, suggestion.version = S.ENDED, reason, F("version") + 1
                 suggestion.save(update_fields=["status", "end_reason", "version", "updated_at"])

@@ -136,11 +136,14 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
                 slack_moved(standard_id, moved)
                 path, counted = PRICED, len(vacancy_ids)
             else:
-                old_rank1 = _open_rank1(vacancy_id)
+                old_rank1 = _open_rank1(vacancy_id, before)
                 cohort_old = old_rank1.cohort_id if old_rank1 is not None else None
                 result, vacancy_ids, component_slack = _component(standard_id, vacancy_id, cohort_old, matcher)
                 written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
-                slack_moved(standard_id, component_slack, recorded=True)
+                if priced in (OVERFILLED, STALE) or component_slack is None:
+                    StandardSlack.forget([standard_id])  # the component's old share of the slack is unknown
+                else:
+                    slack_moved(standard_id, component_slack, recorded=True)
                 path, counted = COMPONENT, len(vacancy_ids)
         lap("decide_write")
         _pledges_follow(written)
@@ -235,12 +238,25 @@ def _score(market: Market, matcher: Matcher, offer_vectors: LazyVectors | None =
     return Scored(candidates, score, X, contributions)
 
 
-def _open_rank1(vacancy_id: int) -> Suggestion | None:
-    return (
+@dataclass
+class Held:
+    """The vacancy's rank 1 before the change: its cohort and score."""
+
+    cohort_id: int
+    score: float
+
+
+def _open_rank1(vacancy_id: int, before: dict | None) -> Held | None:
+    """The vacancy's open rank 1; or, for one that has left the market, the one it held when it left
+    (`before["held"]`: its suggestions went then, matching.services.decisions.introductions_end)."""
+    row = (
         Suggestion.objects.filter(vacancy_id=vacancy_id, status=Suggestion.Status.SUGGESTED, rank=1)
-        .only("cohort_id", "score")
+        .values_list("cohort_id", "score")
         .first()
     )
+    if row is None and before and before.get("held"):
+        row = before["held"]
+    return Held(int(row[0]), float(row[1])) if row is not None else None
 
 
 def _loads(cohort_ids: list[int], *, besides: int) -> dict[int, int]:
@@ -266,7 +282,7 @@ def _direct(market: Market, scored: Scored, vacancy_id: int, *, before: dict | N
     cand = scored.candidates
     mine = np.flatnonzero(cand.vacancy == 0)
     in_market = len(market.vacancies) > 0
-    old_rank1 = _open_rank1(vacancy_id)
+    old_rank1 = _open_rank1(vacancy_id, before)
     old_rank1_score = old_rank1.score if old_rank1 is not None else 0.0
     cohort_index = {int(c): k for k, c in enumerate(coh.id.tolist())}
     wanted = [int(coh.id[c]) for c in cand.cohort[mine].tolist()]
@@ -393,11 +409,13 @@ def _priced(
     the run records)."""
     coh, vac = market.cohorts, market.vacancies
     price = _prices(market)
-    ledger = StandardSlack.objects.filter(standard_id=standard_id).first()
+    ledger = StandardSlack.objects.filter(standard_id=standard_id, slack__isnull=False).first()
     if price is None or ledger is None:
         return UNPRICED  # a cohort no allocation has priced yet, or a change the slack can't follow
+    if _held_where_it_no_longer_counts(standard_id):
+        return STALE  # a cohort started: rank 1s held there no longer count, and the slack can't say how much
     resolve = PricedResolve(market, matcher, price, vacancy_id)
-    old = _open_rank1(vacancy_id)
+    old = _open_rank1(vacancy_id, before)
     if old is not None and old.cohort_id not in resolve.cohort_index:
         return STALE  # it held a cohort that has left the market since
     # The vacancy's stored rank 1 before the change: its score, and the least its dual u_v can have been.
@@ -444,6 +462,7 @@ def _priced(
         # A vacancy outside R that would take an unguarded cohort at its new price joins R (with the
         # cohort it holds, and so everyone holding that).
         joining = {}
+        resolve.excess = 0.0
         for k, c in enumerate(in_c.tolist()):
             if c in resolve.unguarded:
                 takers = resolve.takers(c, float(solved.price[k]))
@@ -474,8 +493,7 @@ def _priced(
     if not in_market:  # it left: its dual and its rank 1 went with it
         bound_moved -= v_old_dual
         total_moved -= v_old_score
-    # Each check of a vacancy outside R let it gain up to the tolerance more than its dual: counted too.
-    moved = bound_moved - total_moved + TOLERANCE_PROOF * resolve.checked
+    moved = bound_moved - total_moved + resolve.excess
     if ledger.slack + moved > ledger.recorded + TOLERANCE_PROOF * max(1, len(members.ids)):
         return NOT_PROVED
     first_pair = np.full(len(members.ids), -1, dtype=np.int64)
@@ -503,7 +521,17 @@ def _positions_before(vacancy_id: int, before: dict | None) -> int:
     """The vacancy's positions before the change (as it is now, where the change did not say)."""
     if before and "positions" in before:
         return int(before["positions"])
-    return Vacancy.objects.values_list("positions", flat=True).get(pk=vacancy_id)
+    return Vacancy.objects.filter(pk=vacancy_id).values_list("positions", flat=True).first() or 1
+
+
+def _held_where_it_no_longer_counts(standard_id: int) -> bool:
+    """Whether an open rank 1 of the standard is in a cohort that has started (so left the market)."""
+    return Suggestion.objects.filter(
+        status=Suggestion.Status.SUGGESTED,
+        rank=1,
+        cohort__offer__standard_id=standard_id,
+        cohort__start_date__lt=timezone.localdate(),
+    ).exists()
 
 
 def _direct_slack(
@@ -530,7 +558,7 @@ def _direct_slack(
         if len(first)
         else 0.0
     )
-    old = _open_rank1(vacancy_id)
+    old = _open_rank1(vacancy_id, before)
     score_before = dual_before = 0.0
     if old is not None:
         if old.cohort_id not in cohort_index:
@@ -552,7 +580,9 @@ class PricedResolve:
         self.members = Members()
         self.offer_vectors = LazyVectors(market.offers.text, matcher)
         self.unguarded: set[int] = set()
-        self.checked = 0  # checks of vacancies outside R against a least value of their dual
+        # How much vacancies outside R would gain, within the tolerance, at an unguarded cohort's new
+        # price over the least value of their dual: the bound moves by that too (this iteration's).
+        self.excess = 0.0
         self._takers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._others: Vacancies | None = None
         self._held: dict[int, tuple[int, float]] = {}  # the standard's stored rank 1s, read with the others
@@ -618,7 +648,6 @@ class PricedResolve:
         for w, s, q in zip(ids.tolist(), score.tolist(), positions.tolist(), strict=True):
             if w in members:
                 continue
-            self.checked += 1
             held = self._held.get(w)
             holds = self.cohort_index.get(held[0]) if held else None
             if held and holds is None:
@@ -627,8 +656,11 @@ class PricedResolve:
             if holds is not None:
                 broken = _broken(held[1], w, held[0])
                 least = max(0.0, broken - q * self.price[holds])
-            if s - q * new_price > least + TOLERANCE_PROOF:
+            excess = s - q * new_price - least
+            if excess > TOLERANCE_PROOF:
                 out[w] = holds
+            else:
+                self.excess += max(0.0, excess)
         return out
 
     def _could_take(self, cohort: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -689,10 +721,11 @@ def _members_result(market: Market, members: Members, first_pair: np.ndarray) ->
 
 def _component(
     standard_id: int, vacancy_id: int, cohort_old: int | None, matcher: Matcher
-) -> tuple[MatchResult, list[int], float]:
+) -> tuple[MatchResult, list[int], float | None]:
     """The suggestions and gaps of the component(s) of the candidate graph holding the vacancy (if
     it is in the market) and the cohort it held (if any), solved as a full run would; the ids of the
-    vacancies whose rows they replace (those, and the vacancy itself); and the slack it leaves there."""
+    vacancies whose rows they replace (those, and the vacancy itself); and the slack it leaves there
+    (None when the cohort it held is in no component, so its price and slack can't be told)."""
     market = market_load([standard_id])
     candidates = travel_limit(
         market,
@@ -708,8 +741,8 @@ def _component(
     touched = touched_vacancies(
         candidates.vacancy, candidates.cohort, len(vac), len(coh), vacancies=seeds, cohorts=cohorts
     )
-    if not len(touched):
-        return merge_results([]), [vacancy_id], 0.0
+    if not len(touched):  # nobody can take its places (if it held any): they stay empty, priced or not
+        return merge_results([]), [vacancy_id], None if cohorts else 0.0
     market.vacancies = Vacancies(
         id=vac.id[touched],
         standard=vac.standard[touched],
@@ -732,7 +765,7 @@ def _component(
     # component's, added to the standard's (which held the component's old slack, unknown: a bound).
     reached = np.isin(result.price_cohort_id, coh.id[candidates.cohort[np.isin(candidates.vacancy, touched)]])
     result.price_cohort_id, result.price = result.price_cohort_id[reached], result.price[reached]
-    component_slack = float(result.slack.sum())
+    component_slack = float(result.slack.sum()) if np.isin(coh.id[cohorts], result.price_cohort_id).all() else None
     result.slack_standard_id, result.slack = np.zeros(0, dtype=np.int64), np.zeros(0)
     return result, sorted({vacancy_id, *market.vacancies.id.tolist()}), component_slack
 

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apprenticeships.models import Cohort
+from apprenticeships.models import Cohort, Standard
 from matching.ml.engine import GAP_CODES, MatchResult
 from matching.ml.features import FEATURES
 from matching.models import CohortPrice, Gap, MatchRun, MatchRunChunk, StagedSuggestion, StandardSlack, Suggestion
@@ -75,7 +75,7 @@ def results_write(
     _insert(run, to_create)
     Suggestion.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH_SIZE)
     _gaps_replace(run, result, standard_ids=standard_ids, vacancy_ids=vacancy_ids)
-    prices_write(result)
+    prices_write(run, result)
     MatchRun.objects.filter(pk=run.pk).update(updated_at=timezone.now())
     deleted = set(to_delete)
     gone = [s for s in existing.values() if s.id in deleted]
@@ -85,11 +85,9 @@ def results_write(
     )
 
 
-def prices_write(result: MatchResult) -> None:
+def prices_write(run: MatchRun, result: MatchResult) -> None:
     """Keep the cohort prices the result's allocation found (those of cohorts since deleted are dropped),
     and the slack it left in each standard it solved whole."""
-    if not len(result.price_cohort_id):
-        return
     price = dict(zip(result.price_cohort_id.astype(np.int64).tolist(), result.price.tolist(), strict=True))
     existing = Cohort.objects.filter(id__in=list(price)).values_list("id", flat=True)
     CohortPrice.objects.bulk_create(
@@ -99,17 +97,17 @@ def prices_write(result: MatchResult) -> None:
         update_fields=["price"],
         batch_size=BATCH_SIZE,
     )
-    # A whole solve of a standard: its slack starts again from what this solve left.
+    # A whole solve of a standard: its slack starts again from what this solve left, unless it was
+    # forgotten since the run began (the solve read a market or scores that have changed since).
+    slack = dict(zip(result.slack_standard_id.astype(np.int64).tolist(), result.slack.tolist(), strict=True))
+    forgotten = StandardSlack.objects.filter(standard_id__in=list(slack), forgotten_at__gte=run.created_at)
+    keep = set(Standard.objects.filter(id__in=list(slack)).values_list("id", flat=True))
+    keep -= set(forgotten.values_list("standard_id", flat=True))
     StandardSlack.objects.bulk_create(
-        [
-            StandardSlack(standard_id=standard_id, slack=slack, recorded=slack)
-            for standard_id, slack in zip(
-                result.slack_standard_id.astype(np.int64).tolist(), result.slack.tolist(), strict=True
-            )
-        ],
+        [StandardSlack(standard_id=i, slack=slack[i], recorded=slack[i], forgotten_at=None) for i in sorted(keep)],
         update_conflicts=True,
         unique_fields=["standard"],
-        update_fields=["slack", "recorded"],
+        update_fields=["slack", "recorded", "forgotten_at"],
         batch_size=BATCH_SIZE,
     )
 
@@ -123,7 +121,7 @@ def slack_moved(standard_id: int, moved: float, *, recorded: bool = False) -> No
     """Add what a re-match moved D(p) - total by to the standard's slack (and to what it may reach, for
     a component solved whole: its own shortfall is recorded as a run's is)."""
     change = {"slack": F("slack") + moved, **({"recorded": F("recorded") + moved} if recorded else {})}
-    StandardSlack.objects.filter(standard_id=standard_id).update(**change)
+    StandardSlack.objects.filter(standard_id=standard_id, slack__isnull=False).update(**change)
 
 
 def writers_take_turns() -> None:
@@ -376,7 +374,7 @@ def results_swap(run: MatchRun, result: MatchResult) -> None:
     _staged_update(run, now)
     _staged_insert(run, now)
     _gaps_replace(run, result, standard_ids=None, vacancy_ids=None)
-    prices_write(result)
+    prices_write(run, result)
     MatchRun.objects.filter(pk=run.pk).update(updated_at=now)
 
 

@@ -181,3 +181,23 @@ def test_a_vacancy_joining_or_changing_in_place_is_re_matched_alone(employer_a, 
     assert (joined.counts["path"], changed.counts["path"]) == ("direct", "direct")
     assert Suggestion.objects.get(vacancy=vacancy, rank=1).cohort.places == 5  # room for its two apprentices
     assert list(Suggestion.objects.filter(vacancy=other).values("id", "version")) == others_before
+
+
+def test_a_vacancy_closed_while_holding_the_only_place_gives_it_to_the_one_waiting(
+    employer_a, employer_b, provider_a, hannah
+):
+    """Closing deletes its suggestions at once (off the review queue); the re-match is told which place
+    it held, and gives that place to the vacancy that was waiting for it."""
+    CourseOfferFactory(provider=provider_a, cohorts=[{"start_date": days_ahead(60), "places": 1}])
+    first = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    second = VacancyFactory(employer=employer_b, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    holder = Suggestion.objects.get(rank=1).vacancy
+    waiting = second if holder == first else first
+    assert Gap.objects.get(vacancy=waiting).reason == GapReason.NO_PLACES
+
+    vacancy_transition(holder, action="close", by=hannah)
+
+    assert Suggestion.objects.get(rank=1).vacancy == waiting
+    assert not Gap.objects.filter(vacancy=waiting).exists()
+    closing = MatchRun.objects.filter(kind=MatchRun.Kind.INCREMENTAL).order_by("pk").last()
+    assert closing.counts["path"] in ("priced", "component")

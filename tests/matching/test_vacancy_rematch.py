@@ -298,12 +298,12 @@ def test_a_hub_decision_the_slack_cannot_follow_sends_contested_re_matches_to_th
     for _ in range(2):  # two vacancies for its one place
         VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
     rematch_standards([offer.standard.pk])
-    assert StandardSlack.objects.filter(standard=offer.standard).exists()
+    assert StandardSlack.objects.get(standard=offer.standard).slack is not None
     first = Suggestion.objects.get(rank=1)
 
     suggestion_reject(first.pk, by=hannah, version=first.version, reason=RejectReason.OTHER, note="Not this one.")
 
-    assert not StandardSlack.objects.filter(standard=offer.standard).exists()
+    assert StandardSlack.objects.get(standard=offer.standard).slack is None  # forgotten
     rival = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
     run = vacancy_rematch(rival.pk)
     assert (run.counts["path"], run.counts.get("not_priced")) in {("component", "unpriced"), ("direct", None)}
