@@ -424,7 +424,7 @@ def _priced(
     if old is not None:
         v_old_cohort = resolve.cohort_index[old.cohort_id]
         v_old_score = _broken(old.score, vacancy_id, old.cohort_id)
-        v_old_dual = max(0.0, v_old_score - _positions_before(vacancy_id, before) * price[v_old_cohort])
+        v_old_dual = _dual_before(market, scored, vacancy_id, before, old, price)
         added.add(v_old_cohort)
     members = resolve.members
     in_market = len(vac) > 0
@@ -468,7 +468,9 @@ def _priced(
                 takers = resolve.takers(c, float(solved.price[k]))
                 if takers is None:
                     return STALE  # one holds a cohort that has left the market since
-                for w, held in takers.items():
+                # The keenest first, as many as its places (more come in later rounds if they still would).
+                keenest = sorted(takers.items(), key=lambda item: (-item[1][1], item[0]))[: max(1, coh.places[c])]
+                for w, (held, _) in keenest:
                     if held is None:
                         joining[w] = (None, 0.0)
                     elif held not in cohorts:
@@ -524,6 +526,26 @@ def _positions_before(vacancy_id: int, before: dict | None) -> int:
     return Vacancy.objects.filter(pk=vacancy_id).values_list("positions", flat=True).first() or 1
 
 
+def _dual_before(
+    market: Market, scored: Scored, vacancy_id: int, before: dict | None, old: Held, price: np.ndarray
+) -> float:
+    """The vacancy's dual u_v(p) at the stored prices before the change: exact from its pairs as it
+    was, where the market carries them and they are what was stored; else the least it can have been,
+    from the rank 1 it held."""
+    coh, cand = market.cohorts, scored.candidates
+    positions = _positions_before(vacancy_id, before)
+    at = int(np.flatnonzero(coh.id == old.cohort_id)[0])
+    least = max(0.0, _broken(old.score, vacancy_id, old.cohort_id) - positions * price[at])
+    was = np.flatnonzero(cand.vacancy == 1)
+    if len(market.vacancies) != 2 or not len(was):
+        return least
+    scores = dict(zip(coh.id[cand.cohort[was]].tolist(), scored.score[was].tolist(), strict=True))
+    if not _stored_as_scored(vacancy_id, scores):
+        return least
+    broken = scored.score[was] + TIE_BREAK * tie_break(np.full(len(was), vacancy_id), coh.id[cand.cohort[was]])
+    return max(least, float(reduced_gain(broken, positions, price[cand.cohort[was]]).max()))
+
+
 def _held_where_it_no_longer_counts(standard_id: int) -> bool:
     """Whether an open rank 1 of the standard is in a cohort that has started (so left the market)."""
     return Suggestion.objects.filter(
@@ -565,8 +587,7 @@ def _direct_slack(
             StandardSlack.forget([standard_id])
             return
         score_before = _broken(old.score, vacancy_id, old.cohort_id)
-        positions = _positions_before(vacancy_id, before)
-        dual_before = max(0.0, score_before - positions * price[cohort_index[old.cohort_id]])
+        dual_before = _dual_before(market, scored, vacancy_id, before, old, price)
     slack_moved(standard_id, (dual_now - dual_before) - (score_now - score_before))
 
 
@@ -636,15 +657,16 @@ class PricedResolve:
             self.members.old_score[-1] = float(broken[at[0]])
         return True
 
-    def takers(self, cohort: int, new_price: float) -> dict[int, int | None] | None:
+    def takers(self, cohort: int, new_price: float) -> dict[int, tuple[int | None, float]] | None:
         """The vacancies outside R that would take this cohort at its new price rather than keep what
-        the stored prices leave them (at least their stored rank 1's gain): id -> the cohort index of
-        their stored rank 1 (None: they hold none). None if one holds a cohort no longer in the market."""
+        the stored prices leave them (at least their stored rank 1's gain): id -> (the cohort index of
+        their stored rank 1 (None: they hold none), by how much). None if one holds a cohort no longer
+        in the market."""
         if cohort not in self._takers:
             self._takers[cohort] = self._could_take(cohort)
         ids, score, positions = self._takers[cohort]
         members = set(self.members.ids) | {self.vacancy_id}
-        out: dict[int, int | None] = {}
+        out: dict[int, tuple[int | None, float]] = {}
         for w, s, q in zip(ids.tolist(), score.tolist(), positions.tolist(), strict=True):
             if w in members:
                 continue
@@ -658,7 +680,7 @@ class PricedResolve:
                 least = max(0.0, broken - q * self.price[holds])
             excess = s - q * new_price - least
             if excess > TOLERANCE_PROOF:
-                out[w] = holds
+                out[w] = (holds, excess)
             else:
                 self.excess += max(0.0, excess)
         return out
