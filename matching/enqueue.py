@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from lcr_skills.celery import app
-from matching.models import StandardSlack
 
 # The tasks' names (their `name=` in matching.tasks): queued messages carry them, so they never change.
 RUN_PREPARE = "matching.run_prepare"
@@ -88,9 +87,6 @@ def rematch_after_commit(standard_ids: Iterable[int], *, using: str = DEFAULT_DB
     Robust: with the broker down the change itself is saved and Django logs the error; the change
     is matched by the next full run hub staff start (nothing re-sends a lost re-match).
     """
-    standard_ids = set(standard_ids)
-    # Until they are solved whole again, their slack no longer bounds what a priced re-match may leave.
-    StandardSlack.forget(standard_ids)
     batch, fresh = _batch(using)
     batch.standard_ids.update(standard_ids)
     if fresh:

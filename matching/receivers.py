@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from apprenticeships.models import Vacancy
 from matching import services
 from matching.enqueue import rematch_after_commit, rematch_vacancy_after_commit
+from matching.models import StandardSlack
 
 
 def vacancy_left_market(sender: type[Vacancy], *, vacancy: Vacancy, reason: str, by: User | None, **kwargs) -> None:
@@ -28,4 +29,7 @@ def standards_changed(
     if vacancy_id is not None and len(standards) == 1:
         rematch_vacancy_after_commit(vacancy_id, standard_id=standards.pop(), before=before)
     else:
+        # Offers or cohorts changed: until these are solved whole again, their slack no longer bounds
+        # what a priced re-match of one vacancy may leave.
+        StandardSlack.forget(standards)
         rematch_after_commit(standards)

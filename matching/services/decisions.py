@@ -253,6 +253,7 @@ def suggestion_respond(suggestion_id: int, *, by: User, accept: bool, reason: st
     if not accept:
         suggestion.status = S.DECLINED
         action = SuggestionEvent.Action.DECLINE
+        StandardSlack.forget([suggestion.vacancy.standard_id])  # its places come back
         rematch_after_commit([suggestion.vacancy.standard_id])  # the vacancy is open to matching again
     elif other == PartyResponse.ACCEPTED:
         suggestion.status = S.AGREED

@@ -425,6 +425,7 @@ def _priced(
         v_old_cohort = resolve.cohort_index[old.cohort_id]
         v_old_score = _broken(old.score, vacancy_id, old.cohort_id)
         v_old_dual = _dual_before(market, scored, vacancy_id, before, old, price)
+        resolve.old_load[v_old_cohort] += _positions_before(vacancy_id, before)
         added.add(v_old_cohort)
     members = resolve.members
     in_market = len(vac) > 0
@@ -477,10 +478,15 @@ def _priced(
                         added.add(held)
         # A guarded cohort left with places nobody in R takes, at a positive price: anyone might take
         # them now, so its price may fall, once everyone who could take it is checked.
+        # (Places it already left empty are in the slack the ledger holds: only those the re-solve frees count.)
+        chosen = solved.first[solved.first >= 0]
+        used = np.bincount(
+            np.searchsorted(in_c, pc[inside][chosen]), weights=q[pv[inside][chosen]], minlength=len(in_c)
+        )
         opened = {
             c
             for k, c in enumerate(in_c.tolist())
-            if guarded[k] and solved.given_back[k] > 0 and price[c] > TOLERANCE_PROOF
+            if guarded[k] and used[k] < resolve.old_load[c] and price[c] > TOLERANCE_PROOF
         }
         resolve.unguarded |= opened
         if not added and not joining and not opened:
@@ -601,6 +607,7 @@ class PricedResolve:
         self.members = Members()
         self.offer_vectors = LazyVectors(market.offers.text, matcher)
         self.unguarded: set[int] = set()
+        self.old_load = np.zeros(len(market.cohorts))  # positions the stored rank 1s of R (and v) took in each cohort
         # How much vacancies outside R would gain, within the tolerance, at an unguarded cohort's new
         # price over the least value of their dual: the bound moves by that too (this iteration's).
         self.excess = 0.0
@@ -655,6 +662,7 @@ class PricedResolve:
             if len(at) != 1 or abs(float(scored.score[rows[at[0]]]) - stored) > SCORE_MOVED:
                 return False
             self.members.old_score[-1] = float(broken[at[0]])
+            self.old_load[self.cohort_index[cohort_id]] += positions
         return True
 
     def takers(self, cohort: int, new_price: float) -> dict[int, tuple[int | None, float]] | None:
