@@ -456,29 +456,50 @@ def _priced(
         )
         if solved is None:
             return NOT_PROVED  # the solver gave no answer in its time
-        # A member gaining more at a cohort outside C than its new dual: that cohort joins C.
+        # The proof, as it stands: each member's dual raised to cover its pairs outside C at the stored
+        # prices (feasible without bringing those cohorts in: at most its dual before, so free against
+        # the bound), and what vacancies outside R would gain at an unguarded cohort's new price over
+        # the least value of their dual, added to the bound (as if their duals were raised by it).
         out = ~inside
         gain = reduced_gain(ps[out], q[pv[out]], price[pc[out]])
-        added = set(most_violated(pv[out], pc[out], gain, solved.dual).tolist()) - cohorts
-        # A vacancy outside R that would take an unguarded cohort at its new price joins R (with the
-        # cohort it holds, and so everyone holding that).
-        joining = {}
-        resolve.excess = 0.0
+        dual = solved.dual.copy()
+        np.maximum.at(dual, pv[out], gain)
+        takers: dict[int, dict[int, tuple[int | None, float]]] = {}
         for k, c in enumerate(in_c.tolist()):
             if c in resolve.unguarded:
-                takers = resolve.takers(c, float(solved.price[k]))
-                if takers is None:
+                found = resolve.takers(c, float(solved.price[k]))
+                if found is None:
                     return STALE  # one holds a cohort that has left the market since
-                # The keenest first, as many as its places (more come in later rounds if they still would).
-                keenest = sorted(takers.items(), key=lambda item: (-item[1][1], item[0]))[: max(1, coh.places[c])]
-                for w, (held, _) in keenest:
-                    if held is None:
-                        joining[w] = (None, 0.0)
-                    elif held not in cohorts:
-                        added.add(held)
-        # A guarded cohort left with places nobody in R takes, at a positive price: anyone might take
-        # them now, so its price may fall, once everyone who could take it is checked.
-        # (Places it already left empty are in the slack the ledger holds: only those the re-solve frees count.)
+                takers[c] = found
+        # How far the bound (Σ_w u_w + Σ_c places_c·p_c over the standard) and the total moved: the
+        # bound by at most the members' duals, C's prices and those takers' gains (any other vacancy's
+        # u_w can only fall: p' ≥ p on guarded cohorts), the total by the members' first suggestions.
+        bound_moved = float(dual.sum() - sum(members.old_dual))
+        bound_moved += float((coh.places[in_c] * (solved.price - price[in_c])).sum())
+        bound_moved += sum(excess for found in takers.values() for _, excess in found.values())
+        total_moved = solved.total - sum(members.old_score)
+        if not in_market:  # it left: its dual and its rank 1 went with it
+            bound_moved -= v_old_dual
+            total_moved -= v_old_score
+        moved = bound_moved - total_moved
+        if ledger.slack + moved <= ledger.recorded + TOLERANCE_PROOF * max(1, len(members.ids)):
+            break  # the standard stays within the slack its last whole solve recorded
+        # Not yet: widen the re-solve where the proof pays. A member gaining more at a cohort outside
+        # C than its new dual: that cohort joins C (with everyone holding it).
+        added = set(most_violated(pv[out], pc[out], gain, solved.dual).tolist()) - cohorts
+        # A vacancy outside R that would take an unguarded cohort at its new price joins R, the keenest
+        # first, as many as its places (with the cohort it holds, and so everyone holding that).
+        joining = {}
+        for c, found in takers.items():
+            keen = sorted((item for item in found.items() if item[1][1] > TOLERANCE_PROOF), key=lambda i: -i[1][1])
+            for w, (held, _) in keen[: max(1, coh.places[c])]:
+                if held is None:
+                    joining[w] = (None, 0.0)
+                elif held not in cohorts:
+                    added.add(held)
+        # A guarded cohort the re-solve leaves with fewer positions taken than before, at a positive
+        # price: anyone might take those places now, so its price may fall, once everyone who could
+        # take it is checked. (Places it already left empty are in the slack the ledger holds.)
         chosen = solved.first[solved.first >= 0]
         used = np.bincount(
             np.searchsorted(in_c, pc[inside][chosen]), weights=q[pv[inside][chosen]], minlength=len(in_c)
@@ -487,23 +508,10 @@ def _priced(
             c
             for k, c in enumerate(in_c.tolist())
             if guarded[k] and used[k] < resolve.old_load[c] and price[c] > TOLERANCE_PROOF
-        }
+        } - resolve.unguarded
         resolve.unguarded |= opened
         if not added and not joining and not opened:
-            break
-    # How far the bound (Σ_w u_w + Σ_c places_c·p_c over the standard) and the total moved: the bound by at
-    # most the members' duals and C's prices (any other vacancy's u_w can only fall: p' ≥ p on guarded
-    # cohorts, and nobody else would take an unguarded one), the total by the members' first
-    # suggestions. The re-solve is kept when the slack between them did not grow.
-    bound_moved = float(solved.dual.sum() - sum(members.old_dual))
-    bound_moved += float((coh.places[in_c] * (solved.price - price[in_c])).sum())
-    total_moved = solved.total - sum(members.old_score)
-    if not in_market:  # it left: its dual and its rank 1 went with it
-        bound_moved -= v_old_dual
-        total_moved -= v_old_score
-    moved = bound_moved - total_moved + resolve.excess
-    if ledger.slack + moved > ledger.recorded + TOLERANCE_PROOF * max(1, len(members.ids)):
-        return NOT_PROVED
+            return NOT_PROVED
     first_pair = np.full(len(members.ids), -1, dtype=np.int64)
     chosen = solved.first >= 0
     first_pair[chosen] = np.flatnonzero(inside)[solved.first[chosen]]
@@ -608,9 +616,6 @@ class PricedResolve:
         self.offer_vectors = LazyVectors(market.offers.text, matcher)
         self.unguarded: set[int] = set()
         self.old_load = np.zeros(len(market.cohorts))  # positions the stored rank 1s of R (and v) took in each cohort
-        # How much vacancies outside R would gain, within the tolerance, at an unguarded cohort's new
-        # price over the least value of their dual: the bound moves by that too (this iteration's).
-        self.excess = 0.0
         self._takers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._others: Vacancies | None = None
         self._held: dict[int, tuple[int, float]] = {}  # the standard's stored rank 1s, read with the others
@@ -666,10 +671,10 @@ class PricedResolve:
         return True
 
     def takers(self, cohort: int, new_price: float) -> dict[int, tuple[int | None, float]] | None:
-        """The vacancies outside R that would take this cohort at its new price rather than keep what
-        the stored prices leave them (at least their stored rank 1's gain): id -> (the cohort index of
-        their stored rank 1 (None: they hold none), by how much). None if one holds a cohort no longer
-        in the market."""
+        """The vacancies outside R that would gain more at this cohort at its new price than the least
+        the stored prices leave them (their stored rank 1's gain): id -> (the cohort index of their
+        stored rank 1 (None: they hold none), by how much). None if one holds a cohort no longer in
+        the market."""
         if cohort not in self._takers:
             self._takers[cohort] = self._could_take(cohort)
         ids, score, positions = self._takers[cohort]
@@ -687,10 +692,8 @@ class PricedResolve:
                 broken = _broken(held[1], w, held[0])
                 least = max(0.0, broken - q * self.price[holds])
             excess = s - q * new_price - least
-            if excess > TOLERANCE_PROOF:
+            if excess > 0:
                 out[w] = (holds, excess)
-            else:
-                self.excess += max(0.0, excess)
         return out
 
     def _could_take(self, cohort: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
