@@ -190,6 +190,7 @@ class StandardSlack(models.Model):
     standard = models.OneToOneField(Standard, on_delete=models.CASCADE, primary_key=True, related_name="+")
     slack = models.FloatField(null=True)
     recorded = models.FloatField(default=0.0)
+    bound = models.FloatField(default=0.0)  # D(p), kept with the slack: the best total any assignment could reach
     forgotten_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:

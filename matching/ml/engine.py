@@ -49,6 +49,7 @@ class MatchResult:
     # Each standard's D(p) - total at those prices (matching.models.StandardSlack).
     slack_standard_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     slack: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    slack_bound: np.ndarray = field(default_factory=lambda: np.zeros(0))  # and D(p)
 
     @property
     def optimality_gap(self) -> float:
@@ -125,7 +126,7 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
     vac, coh = market.vacancies, market.cohorts
     tie = tie_break(vac.id[candidates.vacancy], coh.id[candidates.cohort])
     allocation = allocate(candidates.vacancy, candidates.cohort, scores, vac.positions, coh.places, k=k, tie=tie)
-    slack_standard_id, slack = _slack_by_standard(market, candidates, scores + TIE_BREAK * tie, allocation)
+    slack_standard_id, slack, slack_bound = _slack_by_standard(market, candidates, scores + TIE_BREAK * tie, allocation)
     lap("allocation")
     pair = allocation.pair
     X = pair_features(market, candidates.subset(pair), vectors)
@@ -158,13 +159,14 @@ def match_market(market: Market, matcher: Matcher, *, k: int, days_before: int, 
         price=allocation.price,
         slack_standard_id=slack_standard_id,
         slack=slack,
+        slack_bound=slack_bound,
     )
 
 
 def _slack_by_standard(
     market: Market, candidates: Candidates, broken: np.ndarray, allocation: Allocation
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each standard's D(p) - total at the allocation's prices (matching.ml.incremental): how far its
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each standard's D(p) - total, and D(p), at the allocation's prices (matching.ml.incremental): how far its
     rank 1s may be below the best possible, scores with their tie-break (0 when optimal, to the LP's
     tolerance; the integer programme's shortfall where the LP split vacancies)."""
     vac, coh = market.vacancies, market.cohorts
@@ -179,7 +181,7 @@ def _slack_by_standard(
     bound = np.bincount(vacancy_at, weights=dual, minlength=n).astype(float)
     bound += np.bincount(cohort_at, weights=coh.places * allocation.price, minlength=n)
     total = np.bincount(vacancy_at[candidates.vacancy[first]], weights=broken[first], minlength=n).astype(float)
-    return standards, np.maximum(bound - total, 0.0)
+    return standards, np.maximum(bound - total, 0.0), bound
 
 
 def merge_results(results: list[MatchResult]) -> MatchResult:
@@ -197,6 +199,7 @@ def merge_results(results: list[MatchResult]) -> MatchResult:
         "price",
         "slack_standard_id",
         "slack",
+        "slack_bound",
     ]:
         parts = [getattr(r, name) for r in results]
         arrays[name] = np.concatenate(parts) if parts else np.zeros(0)

@@ -30,7 +30,7 @@ from django.utils import timezone
 from scipy import sparse
 
 from apprenticeships.models import Pledge, Vacancy
-from matching.ml.allocation import TIE_BREAK, allocate, tie_break
+from matching.ml.allocation import GAP_NOISE, REPAIR_MIP_GAP, TIE_BREAK, allocate, optimality_gap, tie_break
 from matching.ml.candidates import Candidates, GapReason, candidate_pairs
 from matching.ml.engine import GAP_CODES, MatchResult, match_market, merge_results
 from matching.ml.features import TextVectors, pair_features
@@ -122,6 +122,7 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
         with transaction.atomic():
             writers_take_turns()
             direct = _direct(market, scored, vacancy_id, before=before)
+            gap = None
             priced = direct if isinstance(direct, str) else ""
             if isinstance(direct, MatchResult):
                 _direct_slack(market, scored, vacancy_id, before, direct, standard_id)
@@ -131,9 +132,9 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
             elif direct is None and not isinstance(
                 priced := _priced(market, scored, vacancy_id, before, matcher, standard_id), str
             ):
-                result, vacancy_ids, moved = priced
+                result, vacancy_ids, moved, bound_moved, gap = priced
                 written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
-                slack_moved(standard_id, moved)
+                slack_moved(standard_id, moved, bound_moved=bound_moved)
                 path, counted = PRICED, len(vacancy_ids)
             else:
                 old_rank1 = _open_rank1(vacancy_id, before)
@@ -164,6 +165,7 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
             "path": path,
             **({"not_priced": priced} if path == COMPONENT else {}),
         },
+        optimality_gap=gap if path == PRICED else None,
         timings={k: round(v, 4) for k, v in timings.items()},
         finished_at=timezone.now(),
     )
@@ -402,7 +404,7 @@ class Members:
 
 def _priced(
     market: Market, scored: Scored, vacancy_id: int, before: dict | None, matcher: Matcher, standard_id: int
-) -> tuple[MatchResult, list[int], float] | str:
+) -> tuple[MatchResult, list[int], float, float, float] | str:
     """The suggestions of the few vacancies a contested change reaches, re-solved against the cohorts'
     stored capacity prices, when that is proved to keep the optimum (matching.ml.incremental says how),
     with the ids of the vacancies whose rows they replace; else why not (one of NOT_PRICED, which
@@ -482,8 +484,8 @@ def _priced(
             bound_moved -= v_old_dual
             total_moved -= v_old_score
         moved = bound_moved - total_moved
-        if ledger.slack + moved <= ledger.recorded + TOLERANCE_PROOF * max(1, len(members.ids)):
-            break  # the standard stays within the slack its last whole solve recorded
+        if ledger.slack + moved <= _slack_allowed(ledger, bound_moved) + TOLERANCE_PROOF * max(1, len(members.ids)):
+            break  # the standard stays within the slack its last whole solve recorded, or its stated gap
         # Not yet: widen the re-solve where the proof pays. A member gaining more at a cohort outside
         # C than its new dual: that cohort joins C (with everyone holding it).
         added = set(most_violated(pv[out], pc[out], gain, solved.dual).tolist()) - cohorts
@@ -517,7 +519,18 @@ def _priced(
     first_pair[chosen] = np.flatnonzero(inside)[solved.first[chosen]]
     result = _members_result(market, members, first_pair)
     result.price_cohort_id, result.price = coh.id[in_c], solved.price
-    return result, sorted({vacancy_id, *members.ids}), moved
+    bound = ledger.bound + bound_moved
+    gap = optimality_gap(bound - ledger.slack - moved, bound)
+    return result, sorted({vacancy_id, *members.ids}), moved, bound_moved, gap
+
+
+def _slack_allowed(ledger: StandardSlack, bound_moved: float) -> float:
+    """The most D(p) - total a priced re-match may leave: what the last whole solve left, in a standard
+    it solved optimally; in one it solved within a stated gap (a large contested group, made whole
+    around the LP's split vacancies: matching.ml.allocation), that gap, REPAIR_MIP_GAP of the bound."""
+    if ledger.recorded <= GAP_NOISE * ledger.bound:
+        return ledger.recorded
+    return max(ledger.recorded, REPAIR_MIP_GAP * (ledger.bound + bound_moved))
 
 
 def _broken(score: float, vacancy_id: int, cohort_id: int) -> float:
@@ -602,7 +615,7 @@ def _direct_slack(
             return
         score_before = _broken(old.score, vacancy_id, old.cohort_id)
         dual_before = _dual_before(market, scored, vacancy_id, before, old, price)
-    slack_moved(standard_id, (dual_now - dual_before) - (score_now - score_before))
+    slack_moved(standard_id, (dual_now - dual_before) - (score_now - score_before), bound_moved=dual_now - dual_before)
 
 
 class PricedResolve:
@@ -799,7 +812,7 @@ def _component(
     reached = np.isin(result.price_cohort_id, coh.id[candidates.cohort[np.isin(candidates.vacancy, touched)]])
     result.price_cohort_id, result.price = result.price_cohort_id[reached], result.price[reached]
     component_slack = float(result.slack.sum()) if np.isin(coh.id[cohorts], result.price_cohort_id).all() else None
-    result.slack_standard_id, result.slack = np.zeros(0, dtype=np.int64), np.zeros(0)
+    result.slack_standard_id, result.slack, result.slack_bound = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
     return result, sorted({vacancy_id, *market.vacancies.id.tolist()}), component_slack
 
 

@@ -100,14 +100,18 @@ def prices_write(run: MatchRun, result: MatchResult) -> None:
     # A whole solve of a standard: its slack starts again from what this solve left, unless it was
     # forgotten since the run began (the solve read a market or scores that have changed since).
     slack = dict(zip(result.slack_standard_id.astype(np.int64).tolist(), result.slack.tolist(), strict=True))
+    bound = dict(zip(result.slack_standard_id.astype(np.int64).tolist(), result.slack_bound.tolist(), strict=True))
     forgotten = StandardSlack.objects.filter(standard_id__in=list(slack), forgotten_at__gte=run.created_at)
     keep = set(Standard.objects.filter(id__in=list(slack)).values_list("id", flat=True))
     keep -= set(forgotten.values_list("standard_id", flat=True))
     StandardSlack.objects.bulk_create(
-        [StandardSlack(standard_id=i, slack=slack[i], recorded=slack[i], forgotten_at=None) for i in sorted(keep)],
+        [
+            StandardSlack(standard_id=i, slack=slack[i], recorded=slack[i], bound=bound[i], forgotten_at=None)
+            for i in sorted(keep)
+        ],
         update_conflicts=True,
         unique_fields=["standard"],
-        update_fields=["slack", "recorded", "forgotten_at"],
+        update_fields=["slack", "recorded", "bound", "forgotten_at"],
         batch_size=BATCH_SIZE,
     )
 
@@ -117,10 +121,14 @@ def cohort_prices(cohort_ids: list[int]) -> dict[int, float]:
     return dict(CohortPrice.objects.filter(cohort_id__in=cohort_ids).values_list("cohort_id", "price"))
 
 
-def slack_moved(standard_id: int, moved: float, *, recorded: bool = False) -> None:
-    """Add what a re-match moved D(p) - total by to the standard's slack (and to what it may reach, for
-    a component solved whole: its own shortfall is recorded as a run's is)."""
-    change = {"slack": F("slack") + moved, **({"recorded": F("recorded") + moved} if recorded else {})}
+def slack_moved(standard_id: int, moved: float, *, bound_moved: float = 0.0, recorded: bool = False) -> None:
+    """Add what a re-match moved D(p) - total by to the standard's slack, and D(p) by to its bound (and
+    the slack to what it may reach, for a component solved whole: its shortfall is recorded as a run's is)."""
+    change = {
+        "slack": F("slack") + moved,
+        "bound": F("bound") + bound_moved,
+        **({"recorded": F("recorded") + moved} if recorded else {}),
+    }
     StandardSlack.objects.filter(standard_id=standard_id, slack__isnull=False).update(**change)
 
 
