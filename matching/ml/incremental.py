@@ -39,7 +39,9 @@ that one pair, and any that would gain more there, at the new price, than its st
 it (a least value of u_w(p)) joins R, with the cohort it holds. Then D(p') ≤ D(p) + Σ_R (u'_w -
 u_w(p)) + Σ_C places_c·(p'_c - p_c), with no need to score the rest. The re-solve is kept when that
 bound moved no more than the total did: the slack between the total and the bound, the gap the
-last run recorded (0 when it was optimal), does not grow. Otherwise (an integer re-solve of
+last run recorded (0 when it was optimal), does not grow; in a standard that run left within its
+stated MIP gap (REPAIR_MIP_GAP, a large contested group), the slack may grow up to that gap of the
+bound, and the re-match records the gap it leaves, as a run does. Otherwise (an integer re-solve of
 vacancies with several positions that the LP split, say) the component is re-solved.
 
 **Within a stated gap.** A large contested group is allocated within a gap of its optimum

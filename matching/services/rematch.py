@@ -410,7 +410,7 @@ def _priced(
     with the ids of the vacancies whose rows they replace; else why not (one of NOT_PRICED, which
     the run records)."""
     coh, vac = market.cohorts, market.vacancies
-    price = _prices(market)
+    price = _prices(market, standard_id)
     ledger = StandardSlack.objects.filter(standard_id=standard_id, slack__isnull=False).first()
     if price is None or ledger is None:
         return UNPRICED  # a cohort no allocation has priced yet, or a change the slack can't follow
@@ -538,12 +538,13 @@ def _broken(score: float, vacancy_id: int, cohort_id: int) -> float:
     return score + TIE_BREAK * float(tie_break(np.array([vacancy_id]), np.array([cohort_id]))[0])
 
 
-def _prices(market: Market) -> np.ndarray | None:
-    """The stored capacity price of each of the market's cohorts; None if one has none."""
-    prices = cohort_prices(market.cohorts.id.tolist())
-    if len(prices) < len(market.cohorts):
+def _prices(market: Market, standard_id: int) -> np.ndarray | None:
+    """The stored capacity price of each of the market's cohorts (all of the standard); None if one has none."""
+    prices = cohort_prices(standard_id)
+    ids = market.cohorts.id.tolist()
+    if any(c not in prices for c in ids):
         return None
-    return np.array([prices[c] for c in market.cohorts.id.tolist()])
+    return np.array([prices[c] for c in ids])
 
 
 def _positions_before(vacancy_id: int, before: dict | None) -> int:
@@ -588,7 +589,7 @@ def _direct_slack(
 ) -> None:
     """Add what the direct path moves D(p) - total by to the standard's slack: the vacancy's dual at the
     stored prices, after less before, less what its rank 1 gained (forgotten where a price is missing)."""
-    price = _prices(market)
+    price = _prices(market, standard_id)
     if price is None:
         StandardSlack.forget([standard_id])
         return

@@ -116,9 +116,11 @@ def prices_write(run: MatchRun, result: MatchResult) -> None:
     )
 
 
-def cohort_prices(cohort_ids: list[int]) -> dict[int, float]:
-    """The stored capacity prices of these cohorts (those never priced are missing)."""
-    return dict(CohortPrice.objects.filter(cohort_id__in=cohort_ids).values_list("cohort_id", "price"))
+def cohort_prices(standard_id: int) -> dict[int, float]:
+    """The stored capacity prices of the standard's cohorts (those never priced are missing); by a join
+    on the standard, not a list of thousands of ids (which took Django longer to compile than to run)."""
+    rows = CohortPrice.objects.filter(cohort__offer__standard_id=standard_id)
+    return dict(rows.values_list("cohort_id", "price"))
 
 
 def slack_moved(standard_id: int, moved: float, *, bound_moved: float = 0.0, recorded: bool = False) -> None:

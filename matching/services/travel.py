@@ -31,30 +31,50 @@ def _group(keys: np.ndarray) -> dict[int, np.ndarray]:
     return {key: np.array(indices, dtype=np.int64) for key, indices in groups.items()}
 
 
-def _nearest_venues(market: Market, venue_keys: list[str]) -> dict[tuple[int, int], int]:
-    """(vacancy index, offer index) -> index of the offer's location nearest the workplace, where it reaches."""
+def _nearest_venues(market: Market) -> dict[tuple[int, int], int]:
+    """(vacancy index, offer index) -> index of the offer's location nearest the workplace, where it reaches.
+
+    One distance matrix per standard (in blocks of vacancies), its locations grouped by offer: each
+    offer's nearest location is the first of its group at the group's least distance, as np.argmin
+    over that offer's locations would pick."""
     vac, off, loc = market.vacancies, market.offers, market.locations
     nearest: dict[tuple[int, int], int] = {}
-    locations_by_offer = _group(loc.offer)
+    by_offer = np.argsort(loc.offer, kind="stable")  # locations grouped by offer, in their order within it
     offers_by_standard = _group(off.standard)
     for standard, vacancy_idx in _group(vac.standard).items():
-        for offer in offers_by_standard.get(standard, np.zeros(0, dtype=np.int64)).tolist():
-            loc_idx = locations_by_offer.get(offer)
-            if loc_idx is None:
-                continue
+        offers = offers_by_standard.get(standard)
+        if offers is None:
+            continue
+        mine = by_offer[np.isin(loc.offer[by_offer], offers)]
+        if not len(mine):
+            continue
+        offer_of = loc.offer[mine]
+        starts = np.flatnonzero(np.r_[True, offer_of[1:] != offer_of[:-1]])
+        group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(mine)]))
+        column = np.arange(len(mine))
+        for block in range(0, len(vacancy_idx), NEAREST_BLOCK):
+            rows = vacancy_idx[block : block + NEAREST_BLOCK]
             dist = haversine_km(
-                vac.latitude[vacancy_idx, None],
-                vac.longitude[vacancy_idx, None],
-                loc.latitude[None, loc_idx],
-                loc.longitude[None, loc_idx],
-            ).reshape(len(vacancy_idx), len(loc_idx))
-            best = np.argmin(dist, axis=1)
-            within = dist[np.arange(len(vacancy_idx)), best] <= loc.radius_km[loc_idx[best]]
+                vac.latitude[rows, None], vac.longitude[rows, None], loc.latitude[None, mine], loc.longitude[None, mine]
+            ).reshape(len(rows), len(mine))
+            least = np.minimum.reduceat(dist, starts, axis=1)
+            best = np.minimum.reduceat(np.where(dist == least[:, group], column, len(mine)), starts, axis=1)
+            within = least <= loc.radius_km[mine[best]]
             # Only pairs taught in person are held to the limit; the others need no journey planned.
-            within &= in_person(market, vacancy_idx, np.full(len(vacancy_idx), offer, dtype=np.int64))
-            for row in np.flatnonzero(within).tolist():
-                nearest[(int(vacancy_idx[row]), offer)] = int(loc_idx[best[row]])
+            r, g = np.nonzero(within)
+            taught = in_person(market, rows[r], offer_of[starts[g]])
+            for v, o, at in zip(
+                rows[r[taught]].tolist(),
+                offer_of[starts[g[taught]]].tolist(),
+                mine[best[r, g][taught]].tolist(),
+                strict=True,
+            ):
+                nearest[(v, o)] = at
     return nearest
+
+
+# Vacancies per distance matrix: a block of the biggest standard's (thousands of venues) stays a few MB.
+NEAREST_BLOCK = 256
 
 
 def market_travel_attach(market: Market) -> Market:
@@ -69,7 +89,7 @@ def market_travel_attach(market: Market) -> Market:
         OfferLocation.objects.filter(offer_id__in=offer_ids).order_by("id").values_list("postcode", flat=True)
     )
     venue_keys = [place_key(p) for p in venue_postcodes]
-    pairs = _nearest_venues(market, venue_keys)
+    pairs = _nearest_venues(market)
     origins = [place_key(workplaces[vacancy_id]) for vacancy_id in market.vacancies.id.tolist()]  # once per vacancy
     wanted: dict[str, set[str]] = defaultdict(set)
     keys = {}

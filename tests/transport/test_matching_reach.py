@@ -87,3 +87,19 @@ def test_a_radius_gap_keeps_its_own_reason(tmp_path, employer_a, provider_a):
     run_full_now()
 
     assert Gap.objects.get(vacancy=vacancy).reason == GapReason.OUT_OF_REACH
+
+
+def test_the_journey_is_planned_to_the_offers_venue_nearest_the_workplace(tmp_path, employer_a, provider_a):
+    call_command("import_gtfs", str(gtfs_zip(tmp_path / "feed.zip", STOPS, QUICK)), stdout=StringIO())
+    CourseOfferFactory(
+        provider=provider_a,
+        delivery_modes=["day_release"],
+        # Southport first, about 30 km from the Knowsley workplace, with no stop near it; Birkenhead 13 km.
+        locations=[{"postcode": "PR8 1AA", "radius_km": 50}, {"postcode": "CH41 1AA", "radius_km": 25}],
+    )
+    vacancy = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, postcode="L36 9YU")
+
+    run_full_now()
+
+    minutes = {s.features["travel_minutes"] for s in Suggestion.objects.filter(vacancy=vacancy)}
+    assert minutes == {38}  # to Birkenhead, by the quick bus, for each of its cohorts
