@@ -71,6 +71,7 @@ class Locations:
     latitude: np.ndarray
     longitude: np.ndarray
     radius_km: np.ndarray
+    postcode: list[str]  # where journeys to it are planned to (matching.services.travel)
 
     def __len__(self) -> int:
         return len(self.offer)

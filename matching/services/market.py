@@ -61,11 +61,14 @@ def market_load(
     offers = _offers(in_scope)
     # Cohorts and locations point at their offer by its index in `offers`, as matching.ml expects.
     offer_index = {int(offer_id): k for k, offer_id in enumerate(offers.id)}
+    # Their offers are picked by the same query as a subquery, not by a list of thousands of ids (which
+    # took Django longer to compile than PostgreSQL to run); any offer opened since is left out.
+    offers_in_scope = CourseOffer.objects.filter(in_scope, status=CourseOffer.Status.OPEN).values("id")
     market = Market(
         vacancies=vacancies,
         offers=offers,
-        cohorts=_cohorts(offer_index, today=today or timezone.localdate()),
-        locations=_locations(offer_index),
+        cohorts=_cohorts(offer_index, offers_in_scope, today=today or timezone.localdate()),
+        locations=_locations(offer_index, offers_in_scope),
         provider_share=provider_shares(),
         excluded_pairs=_decided_pairs(vacancies.id.tolist()),
     )
@@ -106,7 +109,7 @@ def market_part(market: Market, cohorts: np.ndarray, vacancies: Vacancies) -> Ma
         cohorts=_take(market.cohorts, cohorts),
         locations=_take(market.locations, locations),
         provider_share=market.provider_share,
-        excluded_pairs=_decided_pairs(vacancies.id.tolist()),
+        excluded_pairs=_decided_pairs_in(market.cohorts.id[cohorts].tolist(), vacancies.id.tolist()),
     )
     part.cohorts.offer = offer_index[part.cohorts.offer]
     part.locations.offer = offer_index[part.locations.offer]
@@ -170,21 +173,29 @@ def _offers(in_scope: Q) -> Offers:
     )
 
 
-def _places_held(offer_ids: Sequence[int]) -> dict[int, int]:
+def _places_held(offers: QuerySet) -> dict[int, int]:
     """Cohort id -> places held by introductions not yet answered by both (agreed ones are taken off already)."""
     return dict(
-        Suggestion.objects.filter(status__in=Suggestion.HOLDING_PLACES, cohort__offer_id__in=offer_ids)
+        Suggestion.objects.filter(status__in=Suggestion.HOLDING_PLACES, cohort__offer_id__in=offers)
         .values("cohort_id")
         .annotate(n=Sum("vacancy__positions"))
         .values_list("cohort_id", "n")
     )
 
 
-def _cohorts(offer_index: dict[int, int], *, today: date) -> Cohorts:
+def _of_offers(c: dict[str, tuple], offer_index: dict[int, int]) -> dict[str, tuple]:
+    """Only the rows of the offers read (one opened between the two queries has no index)."""
+    keep = [k for k, offer_id in enumerate(c["offer_id"]) if offer_id in offer_index]
+    if len(keep) == len(c["offer_id"]):
+        return c
+    return {name: tuple(column[k] for k in keep) for name, column in c.items()}
+
+
+def _cohorts(offer_index: dict[int, int], offers: QuerySet, *, today: date) -> Cohorts:
     """The offers' cohorts starting from today on, with the places left for new matches."""
-    rows = Cohort.objects.filter(offer_id__in=offer_index, start_date__gte=today).order_by("id")
-    c = _columns(rows, ("id", "offer_id", "start_date", "places"))
-    held = _places_held(list(offer_index))
+    rows = Cohort.objects.filter(offer_id__in=offers, start_date__gte=today).order_by("id")
+    c = _of_offers(_columns(rows, ("id", "offer_id", "start_date", "places")), offer_index)
+    held = _places_held(offers)
     return Cohorts(
         id=_ints(c["id"]),
         offer=_ints([offer_index[offer_id] for offer_id in c["offer_id"]]),
@@ -193,15 +204,16 @@ def _cohorts(offer_index: dict[int, int], *, today: date) -> Cohorts:
     )
 
 
-def _locations(offer_index: dict[int, int]) -> Locations:
+def _locations(offer_index: dict[int, int], offers: QuerySet) -> Locations:
     """Where the offers are delivered, and how far from there they reach."""
-    rows = OfferLocation.objects.filter(offer_id__in=offer_index).order_by("id")
-    c = _columns(rows, ("offer_id", "latitude", "longitude", "radius_km"))
+    rows = OfferLocation.objects.filter(offer_id__in=offers).order_by("id")
+    c = _of_offers(_columns(rows, ("offer_id", "latitude", "longitude", "radius_km", "postcode")), offer_index)
     return Locations(
         offer=_ints([offer_index[offer_id] for offer_id in c["offer_id"]]),
         latitude=floats(c["latitude"]),
         longitude=floats(c["longitude"]),
         radius_km=floats(c["radius_km"]),
+        postcode=list(c["postcode"]),
     )
 
 
@@ -211,6 +223,17 @@ def _decided_pairs(vacancy_ids: Sequence[int]) -> dict[int, set[int]]:
     rows = Suggestion.objects.filter(vacancy_id__in=vacancy_ids, status__in=Suggestion.DECIDED)
     for vacancy_id, cohort_id in rows.values_list("vacancy_id", "cohort_id"):
         decided[vacancy_id].add(cohort_id)
+    return dict(decided)
+
+
+def _decided_pairs_in(cohort_ids: Sequence[int], vacancy_ids: Sequence[int]) -> dict[int, set[int]]:
+    """The same, only for these few cohorts (read by cohort: there may be thousands of vacancies)."""
+    decided: dict[int, set[int]] = defaultdict(set)
+    rows = Suggestion.objects.filter(cohort_id__in=cohort_ids, status__in=Suggestion.DECIDED)
+    wanted = set(vacancy_ids)
+    for vacancy_id, cohort_id in rows.values_list("vacancy_id", "cohort_id"):
+        if vacancy_id in wanted:
+            decided[vacancy_id].add(cohort_id)
     return dict(decided)
 
 

@@ -691,45 +691,51 @@ class PricedResolve:
         the market."""
         if cohort not in self._takers:
             self._takers[cohort] = self._could_take(cohort)
-        ids, score, positions = self._takers[cohort]
+        ids, score, positions, holds, least = self._takers[cohort]
         members = set(self.members.ids) | {self.vacancy_id}
+        excess = score - positions * new_price - least
         out: dict[int, tuple[int | None, float]] = {}
-        for w, s, q in zip(ids.tolist(), score.tolist(), positions.tolist(), strict=True):
+        for w, h, e in zip(ids.tolist(), holds.tolist(), excess.tolist(), strict=True):
             if w in members:
                 continue
-            held = self._held.get(w)
-            holds = self.cohort_index.get(held[0]) if held else None
-            if held and holds is None:
+            if h == GONE:
                 return None
-            least = 0.0
-            if holds is not None:
-                broken = _broken(held[1], w, held[0])
-                least = max(0.0, broken - q * self.price[holds])
-            excess = s - q * new_price - least
-            if excess > 0:
-                out[w] = (holds, excess)
+            if e > 0:
+                out[w] = (None if h == NONE_HELD else h, e)
         return out
 
-    def _could_take(self, cohort: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every vacancy of the standard with a pair in this cohort: ids, scores (tie-break included), positions."""
+    def _could_take(self, cohort: int) -> tuple[np.ndarray, ...]:
+        """Every vacancy of the standard with a pair in this cohort: ids, scores (tie-break included),
+        positions, the cohort index of its stored rank 1 (NONE_HELD; GONE: no longer in the market) and
+        the least the stored prices leave it there (0 for none)."""
         if self._others is None:
             standard_id = int(self.market.offers.standard[self.market.cohorts.offer[cohort]])
             self._others = standard_vacancies(standard_id)
-            matched = Suggestion.objects.filter(status__in=Suggestion.MATCHED).values("vacancy_id")
-            self._held = {
-                v: (c, score)
-                for v, c, score in Suggestion.objects.filter(
-                    vacancy_id__in=self._others.id.tolist(), status=Suggestion.Status.SUGGESTED, rank=1
-                )
-                .exclude(vacancy_id__in=matched)
-                .values_list("vacancy_id", "cohort_id", "score")
-            }
+            others = set(self._others.id.tolist())
+            # By the standard, not by thousands of ids; those not among the others (matched) left out.
+            rank1s = Suggestion.objects.filter(
+                vacancy__standard_id=standard_id, status=Suggestion.Status.SUGGESTED, rank=1
+            ).values_list("vacancy_id", "cohort_id", "score")
+            self._held = {v: (c, score) for v, c, score in rank1s if v in others}
         part = market_part(self.market, np.array([cohort]), self._others)
         scored = _score(part, self.matcher)
         cand = scored.candidates
         ids = part.vacancies.id[cand.vacancy]
         broken = scored.score + TIE_BREAK * tie_break(ids, part.cohorts.id[cand.cohort])
-        return ids, broken, part.vacancies.positions[cand.vacancy].astype(float)
+        positions = part.vacancies.positions[cand.vacancy].astype(float)
+        held = [self._held.get(w) for w in ids.tolist()]
+        holds = np.array([NONE_HELD if h is None else self.cohort_index.get(h[0], GONE) for h in held], dtype=np.int64)
+        least = np.zeros(len(ids))
+        at = np.flatnonzero(holds >= 0)
+        if len(at):
+            held_cohort = np.array([held[k][0] for k in at.tolist()], dtype=np.int64)
+            held_score = np.array([held[k][1] for k in at.tolist()])
+            held_broken = held_score + TIE_BREAK * tie_break(ids[at], held_cohort)
+            least[at] = np.maximum(0.0, held_broken - positions[at] * self.price[holds[at]])
+        return ids, broken, positions, holds, least
+
+
+NONE_HELD, GONE = -1, -2  # PricedResolve._could_take: a vacancy holding no rank 1; one held in a cohort gone
 
 
 def _members_result(market: Market, members: Members, first_pair: np.ndarray) -> MatchResult:

@@ -12,7 +12,7 @@ from collections import defaultdict
 import numpy as np
 from django.conf import settings
 
-from apprenticeships.models import OfferLocation, TransitFeed, TravelTime, Vacancy
+from apprenticeships.models import TransitFeed, TravelTime, Vacancy
 from apprenticeships.transport.travel import place_key, travel_times_compute
 from lcr_skills.geo import haversine_km
 from matching.ml.market import Market
@@ -82,15 +82,14 @@ def market_travel_attach(market: Market) -> Market:
     market.max_travel_minutes = settings.MAX_TRAVEL_MINUTES
     if not len(market.vacancies) or not len(market.locations):
         return market
-    workplaces = dict(Vacancy.objects.filter(id__in=market.vacancies.id.tolist()).values_list("id", "postcode"))
-    # The same rows, in the same order, as matching.services.market._locations read.
-    offer_ids = market.offers.id.tolist()
-    venue_postcodes = list(
-        OfferLocation.objects.filter(offer_id__in=offer_ids).order_by("id").values_list("postcode", flat=True)
-    )
-    venue_keys = [place_key(p) for p in venue_postcodes]
     pairs = _nearest_venues(market)
-    origins = [place_key(workplaces[vacancy_id]) for vacancy_id in market.vacancies.id.tolist()]  # once per vacancy
+    if not pairs:
+        return market
+    reaching = sorted({v for v, _ in pairs})  # the workplaces with a venue in reach: each keyed once
+    vacancy_ids = market.vacancies.id[reaching].tolist()
+    workplaces = dict(Vacancy.objects.filter(id__in=vacancy_ids).values_list("id", "postcode"))
+    origins = {v: place_key(workplaces[vacancy_id]) for v, vacancy_id in zip(reaching, vacancy_ids, strict=True)}
+    venue_keys = {location: place_key(market.locations.postcode[location]) for location in set(pairs.values())}
     wanted: dict[str, set[str]] = defaultdict(set)
     keys = {}
     for (v, o), location in pairs.items():

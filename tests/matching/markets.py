@@ -111,6 +111,7 @@ def market(
             latitude=floats(loc[0] for _, loc in locations),
             longitude=floats(loc[1] for _, loc in locations),
             radius_km=floats(loc[2] for _, loc in locations),
+            postcode=["L1 1AA"] * len(locations),
         ),
         provider_share=provider_share or {},
         excluded_pairs=excluded or {},
