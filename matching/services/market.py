@@ -109,7 +109,7 @@ def market_part(market: Market, cohorts: np.ndarray, vacancies: Vacancies) -> Ma
         cohorts=_take(market.cohorts, cohorts),
         locations=_take(market.locations, locations),
         provider_share=market.provider_share,
-        excluded_pairs=_decided_pairs_in(market.cohorts.id[cohorts].tolist(), vacancies.id.tolist()),
+        excluded_pairs=_decided_pairs(vacancies.id.tolist(), cohort_ids=market.cohorts.id[cohorts].tolist()),
     )
     part.cohorts.offer = offer_index[part.cohorts.offer]
     part.locations.offer = offer_index[part.locations.offer]
@@ -217,19 +217,14 @@ def _locations(offer_index: dict[int, int], offers: QuerySet) -> Locations:
     )
 
 
-def _decided_pairs(vacancy_ids: Sequence[int]) -> dict[int, set[int]]:
-    """Vacancy id -> the cohorts the hub has already decided for it: never suggested again."""
+def _decided_pairs(vacancy_ids: Sequence[int], *, cohort_ids: Sequence[int] | None = None) -> dict[int, set[int]]:
+    """Vacancy id -> the cohorts the hub has already decided for it: never suggested again. Given a few
+    cohorts (a part of the market), only theirs, read by cohort: there may be thousands of vacancies."""
     decided: dict[int, set[int]] = defaultdict(set)
-    rows = Suggestion.objects.filter(vacancy_id__in=vacancy_ids, status__in=Suggestion.DECIDED)
-    for vacancy_id, cohort_id in rows.values_list("vacancy_id", "cohort_id"):
-        decided[vacancy_id].add(cohort_id)
-    return dict(decided)
-
-
-def _decided_pairs_in(cohort_ids: Sequence[int], vacancy_ids: Sequence[int]) -> dict[int, set[int]]:
-    """The same, only for these few cohorts (read by cohort: there may be thousands of vacancies)."""
-    decided: dict[int, set[int]] = defaultdict(set)
-    rows = Suggestion.objects.filter(cohort_id__in=cohort_ids, status__in=Suggestion.DECIDED)
+    if cohort_ids is None:
+        rows = Suggestion.objects.filter(vacancy_id__in=vacancy_ids, status__in=Suggestion.DECIDED)
+    else:
+        rows = Suggestion.objects.filter(cohort_id__in=cohort_ids, status__in=Suggestion.DECIDED)
     wanted = set(vacancy_ids)
     for vacancy_id, cohort_id in rows.values_list("vacancy_id", "cohort_id"):
         if vacancy_id in wanted:

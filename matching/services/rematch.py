@@ -144,6 +144,7 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
                 if priced in (OVERFILLED, STALE) or component_slack is None:
                     StandardSlack.forget([standard_id])  # the component's old share of the slack is unknown
                 else:
+                    # The bound is left as it was: only the scale of the stated gap, moved little by one component.
                     slack_moved(standard_id, component_slack, recorded=True)
                 path, counted = COMPONENT, len(vacancy_ids)
         lap("decide_write")

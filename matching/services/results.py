@@ -99,16 +99,17 @@ def prices_write(run: MatchRun, result: MatchResult) -> None:
     )
     # A whole solve of a standard: its slack starts again from what this solve left, unless it was
     # forgotten since the run began (the solve read a market or scores that have changed since).
-    slack = dict(zip(result.slack_standard_id.astype(np.int64).tolist(), result.slack.tolist(), strict=True))
-    bound = dict(zip(result.slack_standard_id.astype(np.int64).tolist(), result.slack_bound.tolist(), strict=True))
-    forgotten = StandardSlack.objects.filter(standard_id__in=list(slack), forgotten_at__gte=run.created_at)
-    keep = set(Standard.objects.filter(id__in=list(slack)).values_list("id", flat=True))
+    standard_ids = result.slack_standard_id.astype(np.int64).tolist()
+    solved = dict(zip(standard_ids, zip(result.slack.tolist(), result.slack_bound.tolist(), strict=True), strict=True))
+    forgotten = StandardSlack.objects.filter(standard_id__in=standard_ids, forgotten_at__gte=run.created_at)
+    keep = set(Standard.objects.filter(id__in=standard_ids).values_list("id", flat=True))
     keep -= set(forgotten.values_list("standard_id", flat=True))
+    rows = []
+    for i in sorted(keep):
+        slack, bound = solved[i]
+        rows.append(StandardSlack(standard_id=i, slack=slack, recorded=slack, bound=bound, forgotten_at=None))
     StandardSlack.objects.bulk_create(
-        [
-            StandardSlack(standard_id=i, slack=slack[i], recorded=slack[i], bound=bound[i], forgotten_at=None)
-            for i in sorted(keep)
-        ],
+        rows,
         update_conflicts=True,
         unique_fields=["standard"],
         update_fields=["slack", "recorded", "bound", "forgotten_at"],

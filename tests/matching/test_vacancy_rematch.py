@@ -6,6 +6,7 @@ standard again: the whole re-match must find nothing to change (same rows, same 
 The services are called directly: these tests don't commit, so nothing queued on commit runs.
 """
 
+import importlib
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -16,8 +17,10 @@ from django.utils import timezone
 
 from apprenticeships.models import Cohort, CourseOffer, OfferLocation, PostcodeDistrict, Standard, Vacancy
 from apprenticeships.services import pledges
+from matching.ml.allocation import REPAIR_MIP_GAP
 from matching.models import CohortPrice, Gap, GapReason, MatchRun, RejectReason, StandardSlack, Suggestion
 from matching.services import rematch_standards, suggestion_reject, vacancy_rematch
+from matching.services.rematch import _slack_allowed
 from tests.market_factories import SOFTWARE_DEVELOPER, CourseOfferFactory, VacancyFactory, days_ahead
 from tests.matching.test_three_way import EACH, pledger, small_firms  # noqa: F401 - fixtures
 from tests.transport.test_matching_reach import SLOW, market
@@ -386,12 +389,29 @@ def test_the_travel_limit_holds_for_a_new_vacancy(tmp_path, employer_a, provider
 def test_a_priced_re_match_may_leave_no_more_slack_than_the_last_whole_solve_or_its_stated_gap():
     """Where the whole solve was optimal, a priced re-solve must be too; where it stopped within the
     stated MIP gap (a large contested group), the re-solve may stay within that same gap."""
-    from matching.ml.allocation import REPAIR_MIP_GAP
-    from matching.services.rematch import _slack_allowed
-
     exact = StandardSlack(slack=0.0, recorded=0.0, bound=1000.0)
     assert _slack_allowed(exact, bound_moved=5.0) == 0.0
     within_gap = StandardSlack(slack=0.02, recorded=0.02, bound=1000.0)
     assert _slack_allowed(within_gap, bound_moved=5.0) == pytest.approx(REPAIR_MIP_GAP * 1005.0)
     short_by_more = StandardSlack(slack=3.0, recorded=3.0, bound=1000.0)
     assert _slack_allowed(short_by_more, bound_moved=0.0) == 3.0
+
+
+def test_ledgers_kept_before_their_bound_wait_for_the_next_whole_solve(employer_a, provider_a):
+    """Migration 0015: a ledger without its bound would state no gap, so priced re-matches stop until
+    a whole solve records one."""
+    from django.apps import apps
+
+    migration = importlib.import_module("matching.migrations.0015_standard_slack_bound")
+    offer = CourseOfferFactory(provider=provider_a, cohorts=[{"start_date": days_ahead(60), "places": 1}])
+    VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    rematch_standards([offer.standard.pk])
+    assert StandardSlack.objects.get(standard=offer.standard).slack is not None
+
+    migration.forget_every_ledger(apps, None)
+
+    assert StandardSlack.objects.get(standard=offer.standard).slack is None
+    rival = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    assert vacancy_rematch(rival.pk).counts["not_priced"] == "unpriced"
+    rematch_standards([offer.standard.pk])
+    assert StandardSlack.objects.get(standard=offer.standard).bound > 0  # and the next whole solve brings it back
