@@ -36,7 +36,7 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.fuzz
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
-REFUSED_EXAMPLES = min(15, MAX_EXAMPLES)
+REFUSED_EXAMPLES = min(8, MAX_EXAMPLES)
 # Bob and Quentin hold the same roles as Alice and Priya: the matrix covers them, not the fuzzer.
 ROLES = {"anonymous": ANONYMOUS, "alice": Role.EMPLOYER, "priya": Role.PROVIDER, "hannah": Role.HUB}
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
