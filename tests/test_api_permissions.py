@@ -16,7 +16,7 @@ from knox.models import AuthToken
 from apprenticeships.api import urls as api_urls
 from apprenticeships.models import Employer, Provider
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.second_process]
 
 PERSONAS = ("anonymous", "alice", "bob", "priya", "quentin", "hannah")
 NEW_PASSWORD = "a-long-unusual-passphrase-42"

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from apprenticeships.models import LocalAuthority, Lsoa, Neighbourhood, PostcodeDistrict, Standard, TransitStop
 from apprenticeships.reference_data import reference_data_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.second_process]
 
 LCR_AUTHORITIES = {
     "E06000006": "Halton",

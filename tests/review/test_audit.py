@@ -14,7 +14,7 @@ from tests.factories import PASSWORD
 from tests.market_factories import db_snapshot
 from tests.review.conftest import best
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.second_process]
 
 
 @pytest.fixture
