@@ -12,6 +12,7 @@ from operator import add, or_
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.cache import cache
 from django.core.exceptions import FieldError
 from django.db import connection
 from django.db.models import (
@@ -113,6 +114,9 @@ FUZZY_FIELDS = ("title", "standard__title")
 FUZZY_THRESHOLD = 0.6
 FUZZY_MAX_WORDS = 20  # the closest words of the titles' vocabulary taken for one typed word
 FUZZY_MIN_LENGTH = 6
+# How long a typed word's close words are kept (Django's cache): they change only when a title brings a new word
+# into the vocabulary, and until then the new word is still found by its stem, only not by a misspelling of it.
+CLOSE_WORDS_SECONDS = 300
 PREFIX_MIN_LENGTH = 3
 SEARCH_MAX_WORDS = 10
 PUBLIC_SORTS = {
@@ -177,7 +181,19 @@ def _plain_words(text: str, words: list[str]) -> bool:
 
 def _close_words(words: list[str]) -> dict[str, list[str]]:
     """For each word, the words of titles whose trigram word similarity to it is above FUZZY_THRESHOLD
-    (the closest FUZZY_MAX_WORDS), in one query through the vocabulary's trigram index."""
+    (the closest FUZZY_MAX_WORDS): kept in the cache for CLOSE_WORDS_SECONDS, else read in one query."""
+    keys = {word: f"search-close-words:{word}" for word in words}
+    kept = cache.get_many(list(keys.values()))
+    close = {word: kept[key] for word, key in keys.items() if key in kept}
+    if missing := [word for word in words if word not in close]:
+        found = _close_words_read(missing)
+        cache.set_many({keys[word]: found[word] for word in missing}, CLOSE_WORDS_SECONDS)
+        close |= found
+    return close
+
+
+def _close_words_read(words: list[str]) -> dict[str, list[str]]:
+    """`_close_words` from the vocabulary, in one query through its trigram index."""
     close: dict[str, list[tuple[float, str]]] = {word: [] for word in words}
     likeness = {f"like_{i}": TrigramWordSimilarity(word, "word") for i, word in enumerate(words)}
     near = reduce(or_, (Q(TrigramWordSimilar(F("word"), Value(word))) for word in words))  # `word %> typed`

@@ -16,6 +16,7 @@ import pytest
 from amqp.exceptions import ChannelError
 from celery.result import allow_join_result
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from kombu.exceptions import OperationalError
 from pytest_django.plugin import blocking_manager_key
@@ -145,6 +146,13 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if ready and transactional and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             reference_data_restore(item.config)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with nothing cached (the search's close words, throttles' counts): the database it
+    was cached from is rolled back or emptied between tests, the cache is not."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 and word-level fuzzy matching. Run against a real PostgreSQL (marked `services`)."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from apprenticeships import selectors
@@ -104,3 +105,24 @@ def test_one_gin_index_serves_the_search():
         )
         indexes = [row[0] for row in cursor.fetchall()]
     assert len(indexes) == 1 and "USING gin" in indexes[0]
+
+
+def test_a_typed_words_close_words_are_read_once_and_then_kept_for_a_while(
+    api, search_market, django_assert_num_queries
+):
+    assert titles(api, "electrican") == ["Electrician"]  # reads the vocabulary
+
+    # The same misspelling again: the page, its count and nothing else (no postcode here).
+    with django_assert_num_queries(2):
+        assert titles(api, "electrican") == ["Electrician"]
+
+
+def test_a_new_titles_words_are_found_by_a_misspelling_once_the_close_words_kept_are_gone(
+    api, search_market, employer_a
+):
+    assert titles(api, "xylophonst") == []
+    VacancyFactory(employer=employer_a, status="live", title="Xylophonist assistant", closing_date=days_ahead(20))
+
+    assert titles(api, "xylophonst") == []  # the close words the first search read are kept ...
+    cache.clear()  # ... until they expire (CLOSE_WORDS_SECONDS) or the cache is emptied
+    assert titles(api, "xylophonst") == ["Xylophonist assistant"]

@@ -7,7 +7,6 @@ at its end and the market is the same for every test of the module.
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from tests.security_matrix.market import Market, market_build
@@ -18,11 +17,3 @@ def market(django_db_setup, django_db_blocker) -> Iterator[Market]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield market_build()
         transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> Iterator[None]:
-    """The token endpoint's rate limit counts in the cache, which no transaction rolls back."""
-    cache.clear()
-    yield
-    cache.clear()
