@@ -1,6 +1,8 @@
 """Reads for the matching pages."""
 
-from django.db import connections
+from collections.abc import Sequence
+
+from django.db import connections, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from apprenticeships.models import Employer
@@ -67,6 +69,21 @@ SUGGESTION_PARTS = (
 def with_parts(suggestions: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
     """The suggestions with their vacancy (joined: the review order is its columns) and SUGGESTION_PARTS."""
     return suggestions.select_related("vacancy").prefetch_related(*SUGGESTION_PARTS)
+
+
+def suggestion_rows_by_id(ids: list[int], columns: Sequence[str]) -> dict[int, dict]:
+    """A page of suggestions' `columns` (their vacancy's, offer's and others' joined in), by id.
+
+    Each join is many-to-one by primary key from a page of ids, so the order Django writes them in is a good
+    plan: PostgreSQL is told to keep it (`join_collapse_limit = 1`, for this query only), which cuts its
+    planning of the review queue's eight tables from about 5 ms to 1 ms (docs/performance.md); same rows.
+    """
+    rows = Suggestion.objects.filter(id__in=ids).values(*columns)
+    if connections[rows.db].vendor != "postgresql":
+        return {row["id"]: row for row in rows}
+    with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
+        cursor.execute("SET LOCAL join_collapse_limit = 1")
+        return {row["id"]: row for row in rows}
 
 
 def suggestions_for_review(*, status: str = Suggestion.Status.SUGGESTED) -> QuerySet[Suggestion]:

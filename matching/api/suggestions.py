@@ -24,7 +24,7 @@ from matching.models import (
     reject_note_missing,
 )
 from matching.permissions import visible_suggestions
-from matching.selectors import in_review_order, with_parts
+from matching.selectors import in_review_order, suggestion_rows_by_id, with_parts
 
 
 class ExplanationSerializer(serializers.Serializer):
@@ -404,7 +404,7 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         """The page's ids in the list's order (one query on the suggestion and its vacancy, as the queue's index
         serves it), then their rows in one query; contact details only for those introduced."""
         ids = list(self.paginate_queryset(self.filter_queryset(self.get_queryset()).values_list("id", flat=True)))
-        by_id = {row["id"]: row for row in Suggestion.objects.filter(id__in=ids).values(*SUGGESTION_COLUMNS)}
+        by_id = suggestion_rows_by_id(ids, SUGGESTION_COLUMNS)
         rows = [by_id[i] for i in ids if i in by_id]  # one deleted in between (a run's swap) is left out
         return self.get_paginated_response(suggestion_rows(rows, self._contacts(rows)))
 
