@@ -61,7 +61,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r apprenticeships matching lcr_skills bench scripts --severity-level medium
-	DEBUG=0 ALLOWED_HOSTS=lcr-skills.example SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+	DEBUG=0 ALLOWED_HOSTS=lcr-skills.example CACHE_URL=redis://127.0.0.1:6379/1 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -6,6 +6,7 @@ class ApprenticeshipsConfig(AppConfig):
     verbose_name = "Apprenticeships"
 
     def ready(self) -> None:
+        from apprenticeships import checks  # noqa: F401 - registers the deployment checks
         from apprenticeships.services import applicant_data
 
         applicant_data.register()

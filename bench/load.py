@@ -8,8 +8,9 @@ Uses its own PostgreSQL database (DATABASE_URL, default postgres://postgres@127.
 created if missing), fills it with the synthetic market of bench/common.py and a full matching run
 (50,000 live vacancies x 20,000 offers give about 144,000 suggestions for the review queue; with
 --keep-market a market of the same size already there is used as it is), then starts gunicorn on
-127.0.0.1 with production settings plus one bench-only view (bench/load_settings.py,
-bench/load_urls.py) and drives it with wrk, one phase at a time:
+127.0.0.1 with production settings, a shared Redis cache as production has (BENCH_CACHE_URL, default
+redis://127.0.0.1:6379/11), plus one bench-only view (bench/load_settings.py, bench/load_urls.py) and
+drives it with wrk, one phase at a time:
 
 * at full speed (each connection sends its next request as soon as it has the answer), for the
   throughput: the yardsticks, a DRF list of one standard (/api/v1/standards/?page_size=1) and a
@@ -173,6 +174,8 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "text",
         "DATABASE_CONN_MAX_AGE": "60",
+        # As production: the processes share one cache (the search's close words, the throttles' counts).
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/11"),
         "PYTHONWARNINGS": "ignore::UserWarning",  # whitenoise: no collected static files, none served here
     }
     env.pop("CELERY_BROKER_URL", None)  # none of these endpoints sends a task

@@ -46,3 +46,15 @@ def envrate(name: str, default: str) -> str:
             f"{name} must be a number of requests per second, minute, hour or day such as 10/minute; got {value!r}"
         )
     return value
+
+
+def envcache(name: str) -> dict:
+    """Django's default cache: unset, this process's memory; a redis:// or rediss:// URL, that Redis database,
+    shared by every process (Django's RedisCache)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not re.match(r"rediss?://", value):
+        scheme = value.split(":", 1)[0][:20]  # not the rest: a URL may hold a password
+        raise ImproperlyConfigured(f"{name} must be a redis:// or rediss:// URL, or unset; got one starting {scheme!r}")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}

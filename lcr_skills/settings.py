@@ -2,7 +2,7 @@
 
 With nothing configured the site runs on a SQLite file and runs Celery tasks in-process, so a
 newcomer gets a working site from one command. Production sets DEBUG=0, SECRET_KEY,
-ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
+ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis) and CACHE_URL (Redis, shared).
 """
 
 import re
@@ -14,7 +14,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from lcr_skills.env import envbool, envint, envlist, envrate, envstr
+from lcr_skills.env import envbool, envcache, envint, envlist, envrate, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -99,6 +99,13 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+# The API's throttles count requests in the cache, and the search keeps its close words there. Unset, each
+# process keeps its own (the embedded default: one process). Production runs several gunicorn processes,
+# which must share one, or each would allow a client the whole rate: CACHE_URL=redis://host:6379/1 (not
+# the broker's database). `check --deploy` warns without it (apprenticeships/checks.py).
+CACHES = {"default": envcache("CACHE_URL")}
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker, tasks run in-process as they are sent (the embedded default); "memory://"

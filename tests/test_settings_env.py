@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from lcr_skills.env import envbool, envint, envlist, envrate, envstr
+from lcr_skills.env import envbool, envcache, envint, envlist, envrate, envstr
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Everything settings.py reads that a developer's shell (or CI) might have set.
@@ -44,6 +44,7 @@ SETTINGS_VARIABLES = (
     "SESSION_IDLE_TIMEOUT_MINUTES",
     "SESSION_MAX_HOURS",
     "PASSWORD_RESET_TIMEOUT_MINUTES",
+    "CACHE_URL",
 )
 
 
@@ -144,6 +145,24 @@ def test_envrate_refuses_what_the_throttles_could_not_read(monkeypatch: pytest.M
         envrate("LCR_RATE", "1/minute")
 
 
+def test_envcache_unset_is_this_processs_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LCR_CACHE", raising=False)
+    assert envcache("LCR_CACHE") == {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/1", "rediss://:secret@cache.example:6380/0"])
+def test_envcache_of_a_redis_url_is_djangos_redis_cache_there(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("LCR_CACHE", f" {url} ")
+    assert envcache("LCR_CACHE") == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+def test_envcache_refuses_another_scheme_naming_the_variable_not_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LCR_CACHE", "memcache://user:hunter2@cache.example:11211")
+    with pytest.raises(ImproperlyConfigured, match="LCR_CACHE must be a redis:// or rediss:// URL") as refused:
+        envcache("LCR_CACHE")
+    assert "hunter2" not in str(refused.value)
+
+
 # --- the settings module, loaded in a fresh process -----------------------------------------------
 
 
@@ -204,10 +223,20 @@ def test_a_production_configuration_passes_the_deployment_checks_without_warning
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(60)[:60],
         ALLOWED_HOSTS="example.org",
+        CACHE_URL="redis://cache.example:6379/1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_the_deployment_checks_warn_when_each_web_process_would_count_throttles_alone() -> None:
+    production = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60)[:60], "ALLOWED_HOSTS": "example.org"}
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", **production)
+
+    assert result.returncode != 0
+    assert "apprenticeships.W001" in result.stdout + result.stderr
+    assert "Set CACHE_URL" in result.stdout + result.stderr
 
 
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"}

@@ -5,7 +5,11 @@ never throttled (the same header was, after 10). The tests put back the real rat
 settings raise them) and start from an empty cache.
 """
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from axes.models import AccessAttempt
@@ -15,6 +19,7 @@ from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 import lcr_skills.settings as production
+from lcr_skills.env import envcache
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +136,43 @@ def test_failures_for_a_username_spread_over_fewer_than_its_limit_do_not_lock_it
 
     allowed = Client().post("/sign-in/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="192.0.2.250")
     assert allowed.status_code == 302
+
+
+# What a second web process decides for a client, from a fresh process with the same CACHE_URL.
+ANOTHER_PROCESS = """
+import os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "lcr_skills.settings"
+django.setup()
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+from apprenticeships.api.throttles import AddressRateThrottle
+from apprenticeships.api.views import TokenView
+request = Request(APIRequestFactory().post("/api/v1/auth/token/", REMOTE_ADDR="192.0.2.7"))
+print("allowed" if AddressRateThrottle().allow_request(request, TokenView()) else "throttled")
+"""
+
+
+@pytest.mark.services
+def test_with_a_shared_cache_another_web_process_throttles_a_client_this_one_counted() -> None:
+    broker = urlsplit(settings.CELERY_BROKER_URL)
+    cache_url = urlunsplit(broker._replace(path="/12"))  # CI's Redis, a database of its own
+    with override_settings(CACHES={"default": envcache_for(cache_url)}):
+        cache.clear()
+        answers = [ask_for_token(f"mallory{n}", REMOTE_ADDR="192.0.2.7").status_code for n in range(PER_ADDRESS)]
+        environment = {**os.environ, "CACHE_URL": cache_url, "DEBUG": "1"}
+        environment.pop("DJANGO_SETTINGS_MODULE", None)
+        other = subprocess.run(
+            [sys.executable, "-c", ANOTHER_PROCESS], env=environment, capture_output=True, text=True, timeout=60
+        )
+        cache.clear()
+
+    assert answers == [400] * PER_ADDRESS
+    assert other.returncode == 0, other.stderr
+    assert other.stdout.strip() == "throttled"
+
+
+def envcache_for(url: str) -> dict:
+    """The CACHES entry settings.py makes of CACHE_URL=url."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CACHE_URL", url)
+        return envcache("CACHE_URL")
