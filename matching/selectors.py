@@ -83,7 +83,10 @@ def suggestion_rows_by_id(ids: list[int], columns: Sequence[str]) -> dict[int, d
         return {row["id"]: row for row in rows}
     with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
         cursor.execute("SET LOCAL join_collapse_limit = 1")
-        return {row["id"]: row for row in rows}
+        found = {row["id"]: row for row in rows}
+        # Inside a caller's transaction the setting would last until that ends: back to the default now.
+        cursor.execute("SET LOCAL join_collapse_limit TO DEFAULT")
+        return found
 
 
 def suggestions_for_review(*, status: str = Suggestion.Status.SUGGESTED) -> QuerySet[Suggestion]:

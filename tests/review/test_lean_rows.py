@@ -5,13 +5,15 @@ every status, with and without a levy-transfer pledge, and for the parties as fo
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 from rest_framework.utils import json
 
 from matching import services
-from matching.api.suggestions import SuggestionSerializer, SuggestionViewSet
+from matching.api.suggestions import SUGGESTION_COLUMNS, SuggestionSerializer, SuggestionViewSet
 from matching.models import RejectReason, Suggestion
+from matching.selectors import suggestion_rows_by_id
 from tests.pledges.conftest import lena, levy_payer, make_pledge  # noqa: F401 - fixtures: a pledge to propose
 from tests.review.test_queue import queue_market  # noqa: F401 - fixture: suggestions in four places
 
@@ -60,3 +62,24 @@ def test_a_partys_rows_are_the_serializers_with_the_contacts(api, request, hanna
     assert [row["id"] for row in rows] == [approved.pk]
     assert rows[0]["contacts"]["employer"]  # Bob himself, at least
     assert rows == serializer_rows(bob, [approved.pk])
+
+
+def test_the_rows_read_with_the_join_order_kept_are_the_plain_rows_and_the_planner_is_left_as_it_was(
+    request,
+):
+    market = request.getfixturevalue("queue_market")
+    ids = [suggestion.pk for suggestion in market.values()]
+    before = join_collapse_limit()
+
+    rows = suggestion_rows_by_id(ids, SUGGESTION_COLUMNS)
+
+    assert rows == {row["id"]: row for row in Suggestion.objects.filter(id__in=ids).values(*SUGGESTION_COLUMNS)}
+    assert join_collapse_limit() == before  # inside this test's transaction: the setting did not outlive the read
+
+
+def join_collapse_limit() -> str | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW join_collapse_limit")
+        return cursor.fetchone()[0]
