@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-LOCAL_MEMORY_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+from lcr_skills.env import LOCAL_MEMORY_CACHE
 
 
 @register(Tags.security, deploy=True)

@@ -48,13 +48,17 @@ def envrate(name: str, default: str) -> str:
     return value
 
 
+LOCAL_MEMORY_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+SHARED_CACHE = "lcr_skills.cache.ResilientRedisCache"
+
+
 def envcache(name: str) -> dict:
     """Django's default cache: unset, this process's memory; a redis:// or rediss:// URL, that Redis database,
-    shared by every process (Django's RedisCache)."""
+    shared by every process (Django's RedisCache, a miss while Redis is down: lcr_skills/cache.py)."""
     value = os.environ.get(name, "").strip()
     if not value:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {"BACKEND": LOCAL_MEMORY_CACHE}
     if not re.match(r"rediss?://", value):
         scheme = value.split(":", 1)[0][:20]  # not the rest: a URL may hold a password
         raise ImproperlyConfigured(f"{name} must be a redis:// or rediss:// URL, or unset; got one starting {scheme!r}")
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+    return {"BACKEND": SHARED_CACHE, "LOCATION": value}

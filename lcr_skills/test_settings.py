@@ -2,10 +2,14 @@
 
 import os
 
+from lcr_skills.env import LOCAL_MEMORY_CACHE
 from lcr_skills.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each test process's own memory, whatever CACHE_URL the shell has: every test empties the cache (tests/conftest.py),
+# which must never reach a shared Redis. tests/security/test_throttling.py points one test at CI's Redis itself.
+CACHES = {"default": {"BACKEND": LOCAL_MEMORY_CACHE}}
 # Tests ask for many tokens; tests/security/test_throttling.py puts the real rates back.
 REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405

@@ -153,7 +153,7 @@ def test_envcache_unset_is_this_processs_memory(monkeypatch: pytest.MonkeyPatch)
 @pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/1", "rediss://:secret@cache.example:6380/0"])
 def test_envcache_of_a_redis_url_is_djangos_redis_cache_there(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     monkeypatch.setenv("LCR_CACHE", f" {url} ")
-    assert envcache("LCR_CACHE") == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    assert envcache("LCR_CACHE") == {"BACKEND": "lcr_skills.cache.ResilientRedisCache", "LOCATION": url}
 
 
 def test_envcache_refuses_another_scheme_naming_the_variable_not_the_password(monkeypatch: pytest.MonkeyPatch) -> None:

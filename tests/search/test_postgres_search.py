@@ -4,9 +4,11 @@ and word-level fuzzy matching. Run against a real PostgreSQL (marked `services`)
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 
 from apprenticeships import selectors
 from apprenticeships.models import Employer, Standard, Vacancy
+from lcr_skills.env import SHARED_CACHE
 from tests.market_factories import VacancyFactory, days_ahead
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
@@ -126,3 +128,9 @@ def test_a_new_titles_words_are_found_by_a_misspelling_once_the_close_words_kept
     assert titles(api, "xylophonst") == []  # the close words the first search read are kept ...
     cache.clear()  # ... until they expire (CLOSE_WORDS_SECONDS) or the cache is emptied
     assert titles(api, "xylophonst") == ["Xylophonist assistant"]
+
+
+def test_while_the_shared_cache_is_down_the_search_reads_the_vocabulary_instead(api, search_market):
+    down = {"default": {"BACKEND": SHARED_CACHE, "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
+    with override_settings(CACHES=down):
+        assert titles(api, "electrican") == ["Electrician"]

@@ -19,7 +19,7 @@ from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 import lcr_skills.settings as production
-from lcr_skills.env import envcache
+from lcr_skills.env import SHARED_CACHE, envcache
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +176,17 @@ def envcache_for(url: str) -> dict:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CACHE_URL", url)
         return envcache("CACHE_URL")
+
+
+# A loopback port nothing listens on: Redis "down" (connection refused at once).
+REDIS_DOWN = {"default": {"BACKEND": SHARED_CACHE, "LOCATION": "redis://127.0.0.1:1/0"}}
+
+
+def test_while_the_shared_cache_is_down_token_requests_are_answered_not_failed(bob) -> None:
+    with override_settings(CACHES=REDIS_DOWN):
+        answers = [ask_for_token(f"mallory{n}", REMOTE_ADDR="192.0.2.8").status_code for n in range(PER_ADDRESS + 2)]
+        right = ask_for_token("bob", PASSWORD, REMOTE_ADDR="192.0.2.8")
+
+    # Nothing is counted while it is down, so nothing is throttled (the lockout, in the database, still counts).
+    assert answers == [400] * (PER_ADDRESS + 2)
+    assert right.status_code == 200
