@@ -6,7 +6,8 @@ Uses its own PostgreSQL database (DATABASE_URL, default postgres://postgres@127.
 created if missing), fills it with bench.common's synthetic market and matches it in full (as the
 region would be), then, in the biggest standard and one of median size, changes one vacancy at a
 time (a new live vacancy; a live one changed in place: more positions and new notes; one holding a
-rank 1 closed) and re-matches it by `vacancy_rematch` (matching.services.rematch), then re-matches
+rank 1 closed; a new one just after the hub approved a suggestion in another standard) and
+re-matches it by `vacancy_rematch` (matching.services.rematch), then re-matches
 the whole standard as every change did before (`rematch_standards`), in the same run, side by side.
 The whole re-match starts from what the single one wrote, so it checks it: the same rank-1 total
 (printed) and no suggestion row left to change. (It writes almost nothing, so its time here is a
@@ -27,7 +28,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lcr_be
 
 from bench.common import clear_market, generate_market, prepare_database  # noqa: E402
 
-SCENARIOS = ["new", "changed", "closed"]
+SCENARIOS = ["new", "changed", "closed", "approved"]
 
 
 def ensure_database() -> None:
@@ -60,7 +61,26 @@ def snapshot(standard_id: int) -> set[tuple]:
     )
 
 
-def change(scenario: str, standard_id: int, rng: random.Random) -> tuple[int, dict | None]:
+def approve_elsewhere(measured: list[int]) -> None:
+    """The hub approves a rank-1 suggestion in a standard not measured (every provider's share of approvals is a
+    feature: until the shares were kept per full run, this sent every standard's contested changes to the
+    slow path)."""
+    from django.contrib.auth.models import User
+
+    from matching.models import Suggestion
+    from matching.services import suggestion_approve
+
+    hub, _ = User.objects.get_or_create(username="rematch-bench-hub")
+    suggestion = (
+        Suggestion.objects.filter(rank=1, status=Suggestion.Status.SUGGESTED, vacancy__status="live")
+        .exclude(vacancy__standard_id__in=measured)
+        .order_by("?")
+        .first()
+    )
+    suggestion_approve(suggestion.pk, by=hub, version=suggestion.version)
+
+
+def change(scenario: str, standard_id: int, rng: random.Random, measured: list[int]) -> tuple[int, dict | None]:
     """Make one change to a vacancy of the standard; (its id, what it was before a change in place)."""
     from django.utils import timezone
 
@@ -68,7 +88,9 @@ def change(scenario: str, standard_id: int, rng: random.Random) -> tuple[int, di
     from matching.models import Suggestion
 
     live = Vacancy.objects.filter(standard_id=standard_id, status=Vacancy.Status.LIVE)
-    if scenario == "new":
+    if scenario == "approved":
+        approve_elsewhere(measured)
+    if scenario in ("new", "approved"):
         model = live.order_by("?").first()
         model.pk = None
         model.start_date = timezone.localdate() + timedelta(days=rng.randint(30, 180))
@@ -147,7 +169,7 @@ def main() -> None:
         for scenario in SCENARIOS:
             fast, slow, paths, totals, same, steps, differ = [], [], [], [], True, [], []
             for _ in range(args.reps):
-                vacancy_id, before = change(scenario, standard_id, rng)
+                vacancy_id, before = change(scenario, standard_id, rng, [i for i, _ in standards.values()])
                 t0 = time.perf_counter()
                 run = vacancy_rematch(vacancy_id, before=before)
                 fast.append(time.perf_counter() - t0)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from apprenticeships.models import Cohort, CourseOffer, Employer, Standard, Vacancy
+from apprenticeships.models import Cohort, CourseOffer, Employer, Provider, Standard, Vacancy
 from apprenticeships.models.base import TimeStampedModel, one_of
 from lcr_skills.text import validate_multi_line
 from matching.ml import candidates
@@ -164,6 +164,25 @@ class StagedSuggestion(TimeStampedModel):
         return f"Run {self.run_id} chunk {self.chunk}: vacancy {self.vacancy_id} ↔ cohort {self.cohort_id}"
 
 
+class ProviderShare(models.Model):
+    """A provider's share of the hub's approved matches, as a full run took it when it began.
+
+    A feature of every pair (matching.ml.features), so an approval would move every score of the
+    provider. Scores use the shares of the last full run that succeeded instead (the run's own, for
+    its chunks): an approval moves no score until the next full run, and the slack ledgers of the
+    standards it did not touch still hold (StandardSlack). Providers without approvals have no row."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    share = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "provider"], name="one_share_per_run_and_provider")]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id}, provider {self.provider_id}: {self.share:.1%}"
+
+
 class CohortPrice(models.Model):
     """A cohort's capacity price from the last allocation that solved it: the dual value of its places
     (0 where nobody competed for them). A re-match of one contested vacancy builds on these to prove
@@ -184,8 +203,8 @@ class StandardSlack(models.Model):
     vacancy adds what it moved. A re-match re-solved against the prices is kept only while `slack`
     stays within `recorded`, so it never leaves the standard further from its optimum than the last
     whole solve did. Forgotten (`slack` null, `forgotten_at` set) when something changed the market or
-    the scores in a way the ledger can't follow (a hub decision, an offer or cohort change, a new
-    model): re-matches then re-solve the component until a whole solve that started after that."""
+    the scores in a way the ledger can't follow (a hub decision in the standard, an offer or cohort
+    change, a new model): re-matches then re-solve the component until a whole solve that started after that."""
 
     standard = models.OneToOneField(Standard, on_delete=models.CASCADE, primary_key=True, related_name="+")
     slack = models.FloatField(null=True)

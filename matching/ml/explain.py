@@ -55,7 +55,11 @@ def feature_text(name: str, value: float, *, reader: str = "hub", context: dict 
             return "changes not known"
         return "no change of bus or train" if int(value) == 0 else f"{int(value)} change{'s' if value >= 2 else ''}"
     if name == "provider_share":
-        return f"{value:.0%} of the hub's approved matches so far" if value > 0 else "no approved matches yet"
+        return (
+            f"{value:.0%} of the hub's approved matches at the last full match"
+            if value > 0
+            else "no approved matches at the last full match"
+        )
     return f"{name} {value}"
 
 

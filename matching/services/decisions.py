@@ -150,8 +150,10 @@ def suggestion_approve(suggestion_id: int, *, by: User, version: int) -> Suggest
                     suggestion,
                 )
             seen = _seen(suggestion)
-            # Every provider's share of approvals is a feature: every standard's scores move a little.
-            StandardSlack.forget()
+            # Its vacancy leaves the market and its places are held. Every provider's share of approvals is
+            # a feature too, but scores use the shares of the last full run (ProviderShare) until the next
+            # one: no other standard's scores move, so only this standard's slack is forgotten.
+            StandardSlack.forget([vacancy.standard_id])
             suggestion.status, suggestion.version, suggestion.decided_at = S.APPROVED, F("version") + 1, timezone.now()
             suggestion.save(update_fields=["status", "version", "decided_at", "updated_at"])
             suggestion.refresh_from_db(fields=["version"])

@@ -10,12 +10,12 @@ from datetime import date
 from typing import TypeVar
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from apprenticeships.models import Cohort, CourseOffer, OfferLocation, Standard, Vacancy
 from matching.ml.market import Cohorts, Locations, Market, Offers, Vacancies, day_numbers, floats
-from matching.models import Suggestion
+from matching.models import MatchRun, ProviderShare, Suggestion
 from matching.services.travel import market_travel_attach
 
 T = TypeVar("T")
@@ -53,9 +53,11 @@ def market_load(
     *,
     today: date | None = None,
     vacancy_ids: Sequence[int] | None = None,
+    provider_share: dict[int, float] | None = None,
 ) -> Market:
     """Live vacancies and open offers (with cohorts from today on) for the standards (None: all), as arrays;
-    only these vacancies of them when `vacancy_ids` is given (a re-match of one vacancy)."""
+    only these vacancies of them when `vacancy_ids` is given (a re-match of one vacancy). Scored with
+    `provider_share` (a full run's chunks: the run's own), else with the shares in force."""
     in_scope = Q(standard_id__in=standard_ids) if standard_ids is not None else Q()
     vacancies = _vacancies(in_scope & Q(id__in=vacancy_ids) if vacancy_ids is not None else in_scope)
     offers = _offers(in_scope)
@@ -69,7 +71,7 @@ def market_load(
         offers=offers,
         cohorts=_cohorts(offer_index, offers_in_scope, today=today or timezone.localdate()),
         locations=_locations(offer_index, offers_in_scope),
-        provider_share=provider_shares(),
+        provider_share=shares_in_force() if provider_share is None else provider_share,
         excluded_pairs=_decided_pairs(vacancies.id.tolist()),
     )
     return market_travel_attach(market)
@@ -233,7 +235,8 @@ def _decided_pairs(vacancy_ids: Sequence[int], *, cohort_ids: Sequence[int] | No
 
 
 def provider_shares() -> dict[int, float]:
-    """Each provider's share of the suggestions the hub has approved so far."""
+    """Each provider's share of the suggestions the hub has approved so far (a full run keeps them as it
+    begins: `ProviderShare`)."""
     counts = dict(
         Suggestion.objects.filter(status__in=Suggestion.MATCHED)
         .values("course_offer__provider_id")
@@ -242,6 +245,16 @@ def provider_shares() -> dict[int, float]:
     )
     total = sum(counts.values())
     return {provider: n / total for provider, n in counts.items()} if total else {}
+
+
+def shares_in_force() -> dict[int, float]:
+    """The provider shares scores use between full runs: those the last full run to succeed began with
+    (none before the first). So a hub approval moves no score until the next full run, and the slack
+    ledgers of the standards it did not touch still bound a priced re-match (matching.models.ProviderShare)."""
+    last = MatchRun.objects.filter(kind=MatchRun.Kind.FULL, status=MatchRun.Status.SUCCEEDED).order_by(
+        "-finished_at", "-pk"
+    )
+    return dict(ProviderShare.objects.filter(run=Subquery(last.values("pk")[:1])).values_list("provider_id", "share"))
 
 
 def standards_corpus() -> list[str]:

@@ -5,7 +5,9 @@ chunk is computed by whichever worker takes it (`chunk_compute`, idempotent: rec
 overwrites its one row and its staged suggestions), and stages its suggestions itself, in parallel
 with the other chunks; the last chunk to finish triggers `run_finalize`, which one task claims and
 which swaps the staged suggestions in (changing only what differs) in one transaction. Until then
-the previous suggestions stay as they were. Decided suggestions (approved, rejected, …) are never
+the previous suggestions stay as they were. Every chunk scores with the providers' shares of the
+hub's approvals as the run took them when it began (`ProviderShare`), and re-matches use those
+once it has succeeded. Decided suggestions (approved, rejected, …) are never
 touched.
 
 A worker that dies (SIGKILL, a lost machine) takes the messages it had not acknowledged with it
@@ -35,9 +37,9 @@ from django.utils import timezone
 from matching.enqueue import RUN_PREPARE, after_commit
 from matching.ml.engine import MatchResult, match_market, merge_results
 from matching.ml.scoring import Matcher, matcher_loads
-from matching.models import MatchRun, MatchRunChunk, StagedSuggestion
+from matching.models import MatchRun, MatchRunChunk, ProviderShare, StagedSuggestion
 from matching.services.active_model import matcher_active_ensure
-from matching.services.market import market_load, standards_work
+from matching.services.market import market_load, provider_shares, standards_work
 from matching.services.pledges import pledge_suggestions_allocate
 from matching.services.results import results_stage, results_swap, results_write
 
@@ -50,10 +52,13 @@ class RunInProgress(Exception):
         self.run = run
 
 
-def match_standards(standard_ids: list[int] | None, matcher: Matcher) -> MatchResult:
-    """Compute suggestions and gaps for the live vacancies of these standards (None: all)."""
+def match_standards(
+    standard_ids: list[int] | None, matcher: Matcher, *, provider_share: dict[int, float] | None = None
+) -> MatchResult:
+    """Compute suggestions and gaps for the live vacancies of these standards (None: all), scored with
+    `provider_share` (None: the shares in force)."""
     started = time.perf_counter()
-    market = market_load(standard_ids)
+    market = market_load(standard_ids, provider_share=provider_share)
     load_time = time.perf_counter() - started
     result = match_market(
         market,
@@ -114,10 +119,17 @@ def run_prepare(run_id: int) -> list[int]:
     if not run.chunks.exists():
         groups = _chunks(standards_work(), settings.MATCH_CHUNKS) or [[]]
         with transaction.atomic():
-            MatchRunChunk.objects.bulk_create(
-                [MatchRunChunk(run=run, index=i, standards=g) for i, g in enumerate(groups)], ignore_conflicts=True
-            )
-            MatchRun.objects.filter(pk=run_id).update(chunks_total=len(groups), updated_at=timezone.now())
+            MatchRun.objects.select_for_update().get(pk=run_id)  # a second prepare (redelivered) waits, then skips
+            if not run.chunks.exists():
+                # The shares every chunk scores with, as they are now (an approval meanwhile moves none).
+                shares = provider_shares()
+                ProviderShare.objects.bulk_create(
+                    [ProviderShare(run=run, provider_id=p, share=shares[p]) for p in shares]
+                )
+                MatchRunChunk.objects.bulk_create(
+                    [MatchRunChunk(run=run, index=i, standards=g) for i, g in enumerate(groups)]
+                )
+                MatchRun.objects.filter(pk=run_id).update(chunks_total=len(groups), updated_at=timezone.now())
     return list(run.chunks.filter(done=False).values_list("index", flat=True))
 
 
@@ -167,7 +179,12 @@ def chunk_compute(run_id: int, index: int) -> bool:
         MatchRunChunk.objects.filter(pk=chunk.pk, done=False).update(claimed_by=worker, heartbeat_at=timezone.now())
         with _heartbeat(chunk.pk, worker):
             matcher = matcher_loads(bytes(chunk.run.model.artefact))
-            result = match_standards(chunk.standards, matcher) if chunk.standards else merge_results([])
+            shares = dict(ProviderShare.objects.filter(run_id=run_id).values_list("provider_id", "share"))
+            result = (
+                match_standards(chunk.standards, matcher, provider_share=shares)
+                if chunk.standards
+                else merge_results([])
+            )
             _chunk_done(chunk, result, worker=worker)
     total = chunk.run.chunks_total
     done = MatchRunChunk.objects.filter(run_id=run_id, done=True).count()
@@ -294,6 +311,8 @@ def run_finalize(run_id: int) -> bool:
         _run_succeed(run_id, result, write_seconds=time.perf_counter() - started)
     run.chunks.update(result=None)  # written: the intermediate results can go
     StagedSuggestion.objects.filter(run_id=run_id).delete()
+    # This run's shares are now in force (market.shares_in_force): those of runs before it can go.
+    ProviderShare.objects.exclude(run_id=run_id).exclude(run__status__in=MatchRun.IN_PROGRESS).delete()
     return True
 
 

@@ -173,7 +173,7 @@ def test_a_run_whose_chunk_fails_is_marked_failed_and_leaves_the_previous_sugges
     run_full_now()
     before, gaps_before = suggestion_rows(), gap_rows()
 
-    def broken(standard_ids, matcher):
+    def broken(standard_ids, matcher, **kwargs):
         raise RuntimeError("the database went away mid-chunk")
 
     monkeypatch.setattr(runs_service, "match_standards", broken)

@@ -83,11 +83,11 @@ def test_a_run_that_fails_leaves_no_staged_suggestion_behind_and_the_suggestions
     before = suggestions("id", *FIELDS, "updated_at")
     calls = []
 
-    def fails_on_the_last_chunk(standard_ids, matcher):
+    def fails_on_the_last_chunk(standard_ids, matcher, **kwargs):
         calls.append(standard_ids)
         if len(calls) == MatchRun.objects.order_by("-id").first().chunks_total:
             raise RuntimeError("worker lost its database")
-        return real(standard_ids, matcher)
+        return real(standard_ids, matcher, **kwargs)
 
     real = runs_service.match_standards
     monkeypatch.setattr(runs_service, "match_standards", fails_on_the_last_chunk)
