@@ -142,14 +142,17 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
     if connection.vendor != "postgresql":
         return _simple_text_search(vacancies, text, words)
     web = SearchQuery(text, config="english", search_type="websearch")
-    found = Q(search_vector=web)
+    found = [Q(search_vector=web)]  # any of these (raw queries are gathered into one, below)
+    raw: list[str] = []
     rank = SearchRank(F("search_vector"), web)
     if words and len(words[-1]) >= PREFIX_MIN_LENGTH:  # the last word as the start of a word, as typed
-        typed = SearchQuery(" & ".join([*words[:-1], f"{words[-1]}:*"]), config="english", search_type="raw")
+        typed = " & ".join([*words[:-1], f"{words[-1]}:*"])
+        raw.append(typed)
         # Plain words (no "quotes", or, -not): every match of the web search matches this one too, so the
         # filter need not read each row's vector twice.
-        found = Q(search_vector=typed) if _plain_words(text, words) else found | Q(search_vector=typed)
-        rank = Greatest(rank, SearchRank(F("search_vector"), typed))
+        if _plain_words(text, words):
+            found = []
+        rank = Greatest(rank, SearchRank(F("search_vector"), SearchQuery(typed, config="english", search_type="raw")))
     vacancies = vacancies.annotate(rank=rank)
     long_words = [word for word in words if len(word) >= FUZZY_MIN_LENGTH]
     similarity = Value(0.0, output_field=FloatField())
@@ -160,8 +163,7 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
         # computed for each vacancy in WHERE would be worked out for every one in the box.
         close = _close_words(long_words)
         if all(close.values()):
-            either = " & ".join("(" + " | ".join(f"{w}:AB" for w in close[word]) + ")" for word in long_words)
-            found |= Q(search_vector=SearchQuery(either, config="english", search_type="raw"))
+            raw.append(" & ".join("(" + " | ".join(f"{w}:AB" for w in close[word]) + ")" for word in long_words))
         names = [f"similarity_{i}" for i in range(len(long_words))]
         vacancies = vacancies.annotate(
             **{
@@ -170,8 +172,11 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
             }
         )
         similarity = reduce(add, (F(name) for name in names)) / Value(float(len(names)))
+    if raw:  # one query, so the full-text index is read once for them all
+        either = " | ".join(f"({query})" for query in raw)
+        found.append(Q(search_vector=SearchQuery(either, config="english", search_type="raw")))
     relevance = ExpressionWrapper(F("rank") + similarity, output_field=FloatField())
-    return vacancies.filter(found).annotate(relevance=relevance)
+    return vacancies.filter(reduce(or_, found)).annotate(relevance=relevance)
 
 
 def _plain_words(text: str, words: list[str]) -> bool:

@@ -88,10 +88,45 @@ class EstimatingPaginator(Paginator):
         return number
 
     def page(self, number: object) -> Page:
-        """Django's page, but a page under an estimated total is not cut short at the estimate."""
+        """Django's page, but a page under an estimated total is not cut short at the estimate.
+
+        The page's rows are read first: a page that is not full is the last, so its rows give the total
+        and the count is not asked for (a search with a few matches asks the database once, not twice)."""
+        rows = self._rows_first(number)
+        if rows is not None and (0 < len(rows) < self.per_page or (int(number) == 1 and not rows)):
+            total = (int(number) - 1) * self.per_page + len(rows)
+            if total <= settings.EXACT_COUNT_LIMIT:  # as `total_of` would say it (pages are far shorter)
+                self.__dict__["total"] = Total(total, estimated=False)
+                return self._get_page(rows, int(number), self)
         number = self.validate_number(number)
+        if rows:  # the page as read
+            return self._get_page(rows, number, self)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if not self.total.estimated and top + self.orphans >= self.count:
             top = self.count
         return self._get_page(self.object_list[bottom:top], number, self)
+
+    def get_page(self, number: object) -> Page:
+        """Django's `get_page` (the first page for a number that is none, the last for one past the end),
+        reading the rows before the count as `page` does."""
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def _rows_first(self, number: object) -> list | None:
+        """The rows of page `number`, read before anything is counted; None where the count comes first
+        (no number, a list, orphans to fold into the last page, or the total known already)."""
+        if "total" in self.__dict__ or self.orphans or not isinstance(self.object_list, QuerySet):
+            return None
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return None
+        if number < 1:
+            return None
+        bottom = (number - 1) * self.per_page
+        return list(self.object_list[bottom : bottom + self.per_page])

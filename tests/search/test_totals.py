@@ -5,7 +5,9 @@ for 10,000 rows here."""
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from lcr_skills.counting import Total, total_of
 from matching.models import Suggestion
@@ -74,3 +76,32 @@ def test_counting_stops_past_the_limit(search_market, settings):
 
     assert total_of(Vacancy.objects.all(), exact_up_to=10) == Total(4, estimated=False)
     assert total_of(Vacancy.objects.all(), exact_up_to=3).estimated
+
+
+def count_queries(captured: CaptureQueriesContext) -> int:
+    return sum("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("page_size", "page", "shown", "counted"),
+    [
+        (25, 1, 4, False),  # one page holds every match: its rows are the total
+        (3, 2, 1, False),  # the last page, not full: three rows before it and one on it
+        (3, 1, 3, True),  # a full page: more may follow, so they are counted
+    ],
+)
+def test_a_page_that_is_not_full_gives_the_total_without_counting(api, search_market, page_size, page, shown, counted):
+    client = api()
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get("/api/v1/public/vacancies/", {"page_size": page_size, "page": page}).json()
+
+    assert (body["count"], body["count_is_estimate"], len(body["results"])) == (4, False, shown)
+    assert (count_queries(captured) == 1) is counted
+
+
+def test_a_page_past_the_end_is_still_not_found_and_the_pages_still_fall_back(search_market):
+    assert Client().get("/api/v1/public/vacancies/", {"page_size": 3, "page": 3}).status_code == 404
+    last = Client().get("/vacancies/", {"page": 99}).content.decode()  # the page falls back to the last one
+    first = Client().get("/vacancies/", {"page": "x"}).content.decode()  # and to the first for a non-number
+    assert "4 apprenticeships open for applications" in " ".join(last.split())
+    assert "4 apprenticeships open for applications" in " ".join(first.split())
