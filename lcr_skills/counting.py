@@ -93,11 +93,14 @@ class EstimatingPaginator(Paginator):
         The page's rows are read first: a page that is not full is the last, so its rows give the total
         and the count is not asked for (a search with a few matches asks the database once, not twice)."""
         rows = self._rows_first(number)
-        if rows is not None and (0 < len(rows) < self.per_page or (int(number) == 1 and not rows)):
-            total = (int(number) - 1) * self.per_page + len(rows)
-            if total <= settings.EXACT_COUNT_LIMIT:  # as `total_of` would say it (pages are far shorter)
-                self.__dict__["total"] = Total(total, estimated=False)
-                return self._get_page(rows, int(number), self)
+        if rows is not None:
+            n = _whole_number(number)
+            empty_first = not rows and n == 1 and self.allow_empty_first_page
+            if (0 < len(rows) < self.per_page or empty_first) and (
+                total := (n - 1) * self.per_page + len(rows)
+            ) <= settings.EXACT_COUNT_LIMIT:
+                self.__dict__["total"] = Total(total, estimated=False)  # as `total_of` would say it
+                return self._get_page(rows, n, self)
         number = self.validate_number(number)
         if rows:  # the page as read
             return self._get_page(rows, number, self)
@@ -110,6 +113,8 @@ class EstimatingPaginator(Paginator):
     def get_page(self, number: object) -> Page:
         """Django's `get_page` (the first page for a number that is none, the last for one past the end),
         reading the rows before the count as `page` does."""
+        if _whole_number(number) is None:
+            number = 1
         try:
             return self.page(number)
         except PageNotAnInteger:
@@ -119,14 +124,21 @@ class EstimatingPaginator(Paginator):
 
     def _rows_first(self, number: object) -> list | None:
         """The rows of page `number`, read before anything is counted; None where the count comes first
-        (no number, a list, orphans to fold into the last page, or the total known already)."""
+        (not a page number, a list, orphans to fold into the last page, the total known already, or a
+        page past the exact count's limit, which the rows could not tell anyway)."""
         if "total" in self.__dict__ or self.orphans or not isinstance(self.object_list, QuerySet):
             return None
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
+        number = _whole_number(number)
+        if number is None or number < 1 or (bottom := (number - 1) * self.per_page) >= settings.EXACT_COUNT_LIMIT:
             return None
-        if number < 1:
-            return None
-        bottom = (number - 1) * self.per_page
         return list(self.object_list[bottom : bottom + self.per_page])
+
+
+def _whole_number(number: object) -> int | None:
+    """The page number as Django's `validate_number` reads it (2, "2", 2.0), or None."""
+    if isinstance(number, float) and not number.is_integer():
+        return None
+    try:
+        return int(number)
+    except (TypeError, ValueError):
+        return None

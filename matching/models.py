@@ -99,6 +99,14 @@ class MatchRun(TimeStampedModel):
             one_of("kind", MatchRunKind.values, name="match_run_kind_valid"),
             one_of("status", MatchRunStatus.values, name="match_run_status_valid"),
         ]
+        indexes = [
+            # The last full run to succeed (whose provider shares are in force), among a re-match's run each.
+            models.Index(
+                fields=["-id"],
+                condition=models.Q(kind=MatchRunKind.FULL, status=MatchRunStatus.SUCCEEDED),
+                name="match_run_full_succeeded",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} run {self.pk} ({self.status})"

@@ -31,8 +31,8 @@ def _prior_install() -> tuple[ScoringModel, Matcher]:
     matcher = prior_matcher(standards_corpus())
     values = {"artefact": matcher.dumps(), "sklearn_version": matcher.sklearn_version, "params": matcher.params}
     with transaction.atomic():
-        model, _ = ScoringModel.objects.update_or_create(version=matcher.version, defaults=values)
-        _activate(model)
+        model, created = ScoringModel.objects.update_or_create(version=matcher.version, defaults=values)
+        _activate(model, rebuilt=not created)
     return model, matcher
 
 
@@ -46,10 +46,16 @@ def model_activate(version: str) -> ScoringModel:
     return model
 
 
-def _activate(model: ScoringModel) -> None:
-    """Retire the model in use and put this one in its place (inside the caller's transaction)."""
-    ScoringModel.objects.filter(status=ScoringModel.Status.ACTIVE).exclude(pk=model.pk).update(
-        status=ScoringModel.Status.RETIRED
+def _activate(model: ScoringModel, *, rebuilt: bool = False) -> None:
+    """Retire the model in use and put this one in its place (inside the caller's transaction); `rebuilt`:
+    its artefact was made again (the prior, for another scikit-learn)."""
+    retired = (
+        ScoringModel.objects.filter(status=ScoringModel.Status.ACTIVE)
+        .exclude(pk=model.pk)
+        .update(status=ScoringModel.Status.RETIRED)
     )
     ScoringModel.objects.filter(pk=model.pk).update(status=ScoringModel.Status.ACTIVE, promoted_at=timezone.now())
-    StandardSlack.forget()  # every score changes: no slack holds until a whole solve with this model
+    # Every score changes: no slack holds until a whole solve with this model. The first model in use
+    # replaces none, so no run has kept a slack with another (and a run it starts keeps its own).
+    if retired or rebuilt:
+        StandardSlack.forget()

@@ -47,7 +47,14 @@ from matching.ml.scoring import Matcher
 from matching.ml.travel import travel_limit
 from matching.models import MatchRun, StandardSlack, Suggestion
 from matching.services.active_model import matcher_active_ensure
-from matching.services.market import market_load, market_part, market_with_vacancies, standard_vacancies
+from matching.services.market import (
+    full_run_in_force,
+    market_load,
+    market_part,
+    market_with_vacancies,
+    run_shares,
+    standard_vacancies,
+)
 from matching.services.pledges import pledge_suggestions_allocate, vacancies_that_would_pay
 from matching.services.results import (
     SCORE_MOVED,
@@ -64,8 +71,11 @@ PRICED_MAX_VACANCIES = 400
 # Why a contested change was not re-solved against the prices (run.counts["not_priced"]): a cohort or
 # the standard's slack had no price yet (or was forgotten); the stored rank 1s were not what their
 # vacancies score now; they overfill a cohort; the change reached more than PRICED_MAX_VACANCIES; the
-# prices could not prove the re-solve keeps the standard within its recorded slack.
+# prices could not prove the re-solve keeps the standard within its recorded slack; a full run finished
+# after the vacancy was scored, with other providers' shares (the component is read and scored again).
 UNPRICED, STALE, OVERFILLED, TOO_FAR, NOT_PROVED = "unpriced", "stale", "overfilled", "too far", "not proved"
+NEW_RUN = "new full run"
+WHOLE = "whole"  # a component that is every vacancy of its standard
 
 
 @dataclass
@@ -112,7 +122,9 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
         clock = now
 
     try:
-        market = _with_before(market_load([standard_id], vacancy_ids=[vacancy_id]), before)
+        shares_from = full_run_in_force()  # scores use the shares it began with (matching.models.ProviderShare)
+        market = market_load([standard_id], vacancy_ids=[vacancy_id], provider_share=run_shares(shares_from))
+        market = _with_before(market, before)
         lap("load")  # with the journeys from its workplace planned, where none are cached yet
         scored = _score(market, matcher)
         lap("score")
@@ -121,7 +133,10 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
         # to it could otherwise overfill a cohort that vacancy was given directly).
         with transaction.atomic():
             writers_take_turns()
-            direct = _direct(market, scored, vacancy_id, before=before)
+            if full_run_in_force() != shares_from:
+                direct = NEW_RUN  # its prices, slack and rows were scored with the shares that run began with
+            else:
+                direct = _direct(market, scored, vacancy_id, before=before)
             gap = None
             priced = direct if isinstance(direct, str) else ""
             if isinstance(direct, MatchResult):
@@ -141,7 +156,9 @@ def vacancy_rematch(vacancy_id: int, *, before: dict | None = None) -> MatchRun:
                 cohort_old = old_rank1.cohort_id if old_rank1 is not None else None
                 result, vacancy_ids, component_slack = _component(standard_id, vacancy_id, cohort_old, matcher)
                 written = results_write(run, result, standard_ids=None, vacancy_ids=vacancy_ids)
-                if priced in (OVERFILLED, STALE) or component_slack is None:
+                if component_slack == WHOLE:
+                    pass  # a whole solve: results_write kept its slack as the standard's ledger
+                elif priced in (OVERFILLED, STALE) or component_slack is None:
                     StandardSlack.forget([standard_id])  # the component's old share of the slack is unknown
                 else:
                     # The bound is left as it was: only the scale of the stated gap, moved little by one component.
@@ -775,11 +792,13 @@ def _members_result(market: Market, members: Members, first_pair: np.ndarray) ->
 
 def _component(
     standard_id: int, vacancy_id: int, cohort_old: int | None, matcher: Matcher
-) -> tuple[MatchResult, list[int], float | None]:
+) -> tuple[MatchResult, list[int], float | str | None]:
     """The suggestions and gaps of the component(s) of the candidate graph holding the vacancy (if
     it is in the market) and the cohort it held (if any), solved as a full run would; the ids of the
     vacancies whose rows they replace (those, and the vacancy itself); and the slack it leaves there
-    (None when the cohort it held is in no component, so its price and slack can't be told)."""
+    (None when the cohort it held is in no component, so its price and slack can't be told; WHOLE
+    when the component is every vacancy of the standard with a candidate, whose result then carries
+    its slack)."""
     market = market_load([standard_id])
     candidates = travel_limit(
         market,
@@ -815,6 +834,12 @@ def _component(
         days_before=settings.MATCH_START_WINDOW_DAYS_BEFORE,
         days_after=settings.MATCH_START_WINDOW_DAYS_AFTER,
     )
+    if np.isin(candidates.vacancy, touched).all():
+        # The component is the whole standard (national offers reach every vacancy of a big one; those
+        # with no candidate at all are gaps either way): a whole solve, whose prices and slack start the
+        # standard's ledger again (results.prices_write), even after a change it could not follow; the
+        # next contested change can be priced.
+        return result, sorted({vacancy_id, *market.vacancies.id.tolist()}), WHOLE
     # Its prices are those of the component's cohorts; the rest keep theirs. Its slack is the
     # component's, added to the standard's (which held the component's old slack, unknown: a bound).
     reached = np.isin(result.price_cohort_id, coh.id[candidates.cohort[np.isin(candidates.vacancy, touched)]])

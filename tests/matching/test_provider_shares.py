@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apprenticeships.models import PostcodeDistrict, Vacancy
 from matching.models import MatchRun, ProviderShare, StandardSlack, Suggestion
-from matching.services import run_full_now, suggestion_approve, vacancy_rematch
+from matching.services import rematch, run_full_now, suggestion_approve, vacancy_rematch
 from matching.services.runs import chunk_compute, run_finalize, run_prepare
 from tests.market_factories import NETWORK_ENGINEER, CourseOfferFactory, VacancyFactory, days_ahead, standard
 from tests.matching.test_vacancy_rematch import assert_places_kept, random_market, vacancy_new
@@ -99,3 +99,25 @@ def test_an_approval_forgets_the_slack_of_its_own_standard_only(employer_a, prov
     assert_places_kept(contested)
     assert "priced" in {run.counts["path"] for run in runs}
     assert "unpriced" not in {run.counts.get("not_priced") for run in runs}
+
+
+def test_a_re_match_that_finds_a_newer_full_run_when_its_turn_comes_scores_again(
+    employer_a, provider_a, hannah, monkeypatch
+):
+    CourseOfferFactory(provider=provider_a, cohorts=[{"start_date": days_ahead(60), "places": 5}])
+    first = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    run_full_now()
+    approve(first, hannah)
+    later = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    waited = rematch.writers_take_turns
+
+    def a_full_run_finishes_first() -> None:  # another worker's full run, while this one scored the vacancy
+        rematch.writers_take_turns = waited
+        run_full_now()
+        waited()
+
+    monkeypatch.setattr(rematch, "writers_take_turns", a_full_run_finishes_first)
+    run = vacancy_rematch(later.pk)
+
+    assert (run.counts["path"], run.counts["not_priced"]) == ("component", rematch.NEW_RUN)
+    assert share_of(later) == 1.0  # scored with the new run's shares, not the 0 it was scored with first

@@ -317,6 +317,24 @@ def test_a_hub_decision_the_slack_cannot_follow_sends_contested_re_matches_to_th
     assert (run.counts["path"], run.counts.get("not_priced")) in {("component", "unpriced"), ("direct", None)}
 
 
+def test_a_component_that_is_the_whole_standard_starts_its_slack_again(employer_a, provider_a):
+    """After a change the slack can't follow, a contested change re-solves its component; when that is
+    every vacancy of the standard (as in the biggest, which national offers join into one), it was a
+    whole solve, and the next contested change is priced again instead of taking the component path."""
+    offer = CourseOfferFactory(provider=provider_a, cohorts=[{"start_date": days_ahead(60), "places": 2}])
+    for _ in range(2):  # its two places taken
+        VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    rematch_standards([offer.standard.pk])
+    StandardSlack.forget([offer.standard.pk])  # e.g. a hub decision in the standard
+
+    rival = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    assert vacancy_rematch(rival.pk).counts["path"] == "component"
+
+    assert StandardSlack.objects.get(standard=offer.standard).slack is not None  # no whole re-match between
+    another = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))
+    assert rematched_as_whole(offer.standard, another.pk) == "priced"
+
+
 def test_more_positions_in_a_cohort_with_room_keep_the_vacancy_where_it_is_directly(employer_a, provider_a):
     CourseOfferFactory(provider=provider_a, cohorts=[{"start_date": days_ahead(60), "places": 5}])
     vacancy = VacancyFactory(employer=employer_a, status=Vacancy.Status.LIVE, start_date=days_ahead(60))

@@ -100,8 +100,17 @@ def test_a_page_that_is_not_full_gives_the_total_without_counting(api, search_ma
 
 
 def test_a_page_past_the_end_is_still_not_found_and_the_pages_still_fall_back(search_market):
-    assert Client().get("/api/v1/public/vacancies/", {"page_size": 3, "page": 3}).status_code == 404
+    for page in ("3", "99999999999999999999", "0", "1.5", "x"):  # past the end, past any count, not a page
+        assert Client().get("/api/v1/public/vacancies/", {"page_size": 3, "page": page}).status_code == 404, page
     last = Client().get("/vacancies/", {"page": 99}).content.decode()  # the page falls back to the last one
     first = Client().get("/vacancies/", {"page": "x"}).content.decode()  # and to the first for a non-number
     assert "4 apprenticeships open for applications" in " ".join(last.split())
     assert "4 apprenticeships open for applications" in " ".join(first.split())
+
+
+def test_the_search_page_with_a_few_matches_is_not_counted_either(search_market):
+    with CaptureQueriesContext(connection) as captured:
+        page = Client().get("/vacancies/").content.decode()  # no ?page=: the first
+
+    assert "4 apprenticeships open for applications" in " ".join(page.split())
+    assert count_queries(captured) == 0
