@@ -200,7 +200,14 @@ LEVELS = [
     ("6", "Level 6 – degree"),
     ("7", "Level 7 – master's degree"),
 ]
-DISTANCES = [(str(miles), f"{miles} miles") for miles in SEARCH_MILES] + [(SEARCH_ANY_DISTANCE, "Any distance")]
+# The first, blank, choice is what a search gets when nobody chooses: without it the browser sent the first
+# distance listed, so keywords alone were refused (a distance needs a postcode) and a postcode alone searched
+# 2 miles, not the 10 the hint promises.
+DISTANCES = [
+    ("", f"Default: {SEARCH_DEFAULT_MILES} miles"),
+    *((str(miles), f"{miles} miles") for miles in SEARCH_MILES),
+    (SEARCH_ANY_DISTANCE, "Any distance"),
+]
 AGE_GROUP_CHOICES = [("", "Any age")] + [
     (group, group.replace("-", " to ").replace("25+", "25 and over")) for group in AGE_GROUPS
 ]

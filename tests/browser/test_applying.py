@@ -61,3 +61,24 @@ def test_a_school_leaver_applies_and_the_employer_answers(open_page, plumbing, a
 
     expect(employer.locator(".govuk-notification-banner")).to_contain_text("We have e-mailed them")
     assert Application.objects.get().status == "interviewing"
+
+
+def test_a_resident_searches_with_the_form_as_it_comes(open_page, plumbing, alice) -> None:
+    """Nothing chosen but words, then nothing but a postcode: the distance left as the page offers it."""
+    far = VacancyFactory(
+        employer=alice.membership.employer, by=alice, status="live", title="Plumber in Southport", postcode="PR8 1AA"
+    )
+    resident = open_page()
+    resident.goto("/vacancies/")
+    expect(resident.get_by_label("Distance")).to_have_value("")  # "Default: 10 miles"
+    resident.get_by_label("Job, skill or keyword").fill("plumbing")
+    resident.get_by_role("button", name="Search").click()
+
+    expect(resident.get_by_role("heading", name="2 apprenticeships found")).to_be_visible()  # no postcode needed
+    resident.goto("/vacancies/")
+    resident.get_by_label("Your postcode").fill("L36 9GD")
+    resident.get_by_role("button", name="Search").click()
+
+    expect(resident.get_by_role("link", name=TITLE)).to_be_visible()  # Huyton, within the 10 miles promised
+    expect(resident.get_by_role("link", name=far.title)).to_have_count(0)  # Southport, about 20 miles away
+    assert_accessible(resident, context="(search results from a postcode alone)")
