@@ -5,11 +5,14 @@ PublicVacancyViewSet itself means an alert finds exactly what the API (and the p
 """
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from apprenticeships.api.reach import ReachableFilterSerializer
 from apprenticeships.api.vacancies import PublicSearchSerializer, PublicVacancyViewSet
 from apprenticeships.models import Vacancy
+from apprenticeships.rules import SEARCH_ANY_DISTANCE
 
 KM_PER_MILE = 1.609344
 MILES_MIN, MILES_MAX = 2, 100  # the national service's search radius choices (DESIGN.md)
@@ -21,10 +24,11 @@ def _knows(name: str) -> bool:
 
 def search_parameter_names() -> set[str]:
     """The query parameters the public search takes (its sort aside: an alert lists by date), and both distances."""
-    return (set(PublicSearchSerializer().fields) | {"within_miles", "within_km"}) - {"ordering"}
+    searched = set(PublicSearchSerializer().fields) | set(ReachableFilterSerializer().fields)
+    return (searched | {"within_miles", "within_km"}) - {"ordering"}
 
 
-def search_parameters(params: dict[str, str]) -> dict[str, str]:
+def search_parameters(params: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
     """The parameters as the search takes them: miles become kilometres where it knows only kilometres."""
     params = dict(params)
     if "within_miles" in params and not _knows("within_miles"):
@@ -36,23 +40,32 @@ def search_parameters(params: dict[str, str]) -> dict[str, str]:
     return params
 
 
-def search_errors(params: dict[str, str]) -> dict[str, list[str]]:
+def search_errors(params: dict[str, str | list[str]]) -> dict[str, list[str]]:
     """What the public search would refuse in these parameters (empty when it would run)."""
     errors: dict[str, list[str]] = {}
     miles = params.get("within_miles")
-    if miles not in (None, ""):
+    if miles not in (None, "", SEARCH_ANY_DISTANCE):
         try:
             if not MILES_MIN <= float(miles) <= MILES_MAX:
                 raise ValueError(miles)
         except ValueError:
             errors["within_miles"] = [f"Give a distance from {MILES_MIN} to {MILES_MAX} miles."]
-    serializer = PublicSearchSerializer(data=search_parameters(params))
-    if not serializer.is_valid():
-        errors.update({name: [str(m) for m in messages] for name, messages in serializer.errors.items()})
+    query = _query(search_parameters(params))
+    for serializer in (PublicSearchSerializer(data=query), ReachableFilterSerializer(data=query)):
+        if not serializer.is_valid():
+            errors.update({name: [str(m) for m in messages] for name, messages in serializer.errors.items()})
     return errors
 
 
-def public_search(params: dict[str, str]) -> QuerySet[Vacancy]:
+def _query(params: dict[str, str | list[str]]) -> QueryDict:
+    """The parameters as a query string has them: a list (the page's levels) as the parameter repeated."""
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        query.setlist(name, value if isinstance(value, list) else [value])
+    return query
+
+
+def public_search(params: dict[str, str | list[str]]) -> QuerySet[Vacancy]:
     """Live vacancies the public search finds for these query parameters (ValidationError if it can't read them)."""
     request = Request(APIRequestFactory().get("/api/v1/public/vacancies/", search_parameters(params)))
     view = PublicVacancyViewSet(request=request, action="list", args=(), kwargs={}, format_kwarg=None)

@@ -35,9 +35,16 @@ SEARCH_PARAMETERS = ("search", "level", "local_authority", "postcode", "within_m
 MAX_VACANCIES_PER_EMAIL = 20
 
 
-def search_normalise(params: dict) -> dict[str, str]:
-    """The search's non-empty parameters, as strings, in a fixed order."""
-    return {name: str(params[name]).strip() for name in sorted(params) if str(params[name]).strip()}
+def search_normalise(params: dict) -> dict[str, str | list[str]]:
+    """The search's non-empty parameters, as strings, in a fixed order; a parameter given more than once
+    (the page's levels) as the sorted list of its values."""
+    search: dict[str, str | list[str]] = {}
+    for name in sorted(params):
+        given = params[name] if isinstance(params[name], list | tuple) else [params[name]]
+        values = sorted({str(value).strip() for value in given} - {""})
+        if values:
+            search[name] = values[0] if len(values) == 1 else values
+    return search
 
 
 def search_key(search: dict[str, str]) -> str:
@@ -112,17 +119,27 @@ def alert_unsubscribe(*, token: str) -> bool:
     return True
 
 
-def search_describe(search: dict[str, str]) -> str:
-    labels = {
-        "search": "words",
-        "level": "level",
-        "local_authority": "area",
-        "postcode": "near",
-        "within_miles": "within (miles)",
-        "within_km": "within (km)",
-        "age_group": "age",
-    }
-    return "; ".join(f"{labels.get(name, name)}: {value}" for name, value in search.items()) or "every apprenticeship"
+# What each search parameter is called when an alert's search is described or refused.
+SEARCH_LABELS = {
+    "search": "words",
+    "level": "level",
+    "local_authority": "area",
+    "postcode": "near",
+    "within_miles": "within (miles)",
+    "within_km": "within (km)",
+    "age_group": "age",
+    "reachable_within_minutes": "journey by public transport (minutes)",
+}
+
+
+def search_describe(search: dict[str, str | list[str]]) -> str:
+    return (
+        "; ".join(
+            f"{SEARCH_LABELS.get(name, name)}: {', '.join(value) if isinstance(value, list) else value}"
+            for name, value in search.items()
+        )
+        or "every apprenticeship"
+    )
 
 
 def alert_vacancies(alert: VacancyAlert, *, since: datetime, until: datetime) -> list[Vacancy]:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -52,10 +52,10 @@ def vacancy_applied(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "apprenticeships/public/applied.html", {"vacancy": _public_vacancy(pk)})
 
 
-def _search_from(data: dict) -> dict[str, str]:
+def _search_from(data: QueryDict) -> dict[str, str | list[str]]:
+    """The search the page's hidden fields carry (every value of a repeated one, such as the levels)."""
     names = set(alerts.SEARCH_PARAMETERS) | search_parameter_names() | set(PAGE_TO_SEARCH)
-    search = {PAGE_TO_SEARCH.get(name, name): data.get(name, "") for name in names if data.get(name, "")}
-    return alerts.search_normalise(search)
+    return alerts.search_normalise({PAGE_TO_SEARCH.get(name, name): data.getlist(name) for name in names})
 
 
 @require_POST
@@ -64,7 +64,7 @@ def alert_new(request: HttpRequest) -> HttpResponse:
     search = _search_from(request.POST)
     if form.is_valid():
         for name, problems in search_errors(search).items():
-            form.add_error(None, f"{name}: {problems[0]}")
+            form.add_error(None, f"{alerts.SEARCH_LABELS.get(name, name).capitalize()}: {problems[0]}")
     context = {"form": form, "search": search, "described": alerts.search_describe(search)}
     if not form.is_valid():
         return render(request, "apprenticeships/public/alert_new.html", context, status=400)

@@ -253,3 +253,37 @@ def test_vacancies_already_live_before_confirmation_are_not_sent(employer_a, ali
     alerts_send_daily()
 
     assert mail.outbox == []
+
+
+def test_the_page_keeps_every_level_the_distance_and_the_journey_of_its_search_in_the_alert(client) -> None:
+    search = {"level": ["3", "4"], "postcode": "L1", "within_miles": "all", "reachable_within_minutes": "60"}
+    page = client.get("/vacancies/", search).content.decode()
+    assert 'name="level" value="3"' in page and 'name="level" value="4"' in page  # both ticked levels go along
+
+    response = client.post("/vacancies/alerts/", {"email": "reader@example.net", **search})
+
+    assert response.status_code == 200, response.content.decode()
+    assert VacancyAlert.objects.get().search == search
+    said = " ".join(response.content.decode().split())
+    assert "level: 3, 4" in said and "journey by public transport (minutes): 60" in said
+
+
+def test_an_alert_for_two_levels_finds_what_the_search_finds(api, employer_a, alice) -> None:
+    VacancyAlertFactory(search={"level": ["2", "4"]}, confirmed_at=timezone.now() - timedelta(days=1))
+    VacancyFactory(employer=employer_a, by=alice, status="live", title="Level 4 developer")
+    on_the_page = api().get("/api/v1/public/vacancies/", {"level": [2, 4]}).json()["results"]
+
+    alerts_send_daily()
+
+    (message,) = mail.outbox
+    assert on_the_page and all(row["title"] in message.body for row in on_the_page)
+
+
+def test_a_search_the_page_refuses_offers_no_alert_and_a_refused_alert_names_the_field_in_words(client) -> None:
+    refused = " ".join(client.get("/vacancies/", {"q": "chef", "within_miles": "5"}).content.decode().split())
+    assert "There is a problem" in refused and "Get e-mail alerts" not in refused
+
+    response = client.post("/vacancies/alerts/", {"email": "reader@example.net", "q": "chef", "within_miles": "5"})
+
+    assert response.status_code == 400
+    assert "Within (miles): Give a postcode" in response.content.decode()
