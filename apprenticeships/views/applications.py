@@ -108,17 +108,19 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"status": application.status}
     )
     if form.is_bound and form.is_valid():
+        before = application.status
         try:
-            applications.application_status_set(
+            saved = applications.application_status_set(
                 application=application, status=form.cleaned_data["status"], by=request.user
             )
         except ValidationError as invalid:  # pragma: no cover - the form already holds the choices
             form.add_rule_errors(invalid)
         else:
-            messages.success(
-                request,
-                f"{application.name}’s application is now “{form.cleaned_data['status']}”. We have e-mailed them.",
-            )
+            said = f"{saved.name}’s application"
+            if saved.status == before:  # the applicant is e-mailed only when it changes
+                messages.info(request, f"{said} is still “{saved.get_status_display()}”: nothing was e-mailed.")
+            else:
+                messages.success(request, f"{said} is now “{saved.get_status_display()}”. We have e-mailed them.")
             return redirect("employer-application", pk=application.pk)
     context = {"application": application, "vacancy": application.vacancy, "form": form}
     return render(request, "apprenticeships/employer/application_detail.html", context)

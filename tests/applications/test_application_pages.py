@@ -90,10 +90,13 @@ def test_the_employer_lists_and_answers_applications_and_the_applicant_hears(cli
 
     response = client.post(reverse("employer-application", args=[applied.pk]), {"status": "offered"}, follow=True)
 
-    assert "We have e-mailed them" in response.text
+    assert "is now “Offered the job”. We have e-mailed them" in response.text
     applied.refresh_from_db()
     assert applied.status == "offered"
     (message,) = mail.outbox
+    again = client.post(reverse("employer-application", args=[applied.pk]), {"status": "offered"}, follow=True)
+    assert "is still “Offered the job”: nothing was e-mailed" in again.text  # saved unchanged: no e-mail
+    assert len(mail.outbox) == 1
     assert message.to == ["jordan@example.net"]
     assert "offering you the apprenticeship" in message.body
 
