@@ -55,7 +55,9 @@ def vacancy_applied(request: HttpRequest, pk: int) -> HttpResponse:
 def _search_from(data: QueryDict) -> dict[str, str | list[str]]:
     """The search the page's hidden fields carry (every value of a repeated one, such as the levels)."""
     names = set(alerts.SEARCH_PARAMETERS) | search_parameter_names() | set(PAGE_TO_SEARCH)
-    return alerts.search_normalise({PAGE_TO_SEARCH.get(name, name): data.getlist(name) for name in names})
+    # Only those given: the page's `q` and the API's `search` are one parameter, and an empty one must not win.
+    given = {PAGE_TO_SEARCH.get(name, name): data.getlist(name) for name in names if any(data.getlist(name))}
+    return alerts.search_normalise(given)
 
 
 @require_POST
