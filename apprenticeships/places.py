@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from apprenticeships.models import FullPostcode, LocalAuthority, PostcodeDistrict
 
-__all__ = ["Place", "place_lookup", "postcode_normalise"]
+__all__ = ["Place", "place_lookup", "postcode_normalise", "postcode_tidy"]
 
 
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
@@ -55,6 +55,12 @@ def postcode_normalise(raw: str) -> tuple[str, str]:
         code="invalid_postcode",
         params={"postcode": str(raw)[:20]},
     )
+
+
+def postcode_tidy(raw: str) -> str:
+    """A postcode someone gave about themselves, as others read it ("L36 9GD"): blank stays blank, and one
+    that is not a UK postcode or district raises ValidationError (it need not be in the shipped data)."""
+    return postcode_normalise(raw)[0] if str(raw or "").strip() else ""
 
 
 def place_lookup(raw: str) -> Place:

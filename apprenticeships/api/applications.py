@@ -1,5 +1,6 @@
 """Applications (anonymous, to a live vacancy), employers answering them, alerts, and applicants' data for hub staff."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
@@ -13,7 +14,9 @@ from apprenticeships.api.throttles import AddressRateThrottle, EmailRateThrottle
 from apprenticeships.funding.rules import AGE_GROUPS
 from apprenticeships.models import Application, Vacancy
 from apprenticeships.models.applications import ABOUT_MAX_LENGTH
+from apprenticeships.models.organisations import phone_validator
 from apprenticeships.permissions import visible_applications, visible_vacancies
+from apprenticeships.places import postcode_tidy
 from apprenticeships.services import alerts, applicant_data, applications
 from lcr_skills.text import validate_multi_line, validate_single_line
 
@@ -21,7 +24,9 @@ from lcr_skills.text import validate_multi_line, validate_single_line
 class ApplicationCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, validators=[validate_single_line])
     email = serializers.EmailField(max_length=254)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[validate_single_line])
+    phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, validators=[validate_single_line, phone_validator]
+    )
     postcode = serializers.CharField(max_length=8, required=False, allow_blank=True, validators=[validate_single_line])
     age_group = serializers.ChoiceField(choices=AGE_GROUPS, required=False, allow_blank=True)
     about = serializers.CharField(
@@ -30,6 +35,12 @@ class ApplicationCreateSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
         help_text="Must be true: you agree to your details going to the employer, as the privacy notice says."
     )
+
+    def validate_postcode(self, value: str) -> str:
+        try:
+            return postcode_tidy(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
     def validate_consent(self, value: bool) -> bool:
         if value is not True:

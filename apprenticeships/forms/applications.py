@@ -6,6 +6,8 @@ from apprenticeships.forms.common import GovukFormMixin
 from apprenticeships.funding.rules import AGE_GROUPS
 from apprenticeships.models import Application
 from apprenticeships.models.applications import ABOUT_MAX_LENGTH
+from apprenticeships.models.organisations import phone_validator
+from apprenticeships.places import postcode_tidy
 from lcr_skills.text import validate_multi_line, validate_single_line
 
 AGE_GROUP_LABELS = {"16-18": "16 to 18", "19-21": "19 to 21", "22-24": "22 to 24", "25+": "25 or over"}
@@ -30,7 +32,7 @@ class ApplicationForm(GovukFormMixin, forms.Form):
     phone = forms.CharField(
         max_length=20,
         required=False,
-        validators=[validate_single_line],
+        validators=[validate_single_line, phone_validator],
         label="Phone number (optional)",
         error_messages={"max_length": "Enter a phone number of 20 characters or fewer, like 0151 496 0000"},
     )
@@ -62,6 +64,9 @@ class ApplicationForm(GovukFormMixin, forms.Form):
         label="I agree to my details being sent to the employer so that they can contact me about this apprenticeship",
         error_messages={"required": "Agree to your details being sent to the employer to apply"},
     )
+
+    def clean_postcode(self) -> str:
+        return postcode_tidy(self.cleaned_data["postcode"])
 
     def values(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "consent"}

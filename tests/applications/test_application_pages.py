@@ -48,6 +48,15 @@ def test_a_form_without_consent_shows_the_error_and_keeps_what_was_typed(client,
     assert not Application.objects.exists()
 
 
+def test_a_phone_number_or_postcode_that_is_not_one_is_refused_on_the_page(client, live) -> None:
+    response = client.post(reverse("vacancy-apply", args=[live.pk]), {**FORM, "phone": "abc", "postcode": "nope"})
+
+    assert response.status_code == 200
+    assert "Enter a telephone number, like 0151 496 0000" in response.text
+    assert "is not a valid UK postcode" in response.text
+    assert not Application.objects.exists()
+
+
 def test_a_closed_vacancy_says_it_is_closed_and_takes_no_application(client, live, alice) -> None:
     vacancy_transition(live, action="close", by=alice)
 

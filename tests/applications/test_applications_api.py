@@ -71,6 +71,8 @@ def test_only_name_email_and_consent_are_needed(api, live) -> None:
         ({"about": "x" * 2001}, "about"),
         ({"age_group": "12-15"}, "age_group"),
         ({"name": "Jordan\r\nBcc: everyone@example.org"}, "name"),
+        ({"phone": "abc"}, "phone"),
+        ({"postcode": "nope"}, "postcode"),
     ],
 )
 def test_a_bad_application_is_refused_with_the_field_named_and_nothing_saved(api, live, overrides, field) -> None:
@@ -198,3 +200,10 @@ def test_the_public_vacancy_says_where_to_apply(api, live) -> None:
     Vacancy.objects.filter(pk=live.pk).update(apply_url="https://jobs.example.com/plumber")
 
     assert api().get(f"/api/v1/public/vacancies/{live.pk}/").json()["apply_url"] == "https://jobs.example.com/plumber"
+
+
+def test_a_postcode_is_kept_as_the_employer_reads_it(api, live) -> None:
+    response = api().post(apply_url(live), application(postcode="l369gd", phone="+44 151 496 0000"), format="json")
+
+    assert response.status_code == 201, response.json()
+    assert Application.objects.values_list("postcode", "phone").get() == ("L36 9GD", "+44 151 496 0000")
