@@ -92,15 +92,11 @@ class EstimatingPaginator(Paginator):
 
         The page's rows are read first: a page that is not full is the last, so its rows give the total
         and the count is not asked for (a search with a few matches asks the database once, not twice)."""
-        rows = self._rows_first(number)
-        if rows is not None:
-            n = _whole_number(number)
-            empty_first = not rows and n == 1 and self.allow_empty_first_page
-            if (0 < len(rows) < self.per_page or empty_first) and (
-                total := (n - 1) * self.per_page + len(rows)
-            ) <= settings.EXACT_COUNT_LIMIT:
-                self.__dict__["total"] = Total(total, estimated=False)  # as `total_of` would say it
-                return self._get_page(rows, n, self)
+        n, rows = self._rows_first(number)
+        last = 0 < len(rows) < self.per_page or (not rows and n == 1 and self.allow_empty_first_page)
+        if n and last and (total := (n - 1) * self.per_page + len(rows)) <= settings.EXACT_COUNT_LIMIT:
+            self.__dict__["total"] = Total(total, estimated=False)  # as `total_of` would say it
+            return self._get_page(rows, n, self)
         number = self.validate_number(number)
         if rows:  # the page as read
             return self._get_page(rows, number, self)
@@ -122,16 +118,16 @@ class EstimatingPaginator(Paginator):
         except EmptyPage:
             return self.page(self.num_pages)
 
-    def _rows_first(self, number: object) -> list | None:
-        """The rows of page `number`, read before anything is counted; None where the count comes first
+    def _rows_first(self, number: object) -> tuple[int, list]:
+        """(page number, its rows), read before anything is counted; (0, []) where the count comes first
         (not a page number, a list, orphans to fold into the last page, the total known already, or a
         page past the exact count's limit, which the rows could not tell anyway)."""
         if "total" in self.__dict__ or self.orphans or not isinstance(self.object_list, QuerySet):
-            return None
-        number = _whole_number(number)
-        if number is None or number < 1 or (bottom := (number - 1) * self.per_page) >= settings.EXACT_COUNT_LIMIT:
-            return None
-        return list(self.object_list[bottom : bottom + self.per_page])
+            return 0, []
+        n = _whole_number(number) or 0
+        if n < 1 or (bottom := (n - 1) * self.per_page) >= settings.EXACT_COUNT_LIMIT:
+            return 0, []
+        return n, list(self.object_list[bottom : bottom + self.per_page])
 
 
 def _whole_number(number: object) -> int | None:

@@ -47,7 +47,7 @@ def search_normalise(params: dict) -> dict[str, str | list[str]]:
     return search
 
 
-def search_key(search: dict[str, str]) -> str:
+def search_key(search: dict[str, str | list[str]]) -> str:
     return hashlib.sha256(json.dumps(search, sort_keys=True).encode()).hexdigest()
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import TypeVar
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apprenticeships.models import Cohort, CourseOffer, OfferLocation, Standard, Vacancy
@@ -247,14 +247,11 @@ def provider_shares() -> dict[int, float]:
     return {provider: n / total for provider, n in counts.items()} if total else {}
 
 
-def _full_runs_succeeded() -> QuerySet[MatchRun]:
-    """Full runs that succeeded, the last first (full runs never overlap: one at a time)."""
-    return MatchRun.objects.filter(kind=MatchRun.Kind.FULL, status=MatchRun.Status.SUCCEEDED).order_by("-pk")
-
-
 def full_run_in_force() -> int | None:
-    """The last full run to succeed: the provider shares it began with are the ones scores use until the next."""
-    return _full_runs_succeeded().values_list("pk", flat=True).first()
+    """The last full run to succeed (full runs never overlap: one at a time): the provider shares it began
+    with are the ones scores use until the next."""
+    last = MatchRun.objects.filter(kind=MatchRun.Kind.FULL, status=MatchRun.Status.SUCCEEDED).order_by("-pk")
+    return last.values_list("pk", flat=True).first()
 
 
 def run_shares(run_id: int | None) -> dict[int, float]:
@@ -266,8 +263,7 @@ def shares_in_force() -> dict[int, float]:
     """The provider shares scores use between full runs: those the last full run to succeed began with
     (none before the first). So a hub approval moves no score until the next full run, and the slack
     ledgers of the standards it did not touch still bound a priced re-match (matching.models.ProviderShare)."""
-    last = _full_runs_succeeded().values("pk")[:1]
-    return dict(ProviderShare.objects.filter(run=Subquery(last)).values_list("provider_id", "share"))
+    return run_shares(full_run_in_force())
 
 
 def standards_corpus() -> list[str]:

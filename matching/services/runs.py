@@ -39,7 +39,7 @@ from matching.ml.engine import MatchResult, match_market, merge_results
 from matching.ml.scoring import Matcher, matcher_loads
 from matching.models import MatchRun, MatchRunChunk, ProviderShare, StagedSuggestion
 from matching.services.active_model import matcher_active_ensure
-from matching.services.market import market_load, provider_shares, standards_work
+from matching.services.market import market_load, provider_shares, run_shares, standards_work
 from matching.services.pledges import pledge_suggestions_allocate
 from matching.services.results import results_stage, results_swap, results_write
 
@@ -179,9 +179,8 @@ def chunk_compute(run_id: int, index: int) -> bool:
         MatchRunChunk.objects.filter(pk=chunk.pk, done=False).update(claimed_by=worker, heartbeat_at=timezone.now())
         with _heartbeat(chunk.pk, worker):
             matcher = matcher_loads(bytes(chunk.run.model.artefact))
-            shares = dict(ProviderShare.objects.filter(run_id=run_id).values_list("provider_id", "share"))
             result = (
-                match_standards(chunk.standards, matcher, provider_share=shares)
+                match_standards(chunk.standards, matcher, provider_share=run_shares(run_id))
                 if chunk.standards
                 else merge_results([])
             )
