@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from apprenticeships.models import Cohort, Standard
@@ -89,7 +89,12 @@ def prices_write(run: MatchRun, result: MatchResult) -> None:
     """Keep the cohort prices the result's allocation found (those of cohorts since deleted are dropped),
     and the slack it left in each standard it solved whole."""
     price = dict(zip(result.price_cohort_id.astype(np.int64).tolist(), result.price.tolist(), strict=True))
-    existing = Cohort.objects.filter(id__in=list(price)).values_list("id", flat=True)
+    # Only the prices that moved are written: most stay as they were from one run to the next (0 for
+    # every cohort nobody competes for), and writing all of a region's cost a full run 1.5 s.
+    for cohort_id, known in _rows_with(CohortPrice.objects.all(), "cohort_id", list(price), "price"):
+        if price[cohort_id] == known:
+            del price[cohort_id]
+    existing = [cohort_id for (cohort_id,) in _rows_with(Cohort.objects.all(), "id", list(price))]
     CohortPrice.objects.bulk_create(
         [CohortPrice(cohort_id=cohort_id, price=price[cohort_id]) for cohort_id in existing],
         update_conflicts=True,
@@ -115,6 +120,19 @@ def prices_write(run: MatchRun, result: MatchResult) -> None:
         update_fields=["slack", "recorded", "bound", "forgotten_at"],
         batch_size=BATCH_SIZE,
     )
+
+
+# More ids than this are looked up by reading the whole table, not sent as an IN list: a region's
+# 40,000 cohorts took 0.35 s as a list and 0.03 s as a scan.
+IN_LIST_MAX = 1000
+
+
+def _rows_with(queryset: QuerySet, key: str, ids: list[int], *fields: str) -> list[tuple]:
+    """(key, *fields) of the queryset's rows whose `key` is one of `ids`."""
+    if len(ids) <= IN_LIST_MAX:
+        return list(queryset.filter(**{f"{key}__in": ids}).values_list(key, *fields))
+    wanted = set(ids)
+    return [row for row in queryset.values_list(key, *fields).iterator(chunk_size=10 * BATCH_SIZE) if row[0] in wanted]
 
 
 def cohort_prices(standard_id: int) -> dict[int, float]:

@@ -2,12 +2,14 @@
 
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
 from apprenticeships.models import Cohort
 from matching.ml.candidates import GapReason
+from matching.ml.engine import merge_results
 from matching.ml.features import FEATURES
 from matching.models import CohortPrice, Gap, MatchRun, MatchRunChunk, Suggestion
 from matching.services import results as results_service
@@ -90,6 +92,26 @@ def test_a_full_run_keeps_a_capacity_price_for_every_cohort_it_matched_and_none_
         if taken.get(cohort.pk, 0) < cohort.places:
             assert prices[cohort.pk] == pytest.approx(0, abs=1e-9)  # places left: nobody pays for one
     assert any(prices.values())  # the small market has a contested cohort
+
+
+@pytest.mark.parametrize("in_list_max", [1000, 0], ids=["ids-sent", "table-read"])
+def test_writing_prices_keeps_the_new_ones_and_drops_those_of_deleted_cohorts(small_market, monkeypatch, in_list_max):
+    monkeypatch.setattr(results_service, "IN_LIST_MAX", in_list_max)  # both ways of finding the stored ones
+    run = run_full_now()
+    cohorts = list(Cohort.objects.order_by("pk").values_list("pk", flat=True))
+    CohortPrice.objects.filter(cohort_id=cohorts[2]).delete()
+    gone = Cohort.objects.get(pk=cohorts[3])
+    gone.delete()
+    before = dict(CohortPrice.objects.values_list("cohort_id", "price"))
+    moved = {cohorts[0]: before[cohorts[0]], cohorts[1]: before[cohorts[1]] + 0.25, cohorts[2]: 0.5, cohorts[3]: 0.75}
+    result = merge_results([])
+    result.price_cohort_id = np.array(list(moved), dtype=np.int64)
+    result.price = np.array(list(moved.values()))
+
+    results_service.prices_write(run, result)
+
+    after = dict(CohortPrice.objects.values_list("cohort_id", "price"))
+    assert after == {**before, cohorts[1]: before[cohorts[1]] + 0.25, cohorts[2]: 0.5}  # none for the deleted one
 
 
 def test_the_number_of_suggestions_per_vacancy_is_a_setting(small_market, settings):
