@@ -90,24 +90,32 @@ def application_create(
     age_group: str = "",
     about: str = "",
 ) -> Application:
-    """Apply to a live vacancy; the applicant and the employer's users are e-mailed once it is saved."""
+    """Apply to a live vacancy; the applicant and the employer's users are e-mailed once it is saved.
+
+    The same application sent again (every detail as before: the page sent twice, or again after
+    Back) is the one already saved, and nobody is e-mailed again. It is answered exactly as the first,
+    so that nobody can learn from the answer whether someone applied: only the whole application tells.
+    """
+    details = {
+        "name": name.strip(),
+        "email": email.strip(),
+        "phone": phone.strip(),
+        "postcode": postcode.strip().upper(),
+        "age_group": age_group,
+        "about": about.strip(),
+    }
     with transaction.atomic():
-        # A share lock: the vacancy can't be closed between the check and the insert.
+        # The vacancy's row lock (FOR NO KEY UPDATE): it can't be closed between the check and the
+        # insert, and the same application sent twice at once is saved once.
         vacancy = Vacancy.objects.select_for_update(no_key=True).select_related("employer").get(pk=vacancy_id)
         if vacancy.apply_url and vacancy_is_open(vacancy):
             raise AppliesElsewhere(vacancy)
         if not vacancy_takes_applications(vacancy):
             raise VacancyClosed(vacancy)
-        application = Application.objects.create(
-            vacancy=vacancy,
-            name=name.strip(),
-            email=email.strip(),
-            phone=phone.strip(),
-            postcode=postcode.strip().upper(),
-            age_group=age_group,
-            about=about.strip(),
-            consented_at=timezone.now(),
-        )
+        sent = Application.objects.filter(vacancy=vacancy, **details).order_by("created_at", "id").first()
+        if sent is not None:
+            return sent
+        application = Application.objects.create(vacancy=vacancy, **details, consented_at=timezone.now())
     _mail(
         f"Your application for {vacancy.title}",
         f"Dear {application.name},\n\n"

@@ -38,6 +38,17 @@ def test_applying_on_the_page_sends_the_application_and_confirms_it(client, live
     assert [m.to for m in mail.outbox][0] == ["jordan@example.net"]
 
 
+def test_sending_the_form_again_after_going_back_saves_and_e_mails_nothing_more(client, live, alice) -> None:
+    client.post(reverse("vacancy-apply", args=[live.pk]), FORM)
+    client.get(reverse("vacancy-public", args=[live.pk]))  # Back: the page fetched again
+    response = client.post(reverse("vacancy-apply", args=[live.pk]), FORM, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("vacancy-applied", args=[live.pk])
+    assert "Application sent" in response.text
+    assert Application.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["jordan@example.net"], [alice.email]]  # the first time only
+
+
 def test_a_form_without_consent_shows_the_error_and_keeps_what_was_typed(client, live) -> None:
     response = client.post(reverse("vacancy-apply", args=[live.pk]), {**FORM, "consent": ""})
 

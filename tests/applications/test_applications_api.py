@@ -55,6 +55,23 @@ def test_anyone_can_apply_and_is_sent_a_confirmation_and_the_employer_a_link(api
     assert "jordan@example.net" not in to_employer.body  # the details are behind sign-in, not in the e-mail
 
 
+def test_the_same_application_sent_again_is_the_one_saved_and_nobody_is_e_mailed_twice(api, live) -> None:
+    first = api().post(apply_url(live), application(), format="json")
+    again = api().post(apply_url(live), application(), format="json")
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json() == again.json()  # answered as the first: the answer tells nobody that it was sent before
+    assert Application.objects.count() == 1 and len(mail.outbox) == 2  # the first's two e-mails only
+
+
+def test_an_application_with_any_detail_changed_is_a_new_one(api, live) -> None:
+    api().post(apply_url(live), application(), format="json")
+    api().post(apply_url(live), application(phone="07700 900456"), format="json")
+
+    assert sorted(Application.objects.values_list("phone", flat=True)) == ["07700 900123", "07700 900456"]
+    assert len(mail.outbox) == 4
+
+
 def test_only_name_email_and_consent_are_needed(api, live) -> None:
     body = {"name": "Sam", "email": "sam@example.net", "consent": True}
 

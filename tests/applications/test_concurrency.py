@@ -68,3 +68,15 @@ def test_no_application_lands_after_the_vacancy_closed(employer_a, alice) -> Non
     closed_at = VacancyTransition.objects.get(vacancy=vacancy, to_status="closed").created_at
     assert Application.objects.count() + len(refused) == 6
     assert not Application.objects.filter(created_at__gt=closed_at).exists()
+
+
+def test_the_same_application_sent_many_times_at_once_is_saved_and_e_mailed_once(employer_a, alice) -> None:
+    vacancy = VacancyFactory(employer=employer_a, by=alice, status="live")
+    send = lambda: application_create(vacancy_id=vacancy.pk, name="Jordan Lee", email="jordan@example.net")  # noqa: E731
+    mail.outbox.clear()  # what making the vacancy live sent
+
+    results = at_once([send] * 6)
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert Application.objects.count() == 1 and {r.pk for r in results} == {Application.objects.get().pk}
+    assert sorted(m.to for m in mail.outbox) == [[alice.email], ["jordan@example.net"]]

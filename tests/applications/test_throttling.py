@@ -89,7 +89,7 @@ def test_the_application_form_is_throttled_per_address_too(live) -> None:
 def test_the_application_form_is_throttled_per_email_too(live) -> None:
     answers = []
     for n in range(limit("apply-email") + 1):
-        body = {"name": "Jordan", "email": "jordan@example.net", "consent": "on"}
+        body = {"name": "Jordan", "email": "jordan@example.net", "about": f"Try {n}", "consent": "on"}
         answers.append(Client(REMOTE_ADDR=f"192.0.2.{n}").post(f"/vacancies/{live.pk}/apply/", body).status_code)
 
     assert answers[-1] == 429
