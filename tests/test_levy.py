@@ -163,3 +163,15 @@ def test_providers_and_the_public_cannot_see_a_levy_position(api, priya, employe
 
     assert response.status_code == status
     assert "annual_funds" not in response.json()
+
+
+def test_each_age_groups_levy_funds_agree_with_the_vacancys_own_when_others_are_committed(api, alice, employer_a):
+    # Three live vacancies starting the same month share the account: the first committed comes first.
+    vacancies = [VacancyFactory(employer=employer_a, status="live", positions=2) for _ in range(3)]
+
+    for vacancy in vacancies:
+        funding = vacancy_funding(api, alice, vacancy)
+        by_age = {row["age_group"]: Decimal(row["levy_funds_used"]) for row in funding["by_age_group"]}
+        assert set(by_age.values()) == {Decimal(str(funding["levy_used"]))}, (vacancy.pk, funding)
+    firsts = [vacancy_funding(api, alice, vacancy)["levy_used"] for vacancy in vacancies]
+    assert firsts == sorted(firsts, reverse=True) and firsts[0] > firsts[-1]

@@ -104,8 +104,15 @@ def estimate(
     declarations: Iterable[Declaration] = (),
     commitments: Iterable[Commitment] = (),
     positions: int = 1,
+    key: object = ESTIMATE_KEY,
+    order: int = 1,
 ) -> Estimate:
-    """Who pays what for `positions` apprentices of this age starting on `start_date`."""
+    """Who pays what for `positions` apprentices of this age starting on `start_date`.
+
+    `key` and `order` place the training among the account's `commitments` (which must not hold it):
+    by default after everything committed to start in the same month; a committed vacancy's own key
+    and order 0 put it where the account has it, so that it draws on the levy as it does there.
+    """
     rules = rules_on(start_date)
     band = money(programme.band_max)
     price = money(band if price is None else price)
@@ -130,11 +137,11 @@ def estimate(
     else:
         levy_used = zero
         if is_levy_payer:
-            planned = Commitment(ESTIMATE_KEY, "this estimate", start_date, max(duration, 1), funded, order=1)
+            planned = Commitment(key, "this estimate", start_date, max(duration, 1), funded, order=order)
             account = levy_account(
                 today=today, is_levy_payer=True, declarations=declarations, commitments=[*commitments, planned]
             )
-            levy_used = money(account.coverage[ESTIMATE_KEY].levy_used)
+            levy_used = money(account.coverage[key].levy_used)
             rate = rules.levy_payer_co_investment
             explain.append(
                 f"Levy funds in the employer's account would pay {_pounds(levy_used)} of {_pounds(funded)}, "

@@ -245,6 +245,9 @@ def vacancy_funding(vacancy: Vacancy, *, position: LevyPosition) -> Funding:
     """How this vacancy's training would be paid for, given the employer's account, for each age group."""
     cost = money(Decimal(vacancy.standard.max_funding) * vacancy.positions)
     rules = rules_on(vacancy.start_date)
+    # A committed vacancy (submitted, live or filled) is estimated where the account has it, as the
+    # summary's levy funds are (`_coverage`); any other as if added after everything committed.
+    place = {"key": vacancy.pk, "order": 0} if vacancy.pk in position.account.coverage else {}
     by_age = tuple(
         (
             group,
@@ -259,6 +262,7 @@ def vacancy_funding(vacancy: Vacancy, *, position: LevyPosition) -> Funding:
                 declarations=position.declarations,
                 commitments=[c for c in position.commitments if c.key != vacancy.pk],
                 positions=vacancy.positions,
+                **place,
             ),
         )
         for group in (vacancy.age_groups or list(AGE_GROUP_AGES))
