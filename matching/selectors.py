@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from django.db import connections, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
-from apprenticeships.models import Employer
+from apprenticeships.models import Employer, Provider
 from apprenticeships.selectors import active_users_exist
 from apprenticeships.transport.deprivation import place_imd_rank
 from matching.models import Gap, GapReason, IntroductionRequest, MatchRun, ScoringModel, Suggestion, SuggestionEvent
@@ -206,6 +206,24 @@ def introduction_requests_open() -> QuerySet[IntroductionRequest]:
         IntroductionRequest.objects.filter(status=IntroductionRequest.Status.OPEN)
         .select_related("employer", "course_offer__provider", "course_offer__standard", "vacancy")
         .order_by("created_at", "id")
+    )
+
+
+def introductions_from_requests(
+    organisation: Employer | Provider | None, *, party: str
+) -> QuerySet[IntroductionRequest]:
+    """The requests the hub accepted that introduced this employer (its own) or provider (to its
+    offers), `party` being which it is; most recently introduced first."""
+    accepted = IntroductionRequest.objects.filter(status=IntroductionRequest.Status.ACCEPTED)
+    if organisation is None:
+        return accepted.none()
+    mine = (
+        accepted.filter(employer=organisation)
+        if party == "employer"
+        else accepted.filter(course_offer__provider=organisation)
+    )
+    return mine.select_related("employer", "course_offer__provider", "course_offer__standard", "vacancy").order_by(
+        "-decided_at", "-id"
     )
 
 

@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apprenticeships.models import Role
-from apprenticeships.permissions import role_required, user_role
+from apprenticeships.permissions import role_required, user_organisation, user_role
 from matching import selectors, services
 from matching.forms import DeclineForm
 from matching.ml.explain import summary
 from matching.models import Suggestion
 from matching.permissions import visible_suggestions
+from matching.services.requests import request_contacts
 
 OTHER_PARTY = {Role.EMPLOYER: Role.PROVIDER, Role.PROVIDER: Role.EMPLOYER}
 
@@ -48,11 +49,16 @@ def _page(request: HttpRequest, party: str, declining: tuple[int, DeclineForm] |
         suggestion.summary = summary(suggestion.reasons)
         suggestion.contacts = services.party_contacts(suggestion)[other]
         suggestion.declined = next(iter(suggestion.events.all()), None)
+    # Introductions the hub made when an employer asked for one (matching.services.requests).
+    asked = list(selectors.introductions_from_requests(user_organisation(request.user), party=party))
+    for item in asked:
+        item.contacts = request_contacts(item)[other]
     context = {
         "party": party,
         "other": other,
         "groups": [(name, selectors.MATCH_GROUPS[name], items) for name, items in groups.items()],
         "total": sum(len(items) for items in groups.values()),
+        "asked": asked,
         "declining": declining[0] if declining else None,
         "decline_form": declining[1] if declining else None,
         "errors": declining[1].error_summary() if declining else [],

@@ -157,6 +157,33 @@ def test_accepting_introduces_both_and_says_who_was_emailed(
     assert "Introduced by the hub" in mine and "priya@example.org" in mine
 
 
+def test_an_accepted_request_is_on_both_parties_matches_pages_and_nobody_elses(
+    client, hannah, alice, priya, bob, quentin, asked
+):
+    service.introduction_request_accept(asked.pk, by=hannah)
+
+    client.force_login(priya)
+    provider = client.get(reverse("provider-matches")).text
+    assert "Introductions employers asked the hub for (1)" in provider
+    assert "Employer A" in provider and "Alice&#x27;s junior developer" in provider
+    assert "We&#x27;d like a September start." in provider and "alice@example.org" in provider
+    assert "You have no matches yet" not in provider
+    client.force_login(alice)
+    employer = client.get(reverse("employer-matches")).text
+    assert "Introductions you asked the hub for (1)" in employer and "priya@example.org" in employer
+    for other, page in ((bob, "employer-matches"), (quentin, "provider-matches")):
+        client.force_login(other)
+        body = client.get(reverse(page)).text
+        assert "You have no matches yet" in body and "asked the hub for" not in body
+
+
+def test_a_request_waiting_or_declined_is_not_an_introduction_on_the_matches_pages(client, hannah, priya, asked):
+    client.force_login(priya)
+    assert "asked the hub for" not in client.get(reverse("provider-matches")).text
+    service.introduction_request_decline(asked.pk, by=hannah, reason="The course is full.")
+    assert "asked the hub for" not in client.get(reverse("provider-matches")).text
+
+
 def test_a_request_is_decided_once(client, hannah, asked):
     service.introduction_request_accept(asked.pk, by=hannah)
     before = db_snapshot(IntroductionRequest)
