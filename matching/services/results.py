@@ -397,6 +397,7 @@ def results_swap(run: MatchRun, result: MatchResult) -> None:
     order, as `results_write` locks its scope. Decided ones are never touched, nor suggested again.
     """
     writers_take_turns()
+    _staged_analyze()
     _staged_explain_changed_meanwhile(run)
     changing = _staged_changes_locked(run)
     Suggestion.objects.filter(id__in=[pk for pk, staged in changing if not staged]).delete()
@@ -406,6 +407,22 @@ def results_swap(run: MatchRun, result: MatchResult) -> None:
     _gaps_replace(run, result, standard_ids=None, vacancy_ids=None)
     prices_write(run, result)
     MatchRun.objects.filter(pk=run.pk).update(updated_at=now)
+
+
+def _staged_analyze() -> None:
+    """Fresh statistics of the staged rows' run ids, before the swap joins them (PostgreSQL).
+
+    A run stages rows under an id newer than any the table's statistics have seen, so the planner took
+    them for one row and joined them by nested loops: when autovacuum had analysed the table while an
+    earlier run's rows were staged, a region's swap ran for minutes instead of seconds. A sample of
+    3,000 rows of the one column takes about 50 ms."""
+    if connection.vendor != "postgresql":
+        return
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL default_statistics_target = 10")  # 300 × 10 rows sampled
+        cursor.execute(f"ANALYZE {q(StagedSuggestion._meta.db_table)} ({q('run_id')})")
+        cursor.execute("SET LOCAL default_statistics_target TO DEFAULT")
 
 
 def _staged_explain_changed_meanwhile(run: MatchRun) -> None:

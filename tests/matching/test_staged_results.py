@@ -1,9 +1,11 @@
 """A full run's chunks stage their suggestions in parallel; the run's one transaction swaps them in."""
 
 import pytest
+from django.db import connection, transaction
 
 from matching.models import MatchRun, MatchRunChunk, StagedSuggestion, Suggestion
 from matching.services import chunk_compute, matcher_active_ensure, run_finalize, run_full_now, run_prepare
+from matching.services import results as results_service
 from matching.services import runs as runs_service
 from matching.services.results import results_write
 
@@ -158,3 +160,43 @@ def test_a_suggestion_another_writer_changed_after_its_chunk_looked_still_gets_t
     assert again.contributions == before[moved.pk].contributions and again.version == moved.version + 1
     back = Suggestion.objects.get(vacancy=small_market.alices, cohort_id=removed.cohort_id)
     assert (back.score, back.rank, back.features) == (removed.score, removed.rank, removed.features)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_the_swap_plans_with_the_staged_rows_counted_though_the_statistics_saw_only_an_earlier_run():
+    earlier = MatchRun.objects.create(kind=MatchRun.Kind.FULL, status=MatchRun.Status.FAILED)
+    later = MatchRun.objects.create(kind=MatchRun.Kind.FULL)
+    rows = [(v, c) for v in range(1, 61) for c in range(1, 51)]  # plain ids: staged rows are not foreign keys
+    stage = lambda run: StagedSuggestion.objects.bulk_create(  # noqa: E731
+        StagedSuggestion(run=run, chunk=0, vacancy_id=v, cohort_id=c, course_offer_id=1, score=0.5, rank=1)
+        for v, c in rows
+    )
+    stage(earlier)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE matching_stagedsuggestion")  # as autovacuum may, while a run's rows are staged
+    StagedSuggestion.objects.filter(run=earlier).delete()
+    stage(later)
+
+    def estimated() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM matching_stagedsuggestion WHERE run_id = %s", [later.pk]
+            )
+            return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+
+    with transaction.atomic():
+        assert estimated() < 10  # what the planner took the later run's 3,000 rows for: nested loops
+        results_service._staged_analyze()
+        assert estimated() > 1000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_runs_swap_counts_its_staged_rows_before_it_joins_them(small_market):
+    run = run_full_now()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_vals::text FROM pg_stats "
+            "WHERE tablename = 'matching_stagedsuggestion' AND attname = 'run_id'"
+        )
+        assert cursor.fetchone() == (f"{{{run.pk}}}",)
