@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from apprenticeships.models import Vacancy, VacancyAlert
+from apprenticeships.models import LocalAuthority, Vacancy, VacancyAlert
 from apprenticeships.services.applications import site_url
 from lcr_skills.text import one_line
 
@@ -125,21 +125,32 @@ SEARCH_LABELS = {
     "level": "level",
     "local_authority": "area",
     "postcode": "near",
-    "within_miles": "within (miles)",
-    "within_km": "within (km)",
+    "within_miles": "distance",
+    "within_km": "distance",
     "age_group": "age",
-    "reachable_within_minutes": "journey by public transport (minutes)",
+    "reachable_within_minutes": "journey by public transport",
+}
+# How a parameter's value reads in words, where it is not read as it is.
+SEARCH_VALUES = {
+    "within_miles": lambda value: "any" if value == "all" else f"up to {value} miles",
+    "within_km": lambda value: f"up to {value} km",
+    "reachable_within_minutes": lambda value: f"up to {value} minutes",
 }
 
 
 def search_describe(search: dict[str, str | list[str]]) -> str:
-    return (
-        "; ".join(
-            f"{SEARCH_LABELS.get(name, name)}: {', '.join(value) if isinstance(value, list) else value}"
-            for name, value in search.items()
-        )
-        or "every apprenticeship"
-    )
+    """The search in words, for the alert's pages and e-mails: areas by name, not by code."""
+    codes = search.get("local_authority", [])
+    codes = codes if isinstance(codes, list) else [codes]
+    area_names = dict(LocalAuthority.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    parts = []
+    for name, value in search.items():
+        values = value if isinstance(value, list) else [value]
+        if name == "local_authority":
+            values = [area_names.get(code, code) for code in values]
+        words = SEARCH_VALUES.get(name, str)
+        parts.append(f"{SEARCH_LABELS.get(name, name)}: {' or '.join(words(v) for v in values)}")
+    return "; ".join(parts) or "every apprenticeship"
 
 
 def alert_vacancies(alert: VacancyAlert, *, since: datetime, until: datetime) -> list[Vacancy]:

@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from apprenticeships.models import Vacancy, VacancyAlert
+from apprenticeships.models import LocalAuthority, Vacancy, VacancyAlert
 from apprenticeships.tasks import alerts_send_daily
 from tests.factories import VacancyAlertFactory
 from tests.market_factories import NETWORK_ENGINEER, VacancyFactory, standard
@@ -265,7 +265,19 @@ def test_the_page_keeps_every_level_the_distance_and_the_journey_of_its_search_i
     assert response.status_code == 200, response.content.decode()
     assert VacancyAlert.objects.get().search == search
     said = " ".join(response.content.decode().split())
-    assert "level: 3, 4" in said and "journey by public transport (minutes): 60" in said
+    assert (
+        "level: 3 or 4" in said and "distance: any" in said and "journey by public transport: up to 60 minutes" in said
+    )
+
+
+def test_an_alerts_search_is_described_in_words_with_areas_by_name(client) -> None:
+    knowsley = LocalAuthority.objects.get_or_create(code="E08000011", defaults={"name": "Knowsley"})[0]
+    search = {"q": "plumber", "local_authority": knowsley.code, "postcode": "L36 9GD", "within_miles": "5"}
+
+    said = " ".join(client.post("/vacancies/alerts/", {"email": "reader@example.net", **search}).text.split())
+
+    assert f"area: {knowsley.name}" in said and knowsley.code not in said
+    assert "words: plumber" in said and "near: L36 9GD" in said and "distance: up to 5 miles" in said
 
 
 def test_an_alert_for_two_levels_finds_what_the_search_finds(api, employer_a, alice) -> None:
@@ -286,4 +298,4 @@ def test_a_search_the_page_refuses_offers_no_alert_and_a_refused_alert_names_the
     response = client.post("/vacancies/alerts/", {"email": "reader@example.net", "q": "chef", "within_miles": "5"})
 
     assert response.status_code == 400
-    assert "Within (miles): Give a postcode" in response.content.decode()
+    assert "Distance: Give a postcode" in response.content.decode()
