@@ -74,10 +74,22 @@ def test_a_provider_downloads_the_template_with_every_column(api, priya):
     assert len(rows) == 2
 
 
-def test_the_template_imports_as_it_is(api, priya, provider_a):
+def test_the_templates_example_row_left_in_is_refused_and_nothing_is_saved(api, priya):
     template = api(priya).get(TEMPLATE_URL).content
+    mine = csv_bytes([good_row(title="Plumbing (level 2)")]).split(b"\r\n", 1)[1]  # a row of one's own, no header
 
-    response = upload(api(priya), template)
+    errors = refused(api(priya), template + mine)
+
+    assert errors == [(2, "title", offer_import.EXAMPLE_LEFT_IN)]
+    assert not CourseOffer.objects.exists()
+
+
+def test_the_templates_example_imports_once_made_ones_own(api, priya, provider_a):
+    template = api(priya).get(TEMPLATE_URL).content.decode()
+
+    response = upload(
+        api(priya), template.replace("Day release at our Liverpool campus", "Our own day release").encode()
+    )
 
     assert response.status_code == 201
     assert response.json()["created"] == 1

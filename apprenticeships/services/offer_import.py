@@ -54,6 +54,11 @@ TEMPLATE_ROWS = [
 ]
 
 
+# The template's example row, told by its title and description.
+EXAMPLE = TEMPLATE_ROWS[0][1:3]
+EXAMPLE_LEFT_IN = "This is the template's example row: delete it, or change it to describe one of your own courses."
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int  # line in the file; the header is line 1
@@ -73,7 +78,8 @@ class ImportRejected(Exception):
 
 
 def template_csv(*, today: date | None = None) -> str:
-    """The header and an example row that imports as it is, its cohorts starting in 10 and 23 weeks."""
+    """The header and an example row, its cohorts starting in 10 and 23 weeks. The row is valid in
+    every cell, but is refused as it is (EXAMPLE): left in by mistake, it would list a course nobody runs."""
     today = today or timezone.localdate()
     cohorts = f"{today + timedelta(weeks=10)}:12;{today + timedelta(weeks=23)}:8"
     out = io.StringIO()
@@ -259,6 +265,8 @@ def offers_import(*, provider: Provider, data: bytes) -> list[CourseOffer]:
         except ValidationError as invalid:
             for field, messages in invalid.message_dict.items():
                 row_errors.setdefault(field, " ".join(messages))
+        if [cell.strip() for cell in (raw.get("title") or "", raw.get("description") or "")] == EXAMPLE:
+            row_errors.setdefault("title", EXAMPLE_LEFT_IN)
         errors += [RowError(line, column, message) for column, message in row_errors.items()]
         parsed.append(values)
     if errors:
