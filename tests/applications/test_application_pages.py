@@ -23,7 +23,7 @@ def test_the_vacancy_page_has_the_application_form_and_the_privacy_notice(client
     body = client.get(reverse("vacancy-public", args=[live.pk])).text
 
     assert "How to apply" in body
-    assert f'action="{reverse("vacancy-apply", args=[live.pk])}#how-to-apply"' in body
+    assert f'action="{reverse("vacancy-apply", args=[live.pk])}"' in body
     assert 'name="consent"' in body
     assert reverse("privacy") in body
     assert "quote reference" not in body

@@ -36,6 +36,7 @@ def test_a_school_leaver_applies_and_the_employer_answers(open_page, plumbing, a
     resident.get_by_role("button", name="Send application").click()  # consent not ticked
 
     expect(resident.get_by_role("alert")).to_contain_text("Agree to your details being sent to the employer")
+    expect(resident.locator(".govuk-error-summary")).to_be_focused()  # read out first, then its links lead on
     assert_accessible(resident, context="(the application form with an error)")
     expect(resident.get_by_label("Your full name")).to_have_value("Jordan Lee")
     resident.get_by_label("Your age (optional)").select_option(label="16 to 18")
