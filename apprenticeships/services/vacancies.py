@@ -336,6 +336,9 @@ def vacancy_submit_check(vacancy: Vacancy, *, today: date | None = None) -> None
         raise ValidationError(errors)
 
 
+ONLY_DRAFTS_DELETED = "Only a draft can be deleted; withdraw a submitted or live vacancy instead."
+
+
 def vacancy_delete(vacancy: Vacancy) -> None:
     """Delete a draft; anything that has been submitted is kept (withdraw it instead)."""
     try:
@@ -346,4 +349,4 @@ def vacancy_delete(vacancy: Vacancy) -> None:
             vacancy,
         ) from None
     if not deleted:
-        raise VacancyConflict("Only a draft can be deleted; withdraw a submitted or live vacancy instead.", vacancy)
+        raise VacancyConflict(ONLY_DRAFTS_DELETED, vacancy)

@@ -15,6 +15,7 @@ from apprenticeships.permissions import ACCESS, role_required, user_organisation
 from apprenticeships.services import levy
 from apprenticeships.services.vacancies import (
     MATERIAL_FIELDS,
+    ONLY_DRAFTS_DELETED,
     TRANSITIONS,
     VacancyConflict,
     vacancy_create,
@@ -146,9 +147,14 @@ def vacancy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @role_required(Role.EMPLOYER)
-@require_POST
 def vacancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm (deleting can't be undone); POST deletes the draft."""
     vacancy = _own_vacancy(request, pk)
+    if request.method != "POST":
+        if vacancy.status != Vacancy.Status.DRAFT:
+            messages.error(request, ONLY_DRAFTS_DELETED)
+            return redirect("employer-vacancy", pk=vacancy.pk)
+        return render(request, "apprenticeships/employer/vacancy_delete.html", {"vacancy": vacancy})
     try:
         vacancy_delete(vacancy)
     except VacancyConflict as conflict:

@@ -71,6 +71,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, objects, name, needs, role)
         ("get", "employer-vacancy-edit", "draft"),
         ("post", "employer-vacancy-edit", "draft"),
         ("post", "employer-vacancy-delete", "draft"),
+        ("get", "employer-vacancy-delete", "draft"),
     ],
 )
 def test_another_employers_vacancy_is_not_found(client, bob, objects, method, name, needs):

@@ -127,7 +127,8 @@ def test_the_vacancy_page_shows_every_field_funding_history_and_the_draft_action
     assert "an estimated £18,000" in body and 'id="funding-by-age"' in body
     assert "Created as a draft" in body and "alice" in body
     buttons = re.findall(r"<button[^>]*>([^<]+)</button>", body)
-    assert "Submit for review" in buttons and "Withdraw vacancy" in buttons and "Delete draft" in buttons
+    assert "Submit for review" in buttons and "Withdraw vacancy" in buttons
+    assert re.search(r'<a href="[^"]+/delete/" role="button"[^>]*>Delete draft</a>', body)  # to a page that asks first
     assert "Mark as filled" not in buttons and "Close to applications" not in buttons
 
 
@@ -203,6 +204,22 @@ def test_a_draft_can_be_deleted_but_a_submitted_vacancy_cannot(client, alice, em
     assert not Vacancy.objects.filter(pk=draft.pk).exists()
     assert "Only a draft can be deleted" in banner(kept)
     assert Vacancy.objects.filter(pk=submitted.pk).exists()
+
+
+def test_deleting_a_draft_asks_first_and_keeps_it_until_confirmed(client, alice, employer_a, make_vacancy):
+    draft = make_vacancy(employer_a)
+    submitted = make_vacancy(employer_a, Vacancy.Status.SUBMITTED)
+    client.force_login(alice)
+    confirm = reverse("employer-vacancy-delete", args=[draft.pk])
+    assert f'href="{confirm}"' in client.get(reverse("employer-vacancy", args=[draft.pk])).text
+
+    asked = client.get(confirm)
+
+    assert asked.status_code == 200 and "Are you sure you want to delete this draft?" in asked.text
+    assert f'action="{confirm}"' in asked.text and "No, keep it" in asked.text
+    assert Vacancy.objects.filter(pk=draft.pk).exists()  # only a POST deletes
+    not_a_draft = client.get(reverse("employer-vacancy-delete", args=[submitted.pk]), follow=True)
+    assert "Only a draft can be deleted" in banner(not_a_draft)
 
 
 def test_the_edit_form_starts_with_the_vacancys_values(client, alice, employer_a, make_vacancy):
