@@ -49,6 +49,7 @@ from apprenticeships.models import (
     VacancyTransition,
 )
 from apprenticeships.places import Place
+from lcr_skills.counting import with_total
 
 
 def hub_overview() -> dict:
@@ -126,6 +127,9 @@ PUBLIC_SORTS = {
     "wage": ["-weekly_wage", "closing_date", "id"],
     "start_date": ["start_date", "id"],
 }
+# The sorts by a key worked out for each match, which no index holds in order: the database reads every match
+# to sort them, so counting them too costs nothing more.
+WORKED_OUT_SORTS = ("relevance", "distance")
 
 
 def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
@@ -282,6 +286,38 @@ def public_vacancies(
     elif sort == "distance":
         sort = "closing_date"
     return vacancies.order_by(*PUBLIC_SORTS[sort])
+
+
+def public_search_keys(vacancies: QuerySet[Vacancy]) -> QuerySet:
+    """A public search as its matches' keys to page through: `pk`, and `distance_sq` with a postcode, in the
+    search's order (the page's rows are then read by id: `public_vacancy_rows_by_id`, `public_vacancies_by_id`).
+
+    Sorted by one of WORKED_OUT_SORTS, the search reads every match anyway: each key carries the total
+    (`with_total`), so no second search counts them. In another order the list may come from an index walk
+    that stops after the page, and is counted on its own."""
+    keys = vacancies.values("pk", *(["distance_sq"] if "distance_sq" in vacancies.query.annotations else []))
+    order = vacancies.query.order_by
+    if order and order[0] in {PUBLIC_SORTS[sort][0] for sort in WORKED_OUT_SORTS}:
+        return with_total(keys)
+    return keys
+
+
+def public_vacancy_rows_by_id(ids: Sequence[int], columns: Sequence[str]) -> dict[int, dict]:
+    """The `columns` of those of these vacancies still open to the public, by id."""
+    rows = public_vacancies().filter(pk__in=ids).order_by().values(*columns)
+    return {row["id"]: row for row in rows}
+
+
+def public_vacancies_by_id(keys: Sequence[dict]) -> list[Vacancy]:
+    """The vacancies of a page of `public_search_keys` still open to the public, in its order, each with its
+    `distance_sq` where the search had a postcode."""
+    found = public_vacancies().filter(pk__in=[key["pk"] for key in keys]).order_by().in_bulk()
+    vacancies = []
+    for key in keys:
+        if vacancy := found.get(key["pk"]):  # one closed between the two reads is left out
+            vacancy.distance_sq = key.get("distance_sq")
+            vacancies.append(vacancy)
+    return vacancies
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ database stops there); a list longer than that shows PostgreSQL's planner estima
 (https://www.postgresql.org/docs/current/using-explain.html), never below the limit, and says it is
 an estimate ("about 12,000", `count_is_estimate`). SQLite has no planner estimate: the embedded
 default counts the rest, and labels it all the same, so both behave alike.
+
+A list whose order reads every row anyway (sorted by a worked-out key) can carry its total on each row
+instead (`with_total`): then nothing is counted apart, and the total is exact however long the list.
 """
 
 import json
@@ -15,7 +18,10 @@ from functools import cached_property
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
+
+# The column `with_total` adds: how many rows the whole list has, on each of its rows.
+WINDOW_TOTAL = "rows_in_all"
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,26 @@ def total_of(queryset: QuerySet, *, exact_up_to: int | None = None) -> Total:
     return Total(queryset.count(), estimated=True)
 
 
+def with_total(queryset: QuerySet) -> QuerySet:
+    """The queryset with each row's `WINDOW_TOTAL`, the rows in all (`COUNT(*) OVER ()`), so that its paginator
+    reads the total with the page and asks no count.
+
+    Only for a list whose order reads every row anyway (a sort by a worked-out key, such as a distance or a
+    relevance): there the total costs nothing more, where a list in an index's order could stop after its
+    page and a count stops at EXACT_COUNT_LIMIT. Keep its rows narrow (`values("pk", ...)`): PostgreSQL holds
+    every row of the window's input until it has counted them.
+    """
+    return queryset.annotate(**{WINDOW_TOTAL: Window(Count("*"))})
+
+
+def _window_total(queryset: QuerySet, rows: list) -> Total | None:
+    """The total `with_total` put on the page's rows (exact, however many), or None."""
+    if not rows or WINDOW_TOTAL not in queryset.query.annotations:
+        return None
+    row = rows[0]
+    return Total(row[WINDOW_TOTAL] if isinstance(row, dict) else getattr(row, WINDOW_TOTAL), estimated=False)
+
+
 class EstimatingPaginator(Paginator):
     """Django's Paginator with `total_of`'s count: `total.estimated` says whether `count` is an estimate."""
 
@@ -93,6 +119,9 @@ class EstimatingPaginator(Paginator):
         The page's rows are read first: a page that is not full is the last, so its rows give the total
         and the count is not asked for (a search with a few matches asks the database once, not twice)."""
         n, rows = self._rows_first(number)
+        if total := _window_total(self.object_list, rows):
+            self.__dict__["total"] = total
+            return self._get_page(rows, self.validate_number(number), self)
         last = 0 < len(rows) < self.per_page or (not rows and n == 1 and self.allow_empty_first_page)
         if n and last and (total := (n - 1) * self.per_page + len(rows)) <= settings.EXACT_COUNT_LIMIT:
             self.__dict__["total"] = Total(total, estimated=False)  # as `total_of` would say it
@@ -125,7 +154,8 @@ class EstimatingPaginator(Paginator):
         if "total" in self.__dict__ or self.orphans or not isinstance(self.object_list, QuerySet):
             return 0, []
         n = _whole_number(number) or 0
-        if n < 1 or (bottom := (n - 1) * self.per_page) >= settings.EXACT_COUNT_LIMIT:
+        bottom = (n - 1) * self.per_page
+        if n < 1 or (bottom >= settings.EXACT_COUNT_LIMIT and WINDOW_TOTAL not in self.object_list.query.annotations):
             return 0, []
         return n, list(self.object_list[bottom : bottom + self.per_page])
 

@@ -497,7 +497,9 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         )
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        vacancies = self.get_queryset()
-        columns = [*PUBLIC_VACANCY_COLUMNS, *(["distance_sq"] if "distance_sq" in vacancies.query.annotations else [])]
-        page = self.paginate_queryset(vacancies.values(*columns))
-        return self.get_paginated_response(public_vacancy_rows(page))
+        """The page's keys in the search's order (`public_search_keys`: counted with them where the sort reads
+        every match anyway), then their rows in one query by id."""
+        page = self.paginate_queryset(selectors.public_search_keys(self.get_queryset()))
+        by_id = selectors.public_vacancy_rows_by_id([key["pk"] for key in page], PUBLIC_VACANCY_COLUMNS)
+        rows = [by_id[key["pk"]] | key for key in page if key["pk"] in by_id]  # one closed in between is left out
+        return self.get_paginated_response(public_vacancy_rows(rows))

@@ -45,7 +45,10 @@ def vacancy_search(request: HttpRequest) -> HttpResponse:
         results = selectors.public_vacancies(**form.search_kwargs())
         if minutes := form.cleaned_data.get("reachable_within_minutes"):
             results = vacancies_reachable(results, origin=form.cleaned_data["postcode"].postcode, minutes=minutes)
-    page = EstimatingPaginator(results, PAGE_SIZE).get_page(request.GET.get("page")) if results is not None else None
+    page = None
+    if results is not None:
+        page = EstimatingPaginator(selectors.public_search_keys(results), PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = selectors.public_vacancies_by_id(page.object_list)
     context = {
         "form": form,
         "page": page,

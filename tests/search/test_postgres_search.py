@@ -114,8 +114,9 @@ def test_a_typed_words_close_words_are_read_once_and_then_kept_for_a_while(
 ):
     assert titles(api, "electrican") == ["Electrician"]  # reads the vocabulary
 
-    # The same misspelling again: the page and nothing else (no postcode here; one match, so no count either).
-    with django_assert_num_queries(1):
+    # The same misspelling again: the page's ids with their total (sorted by relevance: counted with them), then
+    # their rows, and nothing else (no postcode here, no count).
+    with django_assert_num_queries(2):
         assert titles(api, "electrican") == ["Electrician"]
 
 

@@ -114,3 +114,36 @@ def test_the_search_page_with_a_few_matches_is_not_counted_either(search_market)
 
     assert "4 apprenticeships open for applications" in " ".join(page.split())
     assert count_queries(captured) == 0
+
+
+@pytest.mark.parametrize(("ordering", "search", "found"), [("distance", "", 4), ("relevance", "technician", 2)])
+def test_a_search_sorted_by_a_worked_out_key_counts_its_matches_with_the_page(
+    api, search_market, settings, ordering, search, found
+):
+    # Sorting by distance or relevance reads every match anyway: the total comes with the page, exact however many.
+    settings.EXACT_COUNT_LIMIT = 1
+    params = {"search": search, "postcode": "L36", "within_miles": "all", "ordering": ordering, "page_size": 1}
+    client = api()
+
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get("/api/v1/public/vacancies/", params).json()
+    assert (first["count"], first["count_is_estimate"]) == (found, False)
+    counted = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert len(counted) == 1 and "OVER ()" in counted[0]  # with the page's ids: no second search to count them
+
+    pages = [client.get("/api/v1/public/vacancies/", {**params, "page": n}).json() for n in range(2, found + 1)]
+    assert all((page["count"], page["count_is_estimate"]) == (found, False) for page in pages)
+    assert len({row["id"] for page in [first, *pages] for row in page["results"]}) == found
+    assert pages[-1]["next"] is None
+
+
+def test_a_search_in_date_order_is_still_counted_on_its_own(api, search_market, settings):
+    # In date order the page may come from an index walk that stops after it, so the count is a query of its own,
+    # which stops at the limit.
+    settings.EXACT_COUNT_LIMIT = 2
+
+    with CaptureQueriesContext(connection) as captured:
+        body = api().get("/api/v1/public/vacancies/", {"page_size": 2, "ordering": "closing_date"}).json()
+
+    assert body["count_is_estimate"] is True
+    assert "OVER ()" not in " ".join(query["sql"] for query in captured.captured_queries)
