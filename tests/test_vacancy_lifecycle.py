@@ -156,7 +156,19 @@ def test_a_draft_can_be_deleted(api, alice):
     assert not VacancyTransition.objects.filter(vacancy_id=vacancy.pk).exists()
 
 
-@pytest.mark.parametrize("status", ["submitted", "live", "filled", "closed", "withdrawn"])
+@pytest.mark.parametrize(("start", "deleted"), [("draft", True), ("submitted", False), ("live", False)])
+def test_a_draft_withdrawn_can_still_be_deleted_but_not_one_withdrawn_after_it_was_sent(api, alice, start, deleted):
+    vacancy = VacancyFactory(employer=alice.membership.employer, status=start)
+    assert api(alice).post(act(vacancy, "withdraw"), {}, format="json").json()["status"] == "withdrawn"
+
+    response = api(alice).delete(f"{URL}{vacancy.id}/")
+
+    assert response.status_code == (204 if deleted else 409)
+    assert Vacancy.objects.filter(pk=vacancy.pk).exists() is not deleted
+
+
+# Withdrawn: test_a_draft_withdrawn_can_still_be_deleted_but_not_one_withdrawn_after_it_was_sent.
+@pytest.mark.parametrize("status", ["submitted", "live", "filled", "closed"])
 def test_anything_but_a_draft_is_kept_when_deleted(api, alice, status):
     vacancy = VacancyFactory(employer=alice.membership.employer, status=status)
     before = db_snapshot(Vacancy)

@@ -177,7 +177,8 @@ class VacancyFilter(django_filters.FilterSet):
 
 
 class VacancyViewSet(viewsets.ModelViewSet):
-    """Employers' vacancies. Employers create and edit their own; hub staff review them."""
+    """Employers' vacancies. Employers create and edit their own; hub staff review them. An employer deletes a
+    draft, or a draft they withdrew; one sent to the hub is kept (withdraw it)."""
 
     access_name = "vacancies"
     serializer_class = VacancySerializer

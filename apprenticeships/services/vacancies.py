@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 
 from apprenticeships.funding.rules import (
@@ -339,10 +339,20 @@ def vacancy_submit_check(vacancy: Vacancy, *, today: date | None = None) -> None
 ONLY_DRAFTS_DELETED = "Only a draft can be deleted; withdraw a submitted or live vacancy instead."
 
 
+def deletable(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
+    """Those that may be deleted: drafts, and drafts withdrawn (withdrawing a draft did not make it more)."""
+    withdrawn_as_draft = VacancyTransition.objects.filter(from_status=S.DRAFT, to_status=S.WITHDRAWN)
+    return vacancies.filter(Q(status=S.DRAFT) | Q(status=S.WITHDRAWN, pk__in=withdrawn_as_draft.values("vacancy")))
+
+
+def vacancy_deletable(vacancy: Vacancy) -> bool:
+    return vacancy.status == S.DRAFT or deletable(Vacancy.objects.filter(pk=vacancy.pk)).exists()
+
+
 def vacancy_delete(vacancy: Vacancy) -> None:
-    """Delete a draft; anything that has been submitted is kept (withdraw it instead)."""
+    """Delete a draft (or a draft withdrawn); anything that has been submitted is kept (withdraw it instead)."""
     try:
-        deleted, _ = Vacancy.objects.filter(pk=vacancy.pk, status=S.DRAFT).delete()
+        deleted, _ = deletable(Vacancy.objects.filter(pk=vacancy.pk)).delete()
     except ProtectedError:  # a draft that was live once: the audit trail of its matches is kept
         raise VacancyConflict(
             "This vacancy has a history of matches the hub keeps, so it can't be deleted; withdraw it instead.",

@@ -19,6 +19,7 @@ from apprenticeships.services.vacancies import (
     TRANSITIONS,
     VacancyConflict,
     vacancy_create,
+    vacancy_deletable,
     vacancy_delete,
     vacancy_transition,
     vacancy_update,
@@ -93,7 +94,7 @@ def _detail_page(request: HttpRequest, vacancy: Vacancy, problems: dict | None =
             (action, *BUTTONS[action]) for action in EMPLOYER_ACTIONS if vacancy.status in TRANSITIONS[action][0]
         ],
         "can_edit": vacancy.status in Vacancy.EDITABLE,
-        "can_delete": vacancy.status == Vacancy.Status.DRAFT,
+        "can_delete": vacancy_deletable(vacancy),
         "problems": problems or {},
         "problem_summary": [
             (f"vacancy-{field}", message) for field, found in (problems or {}).items() for message in found
@@ -151,7 +152,7 @@ def vacancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks to confirm (deleting can't be undone); POST deletes the draft."""
     vacancy = _own_vacancy(request, pk)
     if request.method != "POST":
-        if vacancy.status != Vacancy.Status.DRAFT:
+        if not vacancy_deletable(vacancy):
             messages.error(request, ONLY_DRAFTS_DELETED)
             return redirect("employer-vacancy", pk=vacancy.pk)
         return render(request, "apprenticeships/employer/vacancy_delete.html", {"vacancy": vacancy})

@@ -206,6 +206,29 @@ def test_a_draft_can_be_deleted_but_a_submitted_vacancy_cannot(client, alice, em
     assert Vacancy.objects.filter(pk=submitted.pk).exists()
 
 
+def test_a_draft_withdrawn_by_mistake_can_still_be_deleted(client, alice, employer_a, make_vacancy):
+    draft = make_vacancy(employer_a)
+    sent = make_vacancy(employer_a, Vacancy.Status.SUBMITTED)
+    client.force_login(alice)
+    for vacancy in (draft, sent):
+        client.post(reverse("employer-vacancy-action", args=[vacancy.pk, "withdraw"]))
+    confirm = reverse("employer-vacancy-delete", args=[draft.pk])
+
+    page = client.get(reverse("employer-vacancy", args=[draft.pk])).text
+    asked = client.get(confirm)
+    deleted = client.post(confirm, follow=True)
+
+    assert f'href="{confirm}"' in page and "Delete draft" in page
+    assert "Are you sure you want to delete this draft?" in asked.text
+    assert "has been deleted" in banner(deleted)
+    assert not Vacancy.objects.filter(pk=draft.pk).exists()
+    # One withdrawn after it was sent to the hub is kept, and offers no delete.
+    assert "Delete draft" not in client.get(reverse("employer-vacancy", args=[sent.pk])).text
+    kept = client.post(reverse("employer-vacancy-delete", args=[sent.pk]), follow=True)
+    assert "Only a draft can be deleted" in banner(kept)
+    assert Vacancy.objects.filter(pk=sent.pk).exists()
+
+
 def test_deleting_a_draft_asks_first_and_keeps_it_until_confirmed(client, alice, employer_a, make_vacancy):
     draft = make_vacancy(employer_a)
     submitted = make_vacancy(employer_a, Vacancy.Status.SUBMITTED)
