@@ -259,6 +259,30 @@ def vacancy_create(*, employer: Employer, by: User | None, **values: object) -> 
     return vacancy
 
 
+# The same draft saved again by the same person within this time is the form sent again (after Back, when the
+# page was fetched anew with a new one-time token), not a second vacancy: the page shows the first.
+SAME_DRAFT_WITHIN = timedelta(hours=1)
+
+
+def vacancy_draft_same(*, employer: Employer, by: User | None, **values: object) -> Vacancy | None:
+    """The draft `by` created for the employer in the last SAME_DRAFT_WITHIN with every one of these values
+    (as `vacancy_create` would save them), if there is one."""
+    if by is None:
+        return None
+    wanted = {**values, **vacancy_rules_check(values)}
+    recent = Vacancy.objects.filter(
+        employer=employer,
+        status=S.DRAFT,
+        transitions__from_status="",
+        transitions__by=by,
+        transitions__created_at__gte=timezone.now() - SAME_DRAFT_WITHIN,
+    ).order_by("-pk")
+    for draft in recent:
+        if not any(_differs(getattr(draft, field), value) for field, value in wanted.items()):
+            return draft
+    return None
+
+
 @transaction.atomic
 def vacancy_update(vacancy: Vacancy, *, by: User | None, **values: object) -> Vacancy:
     """Change a draft freely; a live vacancy's material change sends it back to hub QA."""

@@ -21,10 +21,15 @@ from apprenticeships.services.vacancies import (
     vacancy_create,
     vacancy_deletable,
     vacancy_delete,
+    vacancy_draft_same,
     vacancy_transition,
     vacancy_update,
 )
 from apprenticeships.views.once import FormOnce, SentTwice
+
+SAVED_ALREADY = (
+    "You had already saved this draft, “{title}”, with the same details, so nothing new was saved. This is that draft."
+)
 
 # Buttons for the lifecycle actions, in the order they appear.
 BUTTONS = {
@@ -62,18 +67,23 @@ def vacancy_new(request: HttpRequest) -> HttpResponse:
         return earlier
     form = VacancyForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        employer = user_organisation(request.user)
         try:
             with once.claim() as claim:
-                vacancy = vacancy_create(employer=user_organisation(request.user), by=request.user, **form.values())
+                saved = vacancy_draft_same(employer=employer, by=request.user, **form.values())
+                vacancy = saved or vacancy_create(employer=employer, by=request.user, **form.values())
                 claim.done(reverse("employer-vacancy", args=[vacancy.pk]))
         except SentTwice:
             return once.earlier(fallback=reverse("employer-vacancies"))
         except ValidationError as invalid:
             form.add_rule_errors(invalid)
         else:
-            messages.success(
-                request, f"“{vacancy.title}” has been saved as a draft. Check it, then submit it for review."
-            )
+            if saved:
+                messages.info(request, SAVED_ALREADY.format(title=vacancy.title))
+            else:
+                messages.success(
+                    request, f"“{vacancy.title}” has been saved as a draft. Check it, then submit it for review."
+                )
             return redirect("employer-vacancy", pk=vacancy.pk)
     return render(request, "apprenticeships/employer/vacancy_form.html", {"form": form, "once": once.token()})
 

@@ -7,6 +7,11 @@ claimed token is sent to what the first one created, with a message, and creates
 
 A POST without a token (a script, not the page) is handled as before; so is one whose token this
 session never issued, which is then not claimed either.
+
+Back after a form was sent can fetch the page anew, with a new token, and the browser fills in what was
+typed: a token can't tell that from a new form. Where that matters the service compares what was sent
+instead (a new vacancy: `services.vacancies.vacancy_draft_same`; an application to a vacancy:
+`services.applications.application_create`).
 """
 
 import secrets

@@ -1,10 +1,12 @@
 """Alice's vacancy pages: the dashboard, creating and changing a vacancy, and its lifecycle buttons."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apprenticeships.models import Vacancy, VacancyTransition
 from tests.web.conftest import date_fields, days_ahead
@@ -61,6 +63,25 @@ def test_a_vacancy_with_a_mistake_is_shown_again_with_the_error_and_nothing_is_s
     assert 'value="l3 5tr"' in body
     assert "<title>Error: Create a vacancy" in body
     assert Vacancy.objects.count() == 0
+
+
+def test_the_same_draft_sent_again_from_a_page_fetched_anew_saves_nothing_new(client, alice, employer_a, vacancy_form):
+    # Back after saving can fetch the form again with a new one-time token, and the browser fills in what was typed.
+    client.force_login(alice)
+    new = reverse("employer-vacancy-new")
+    first = client.post(new, {**vacancy_form, "once": client.get(new).context["once"]}, follow=True)
+
+    again = client.post(new, {**vacancy_form, "once": client.get(new).context["once"]}, follow=True)
+
+    draft = Vacancy.objects.get()  # one draft, not two
+    assert again.redirect_chain == first.redirect_chain == [(reverse("employer-vacancy", args=[draft.pk]), 302)]
+    assert "You had already saved this draft" in again.text and "nothing new was saved" in again.text
+    # A detail changed is a new vacancy; so is the same one another day, when the first is no longer recent.
+    client.post(new, {**vacancy_form, "title": "Second role", "once": client.get(new).context["once"]})
+    assert Vacancy.objects.count() == 2
+    VacancyTransition.objects.filter(vacancy=draft).update(created_at=timezone.now() - timedelta(hours=2))
+    client.post(new, {**vacancy_form, "once": client.get(new).context["once"]})
+    assert Vacancy.objects.filter(title=draft.title).count() == 2
 
 
 def test_rule_messages_from_the_service_are_attached_to_their_fields(client, alice, vacancy_form):
