@@ -246,3 +246,18 @@ def test_accepting_a_request_whose_course_has_closed_is_refused(hannah, asked, t
     with pytest.raises(service.RequestConflict, match="course has closed"):
         service.introduction_request_accept(asked.pk, by=hannah)
     assert IntroductionRequest.objects.get().status == R.OPEN
+
+
+def test_an_introduction_to_an_organisation_nobody_there_uses_says_to_contact_the_hub(
+    client, hannah, alice, priya, asked
+):
+    service.introduction_request_accept(asked.pk, by=hannah)
+    alice.is_active = False  # Employer A's only person leaves
+    alice.save()
+
+    client.force_login(priya)
+    provider = client.get(reverse("provider-matches")).text
+
+    assert "Introductions employers asked the hub for (1)" in provider
+    assert "Nobody at Employer A has an account with this service yet. To get in touch, contact the hub" in provider
+    assert "alice@example.org" not in provider
