@@ -105,6 +105,9 @@ def within_box(latitude: float, longitude: float, km: float, *, prefix: str = ""
     )
 
 
+# The stored words' and the searches' text search configuration: PostgreSQL's English stemmer with accents
+# taken off first, so "creche" finds "Crèche" (migration 0019; https://www.postgresql.org/docs/current/unaccent.html).
+SEARCH_CONFIG = "english_unaccent"
 # Where the public search looks for its text: fields a public vacancy shows (tests/security/test_ordering_leaks.py).
 PUBLIC_SEARCH_FIELDS = ("title", "description", "standard__title", "employer__name")
 # The fields the fuzzy match compares word by word (the description would match nearly anything).
@@ -145,7 +148,7 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
     words = re.findall(r"[^\W_]+", text.lower())[:SEARCH_MAX_WORDS]
     if connection.vendor != "postgresql":
         return _simple_text_search(vacancies, text, words)
-    web = SearchQuery(text, config="english", search_type="websearch")
+    web = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
     found = [Q(search_vector=web)]  # any of these (raw queries are gathered into one, below)
     raw: list[str] = []
     rank = SearchRank(F("search_vector"), web)
@@ -156,7 +159,8 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
         # filter need not read each row's vector twice.
         if _plain_words(text, words):
             found = []
-        rank = Greatest(rank, SearchRank(F("search_vector"), SearchQuery(typed, config="english", search_type="raw")))
+        as_typed = SearchQuery(typed, config=SEARCH_CONFIG, search_type="raw")
+        rank = Greatest(rank, SearchRank(F("search_vector"), as_typed))
     vacancies = vacancies.annotate(rank=rank)
     long_words = [word for word in words if len(word) >= FUZZY_MIN_LENGTH]
     similarity = Value(0.0, output_field=FloatField())
@@ -178,7 +182,7 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
         similarity = reduce(add, (F(name) for name in names)) / Value(float(len(names)))
     if raw:  # one query, so the full-text index is read once for them all
         either = " | ".join(f"({query})" for query in raw)
-        found.append(Q(search_vector=SearchQuery(either, config="english", search_type="raw")))
+        found.append(Q(search_vector=SearchQuery(either, config=SEARCH_CONFIG, search_type="raw")))
     relevance = ExpressionWrapper(F("rank") + similarity, output_field=FloatField())
     return vacancies.filter(reduce(or_, found)).annotate(relevance=relevance)
 

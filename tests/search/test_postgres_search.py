@@ -43,6 +43,21 @@ def test_engineers_finds_engineering_by_its_stem(api, search_market):
     assert sorted(found) == ["Electrician", "Maintenance apprentice", "Plumbing and heating technician"]
 
 
+def test_accents_are_ignored_either_way(api, search_market, employer_a):
+    VacancyFactory(employer=employer_a, status="live", title="Crèche assistant", closing_date=days_ahead(20))
+    VacancyFactory(
+        employer=employer_a,
+        status="live",
+        title="Kitchen apprentice",
+        description="Our cafe on the waterfront.",
+        closing_date=days_ahead(20),
+    )
+
+    assert titles(api, "creche") == titles(api, "crèche") == titles(api, "CRECHE") == ["Crèche assistant"]
+    assert titles(api, "café") == ["Kitchen apprentice"]  # an accent typed, none written
+    assert titles(api, "crech") == ["Crèche assistant"]  # as the start of a word too
+
+
 def test_a_short_word_matches_the_start_of_a_word_not_a_similar_word(api, search_market):
     assert titles(api, "boil") == ["Plumbing and heating technician"]  # "boilers"
     assert titles(api, "care") == []  # not "carpentry"-like guesses from three letters
