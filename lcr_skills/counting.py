@@ -117,7 +117,8 @@ class EstimatingPaginator(Paginator):
         """Django's page, but a page under an estimated total is not cut short at the estimate.
 
         The page's rows are read first: a page that is not full is the last, so its rows give the total
-        and the count is not asked for (a search with a few matches asks the database once, not twice)."""
+        and the count is not asked for (a search with a few matches runs once, not twice); nor is it when the
+        rows carry their total (`with_total`)."""
         n, rows = self._rows_first(number)
         if total := _window_total(self.object_list, rows):
             self.__dict__["total"] = total
