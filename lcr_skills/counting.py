@@ -123,6 +123,9 @@ class EstimatingPaginator(Paginator):
         if total := _window_total(self.object_list, rows):
             self.__dict__["total"] = total
             return self._get_page(rows, self.validate_number(number), self)
+        if n and not rows and WINDOW_TOTAL in self.object_list.query.annotations:
+            # Past the end of a list that carries its total: the first row says it, as every page does.
+            self.__dict__["total"] = _window_total(self.object_list, list(self.object_list[:1])) or Total(0, False)
         last = 0 < len(rows) < self.per_page or (not rows and n == 1 and self.allow_empty_first_page)
         if n and last and (total := (n - 1) * self.per_page + len(rows)) <= settings.EXACT_COUNT_LIMIT:
             self.__dict__["total"] = Total(total, estimated=False)  # as `total_of` would say it

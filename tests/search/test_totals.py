@@ -135,6 +135,11 @@ def test_a_search_sorted_by_a_worked_out_key_counts_its_matches_with_the_page(
     assert all((page["count"], page["count_is_estimate"]) == (found, False) for page in pages)
     assert len({row["id"] for page in [first, *pages] for row in page["results"]}) == found
     assert pages[-1]["next"] is None
+    # Past the end: not found, as for any list; the page falls back to the last one with the same exact total.
+    assert client.get("/api/v1/public/vacancies/", {**params, "page": found + 1}).status_code == 404
+    page_params = {"q": search, "postcode": "L36", "within_miles": "all", "sort": ordering, "page": 999}
+    past = " ".join(Client().get("/vacancies/", page_params).content.decode().split())
+    assert re.search(r"(about )?[\d,]+ apprenticeships? found", past).group() == f"{found} apprenticeships found"
 
 
 def test_a_search_in_date_order_is_still_counted_on_its_own(api, search_market, settings):
