@@ -165,6 +165,8 @@ def test_a_draft_withdrawn_can_still_be_deleted_but_not_one_withdrawn_after_it_w
 
     assert response.status_code == (204 if deleted else 409)
     assert Vacancy.objects.filter(pk=vacancy.pk).exists() is not deleted
+    if not deleted:
+        assert "sent to the hub, so it is kept for the record" in response.json()["detail"]
 
 
 # Withdrawn: test_a_draft_withdrawn_can_still_be_deleted_but_not_one_withdrawn_after_it_was_sent.
@@ -177,5 +179,6 @@ def test_anything_but_a_draft_is_kept_when_deleted(api, alice, status):
 
     assert response.status_code == 409
     assert response.json()["status"] == status
-    assert "withdraw" in response.json()["detail"]
+    # Still open: withdraw it; ended: it is kept.
+    assert ("withdraw" if status in ("submitted", "live") else "kept for the record") in response.json()["detail"]
     assert db_snapshot(Vacancy) == before

@@ -361,6 +361,12 @@ def vacancy_submit_check(vacancy: Vacancy, *, today: date | None = None) -> None
 
 
 ONLY_DRAFTS_DELETED = "Only a draft can be deleted; withdraw a submitted or live vacancy instead."
+KEPT_FOR_THE_RECORD = "Only a draft can be deleted. This vacancy was sent to the hub, so it is kept for the record."
+
+
+def not_deletable_reason(status: str) -> str:
+    """Why a vacancy in this status can't be deleted: withdraw it if it is still open, else it is kept."""
+    return ONLY_DRAFTS_DELETED if status in TRANSITIONS["withdraw"][0] else KEPT_FOR_THE_RECORD
 
 
 def deletable(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
@@ -383,4 +389,4 @@ def vacancy_delete(vacancy: Vacancy) -> None:
             vacancy,
         ) from None
     if not deleted:
-        raise VacancyConflict(ONLY_DRAFTS_DELETED, vacancy)
+        raise VacancyConflict(not_deletable_reason(vacancy.status), vacancy)

@@ -15,9 +15,9 @@ from apprenticeships.permissions import ACCESS, role_required, user_organisation
 from apprenticeships.services import levy
 from apprenticeships.services.vacancies import (
     MATERIAL_FIELDS,
-    ONLY_DRAFTS_DELETED,
     TRANSITIONS,
     VacancyConflict,
+    not_deletable_reason,
     vacancy_create,
     vacancy_deletable,
     vacancy_delete,
@@ -163,7 +163,7 @@ def vacancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = _own_vacancy(request, pk)
     if request.method != "POST":
         if not vacancy_deletable(vacancy):
-            messages.error(request, ONLY_DRAFTS_DELETED)
+            messages.error(request, not_deletable_reason(vacancy.status))
             return redirect("employer-vacancy", pk=vacancy.pk)
         return render(request, "apprenticeships/employer/vacancy_delete.html", {"vacancy": vacancy})
     try:
