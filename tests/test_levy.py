@@ -95,6 +95,8 @@ def test_a_levy_payer_short_of_funds_needs_a_transfer_or_co_invests_25_percent_o
     assert funding["shortfall"] == pytest.approx(54000 - funding["levy_used"])
     assert funding["employer_pays"] == pytest.approx(round(funding["shortfall"] * 0.25, 2))
     assert "levy transfer" in funding["summary"]
+    assert funding["summary"].startswith("Needs a levy transfer: your levy funds cover")  # to the employer
+    assert "or you co-invest 25% of it" in funding["summary"]
 
 
 def test_vacancies_already_submitted_use_up_the_levy_for_the_next_one(api, alice, employer_a):

@@ -185,6 +185,13 @@ def committed_subquery() -> Subquery:
     return Subquery(totals)
 
 
+# A vacancy's funding in words, to the employer or to the hub about the employer.
+SUMMARY_WORDS = {
+    "employer": {"you": "you", "your": "your", "pay": "pay", "are": "are", "co-invest": "co-invest"},
+    "hub": {"you": "the employer", "your": "the employer's", "pay": "pays", "are": "is", "co-invest": "co-invests"},
+}
+
+
 @dataclass(frozen=True)
 class Funding:
     method: str  # "levy", "co_investment" or "levy_transfer"
@@ -198,18 +205,30 @@ class Funding:
 
     @property
     def summary(self) -> str:
+        """In words, to the employer."""
+        return self.described("employer")
+
+    @property
+    def summary_for_hub(self) -> str:
+        """In words, about the employer (the hub's QA page)."""
+        return self.described("hub")
+
+    def described(self, reader: str) -> str:
+        w = SUMMARY_WORDS[reader]
         cost = formats.money(self.estimated_cost)
         share = f"{(self.co_investment_rate * 100).normalize():f}%"
         if self.method == "co_investment":
             return (
-                f"Co-investment: you pay up to {formats.money(self.employer_pays)} ({share} for the oldest apprentices "
-                f"you are open to) of an estimated {cost}; the government pays the rest."
+                f"Co-investment: {w['you']} {w['pay']} up to {formats.money(self.employer_pays)} ({share} for the "
+                f"oldest apprentices {w['you']} {w['are']} open to) of an estimated {cost}; the government pays "
+                "the rest."
             )
         if self.method == "levy":
-            return f"Paid from your levy funds: an estimated {cost}."
+            return f"Paid from {w['your']} levy funds: an estimated {cost}."
         return (
-            f"Needs a levy transfer: your levy funds cover {formats.money(self.levy_used)} of an estimated {cost}, "
-            f"leaving {formats.money(self.shortfall)} to find from a transfer, or you co-invest {share} of it."
+            f"Needs a levy transfer: {w['your']} levy funds cover {formats.money(self.levy_used)} of an estimated "
+            f"{cost}, leaving {formats.money(self.shortfall)} to find from a transfer, or {w['you']} {w['co-invest']} "
+            f"{share} of it."
         )
 
     def as_dict(self) -> dict:

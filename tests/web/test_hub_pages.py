@@ -73,7 +73,9 @@ def test_the_review_page_shows_the_vacancy_in_full_with_funding_and_history(
     assert "Employer A" in body and "Junior software developer" in body
     assert "Ask for Sam at the side door" in body  # the hub sees providers' notes
     # £18,000 paid £600 a month and £3,600 on completion from £833.33 a month of levy: the levy pays for it.
-    assert "Paid from your levy funds" in body and 'id="funding-by-age"' in body
+    # Said about the employer, not to them (the employer's own page says "your").
+    assert "Paid from the employer&#x27;s levy funds" in body and "your levy funds" not in body
+    assert 'id="funding-by-age"' in body
     assert "Draft to submitted for review" in body
     assert "Approve and publish" in body and "Refer back" in body
 
