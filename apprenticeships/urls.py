@@ -63,6 +63,11 @@ urlpatterns = [
     path("employer/applications/<int:pk>/", apply_views.application_detail, name="employer-application"),
     path("employer/vacancies/<int:pk>/edit/", employer.vacancy_edit, name="employer-vacancy-edit"),
     path("employer/vacancies/<int:pk>/delete/", employer.vacancy_remove, name="employer-vacancy-delete"),
+    path(
+        "employer/vacancies/<int:pk>/withdraw/confirm/",
+        employer.vacancy_withdraw_confirm,
+        name="employer-vacancy-withdraw-confirm",
+    ),
     re_path(
         rf"^employer/vacancies/(?P<pk>[0-9]+)/(?P<action>{'|'.join(employer.EMPLOYER_ACTIONS)})/$",
         employer.vacancy_action,

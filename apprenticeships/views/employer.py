@@ -141,6 +141,17 @@ def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.EMPLOYER)
+def vacancy_withdraw_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks to confirm withdrawing (it can't be undone); the form posts to the withdraw action."""
+    vacancy = _own_vacancy(request, pk)
+    if vacancy.status not in TRANSITIONS["withdraw"][0]:
+        messages.error(request, f"A vacancy that is {vacancy.get_status_display().lower()} can't be withdrawn.")
+        return redirect("employer-vacancy", pk=vacancy.pk)
+    context = {"vacancy": vacancy, "can_delete": vacancy.status == Vacancy.Status.DRAFT}
+    return render(request, "apprenticeships/employer/vacancy_withdraw.html", context)
+
+
+@role_required(Role.EMPLOYER)
 @require_POST
 def vacancy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in EMPLOYER_ACTIONS:

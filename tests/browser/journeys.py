@@ -229,6 +229,11 @@ def employer_creates_and_submits_a_vacancy(page: Page, story: Story) -> None:
     assert_accessible(page, context="(journey 1: deleting a draft asks first)")
     page.get_by_role("link", name="No, keep it").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(story.title)
+    page.get_by_role("button", name="Withdraw vacancy").click()  # asks first too; the employer keeps it
+    expect(page.get_by_role("heading", level=1)).to_have_text("Are you sure you want to withdraw this vacancy?")
+    assert_accessible(page, context="(journey 1: withdrawing asks first)")
+    page.get_by_role("link", name="No, keep it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(story.title)
     page.get_by_role("button", name="Submit for review").click()
 
     expect(success_banner(page)).to_contain_text(f"“{story.title}” has been submitted for review")

@@ -211,6 +211,7 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "employer/vacancies/<int:pk>/": ("vacancy", {"GET": web(EMPLOYER)}),
     "employer/vacancies/<int:pk>/edit/": ("vacancy", {"GET": web(EMPLOYER), "POST": web(EMPLOYER)}),
     "employer/vacancies/<int:pk>/delete/": ("vacancy", {"GET": web(EMPLOYER), "POST": web(EMPLOYER)}),
+    "employer/vacancies/<int:pk>/withdraw/confirm/": ("vacancy", {"GET": web(EMPLOYER)}),
     "^employer/vacancies/(?P<pk>[0-9]+)/(?P<action>submit|filled|close|withdraw)/$": (
         "vacancy",
         {"POST": web(EMPLOYER)},

@@ -148,7 +148,7 @@ def test_the_vacancy_page_shows_every_field_funding_history_and_the_draft_action
     assert "an estimated £18,000" in body and 'id="funding-by-age"' in body
     assert "Created as a draft" in body and "alice" in body
     buttons = re.findall(r"<button[^>]*>([^<]+)</button>", body)
-    assert "Submit for review" in buttons and "Withdraw vacancy" in buttons
+    assert "Submit for review" in buttons and "Withdraw vacancy</a>" in body  # withdrawing asks first, on its page
     assert re.search(r'<a href="[^"]+/delete/" role="button"[^>]*>Delete draft</a>', body)  # to a page that asks first
     assert "Mark as filled" not in buttons and "Close to applications" not in buttons
 
@@ -161,7 +161,31 @@ def test_a_live_vacancy_offers_close_filled_and_withdraw(client, alice, employer
 
     buttons = re.findall(r"<button[^>]*>([^<]+)</button>", body)
     actions = [button.strip() for button in buttons if button.strip() not in ("Menu", "Sign out")]
-    assert actions == ["Mark as filled", "Close to applications", "Withdraw vacancy"]
+    assert actions == ["Mark as filled", "Close to applications"]
+    # Withdrawing can't be undone: the button is a link to a page that asks first.
+    confirm = reverse("employer-vacancy-withdraw-confirm", args=[vacancy.pk])
+    assert re.search(rf'<a href="{confirm}" role="button"[^>]*>Withdraw vacancy</a>', body)
+
+
+@pytest.mark.parametrize("status", [Vacancy.Status.DRAFT, Vacancy.Status.LIVE])
+def test_withdrawing_asks_first_and_changes_nothing_until_confirmed(client, alice, employer_a, make_vacancy, status):
+    vacancy = make_vacancy(employer_a, status)
+    client.force_login(alice)
+    confirm = reverse("employer-vacancy-withdraw-confirm", args=[vacancy.pk])
+
+    asked = client.get(confirm)
+
+    assert asked.status_code == 200 and "Are you sure you want to withdraw this vacancy?" in asked.text
+    assert f'action="{reverse("employer-vacancy-action", args=[vacancy.pk, "withdraw"])}"' in asked.text
+    assert "No, keep it" in asked.text
+    # A draft can be deleted instead; a live one can't.
+    assert (reverse("employer-vacancy-delete", args=[vacancy.pk]) in asked.text) is (status == Vacancy.Status.DRAFT)
+    vacancy.refresh_from_db()
+    assert vacancy.status == status  # only the POST withdraws
+    withdrawn = client.post(reverse("employer-vacancy-action", args=[vacancy.pk, "withdraw"]), follow=True)
+    assert "has been withdrawn" in banner(withdrawn)
+    again = client.get(confirm, follow=True)
+    assert "A vacancy that is withdrawn can&#x27;t be withdrawn." in again.text
 
 
 def test_submitting_a_draft_sends_it_to_review(client, alice, employer_a, make_vacancy):
