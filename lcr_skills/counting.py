@@ -88,6 +88,21 @@ def _window_total(queryset: QuerySet, rows: list) -> Total | None:
     return Total(row[WINDOW_TOTAL] if isinstance(row, dict) else getattr(row, WINDOW_TOTAL), estimated=False)
 
 
+class EstimatingPage(Page):
+    """A page whose total may be an estimate: then a full page may have a next one past the estimate, and the
+    page ends where its rows do (not at the estimate)."""
+
+    def has_next(self) -> bool:
+        if self.paginator.total.estimated:
+            return len(self.object_list) == self.paginator.per_page
+        return super().has_next()
+
+    def end_index(self) -> int:
+        if self.paginator.total.estimated:
+            return self.start_index() + len(self.object_list) - 1 if len(self.object_list) else 0
+        return super().end_index()
+
+
 class EstimatingPaginator(Paginator):
     """Django's Paginator with `total_of`'s count: `total.estimated` says whether `count` is an estimate."""
 
@@ -100,6 +115,9 @@ class EstimatingPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.total.value
+
+    def _get_page(self, *args, **kwargs) -> EstimatingPage:
+        return EstimatingPage(*args, **kwargs)
 
     def validate_number(self, number: object) -> int:
         if not self.total.estimated:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from lcr_skills import counting
 from lcr_skills.counting import Total, total_of
 from matching.models import Suggestion
 from matching.services import run_full_now
@@ -152,3 +153,33 @@ def test_a_search_in_date_order_is_still_counted_on_its_own(api, search_market, 
 
     assert body["count_is_estimate"] is True
     assert "OVER ()" not in " ".join(query["sql"] for query in captured.captured_queries)
+
+
+def test_under_an_estimate_too_low_every_row_can_still_be_reached(api, search_market, settings, monkeypatch):
+    # PostgreSQL's estimate can fall short of the rows there are: a full page still leads to the next one.
+    settings.EXACT_COUNT_LIMIT = 1
+    monkeypatch.setattr(counting, "total_of", lambda queryset: Total(2, estimated=True))
+    client, params = api(), {"ordering": "closing_date", "page_size": 1}
+
+    pages, link = [], "/api/v1/public/vacancies/?" + "&".join(f"{k}={v}" for k, v in params.items())
+    while link:
+        body = client.get(link).json()
+        pages.append(body)
+        link = body["next"]
+
+    assert all((page["count"], page["count_is_estimate"]) == (2, True) for page in pages)
+    assert len({row["id"] for page in pages for row in page["results"]}) == 4  # all four, past the estimate
+
+
+def test_the_search_page_under_an_estimate_too_low_leads_on_and_ends_where_its_rows_do(
+    search_market, settings, monkeypatch
+):
+    settings.EXACT_COUNT_LIMIT = 1
+    monkeypatch.setattr(counting, "total_of", lambda queryset: Total(2, estimated=True))
+    monkeypatch.setattr("apprenticeships.views.public.PAGE_SIZE", 1)
+
+    page = " ".join(Client().get("/vacancies/", {"sort": "closing_date", "page": 3}).content.decode().split())
+
+    assert "Showing 3 to 3 of about 2" in page  # its own row, past the estimate
+    assert re.search(r'href="\?[^"]*page=4[^"]*" rel="next"', page)  # and on to the next
+    assert "(page 3 of" not in page  # no "page 3 of 2" in its title
