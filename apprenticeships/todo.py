@@ -153,14 +153,20 @@ def provider_cohorts_starting_soon(user: User) -> TodoSection:
 
 def hub_qa_due(user: User) -> TodoSection:
     today = timezone.localdate()
-    due = [item for item in selectors.qa_queue() if timezone.localtime(item.deadline).date() <= today]
+    queue = selectors.qa_queue()
+    due = [item for item in queue if timezone.localtime(item.deadline).date() <= today]
+    empty = "No vacancies are due for review today."
+    if later := [item.deadline for item in queue if timezone.localtime(item.deadline).date() > today]:
+        # The queue is waiting all the same: say so, so that "none due" doesn't read as "none there".
+        waiting = "1 is" if len(later) == 1 else f"{len(later)} are"
+        empty += f" {waiting} waiting, the first due by the end of {long_date(timezone.localtime(min(later)).date())}."
     return TodoSection(
         key="qa",
         heading="Vacancies due for QA today",
         count=len(due),
         url=reverse("hub-qa-queue"),
         link_text="Go to the QA queue",
-        empty="No vacancies are due for review today.",
+        empty=empty,
         entries=[
             TodoEntry(
                 f"{item.vacancy.title} ({item.vacancy.employer.name})",

@@ -13,12 +13,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apprenticeships import selectors
 from apprenticeships.models import HubTask, Vacancy
 from apprenticeships.services.vacancies import vacancy_transition
+from lcr_skills.formats import long_date
 from matching.models import IntroductionRequest
 from matching.services import suggestion_approve
 from tests.factories import ProviderFactory
-from tests.market_factories import CourseOfferFactory
+from tests.market_factories import CourseOfferFactory, VacancyFactory
 from tests.web.review_market import review_market
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +146,17 @@ def test_the_hub_with_nothing_to_do_is_told_so(client, hannah):
     assert "No suggestions are waiting for review" in section(body, "suggestions")
     assert "There are no open hub tasks." in section(body, "tasks")
     assert "No employer is waiting for an introduction." in section(body, "introduction-requests")
+
+
+def test_vacancies_waiting_for_qa_but_not_yet_due_are_mentioned(client, hannah, alice, employer_a):
+    first = VacancyFactory(employer=employer_a, by=alice, status=Vacancy.Status.SUBMITTED)
+    VacancyFactory(employer=employer_a, by=alice, status=Vacancy.Status.SUBMITTED)  # just sent: due from tomorrow
+    client.force_login(hannah)
+
+    qa = section(client.get(HOME).text, "qa")
+
+    due = timezone.localtime(selectors.review_deadline(first.submitted_at)).date()
+    assert f"No vacancies are due for review today. 2 are waiting, the first due by the end of {long_date(due)}." in qa
 
 
 def test_an_organisations_admin_is_offered_the_people_page(client, priya):
