@@ -80,12 +80,11 @@ def with_total(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(**{WINDOW_TOTAL: Window(Count("*"))})
 
 
-def _window_total(queryset: QuerySet, rows: list) -> Total | None:
+def _window_total(queryset: QuerySet, rows: list[dict]) -> Total | None:
     """The total `with_total` put on the page's rows (exact, however many), or None."""
     if not rows or WINDOW_TOTAL not in queryset.query.annotations:
         return None
-    row = rows[0]
-    return Total(row[WINDOW_TOTAL] if isinstance(row, dict) else getattr(row, WINDOW_TOTAL), estimated=False)
+    return Total(rows[0][WINDOW_TOTAL], estimated=False)
 
 
 class EstimatingPage(Page):

@@ -269,14 +269,18 @@ def vacancy_draft_same(*, employer: Employer, by: User | None, **values: object)
     (as `vacancy_create` would save them), if there is one."""
     if by is None:
         return None
+    recent = list(
+        Vacancy.objects.filter(
+            employer=employer,
+            status=S.DRAFT,
+            transitions__from_status="",
+            transitions__by=by,
+            transitions__created_at__gte=timezone.now() - SAME_DRAFT_WITHIN,
+        ).order_by("-pk")
+    )
+    if not recent:  # the usual case: no postcode to locate a second time
+        return None
     wanted = {**values, **vacancy_rules_check(values)}
-    recent = Vacancy.objects.filter(
-        employer=employer,
-        status=S.DRAFT,
-        transitions__from_status="",
-        transitions__by=by,
-        transitions__created_at__gte=timezone.now() - SAME_DRAFT_WITHIN,
-    ).order_by("-pk")
     for draft in recent:
         if not any(_differs(getattr(draft, field), value) for field, value in wanted.items()):
             return draft

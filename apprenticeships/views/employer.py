@@ -147,7 +147,7 @@ def vacancy_withdraw_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if vacancy.status not in TRANSITIONS["withdraw"][0]:
         messages.error(request, f"A vacancy that is {vacancy.get_status_display().lower()} can't be withdrawn.")
         return redirect("employer-vacancy", pk=vacancy.pk)
-    context = {"vacancy": vacancy, "can_delete": vacancy.status == Vacancy.Status.DRAFT}
+    context = {"vacancy": vacancy, "can_delete": vacancy_deletable(vacancy)}
     return render(request, "apprenticeships/employer/vacancy_withdraw.html", context)
 
 
