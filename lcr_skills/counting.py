@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core import paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db import connections
 from django.db.models import Count, QuerySet, Window
 
@@ -102,6 +103,15 @@ class EstimatingPage(Page):
         return super().end_index()
 
 
+class Paginator(paginator.Paginator):
+    """Django's Paginator, but `get_page` shows the first page for a number below 1 (Django's shows the last:
+    ?page=0 would jump to the end of the list)."""
+
+    def get_page(self, number: object) -> Page:
+        whole = _whole_number(number)
+        return super().get_page(1 if whole is not None and whole < 1 else number)
+
+
 class EstimatingPaginator(Paginator):
     """Django's Paginator with `total_of`'s count: `total.estimated` says whether `count` is an estimate."""
 
@@ -157,9 +167,10 @@ class EstimatingPaginator(Paginator):
         return self._get_page(self.object_list[bottom:top], number, self)
 
     def get_page(self, number: object) -> Page:
-        """Django's `get_page` (the first page for a number that is none, the last for one past the end),
-        reading the rows before the count as `page` does."""
-        if _whole_number(number) is None:
+        """`Paginator.get_page` (the first page for a number that is none or below 1, the last for one past the
+        end), reading the rows before the count as `page` does."""
+        whole = _whole_number(number)
+        if whole is None or whole < 1:
             number = 1
         try:
             return self.page(number)

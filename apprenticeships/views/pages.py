@@ -1,7 +1,6 @@
 """Pages for everyone: home (one per role), the footer's pages, about the data, the standards search."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -10,6 +9,7 @@ from apprenticeships.filters import StandardFilter
 from apprenticeships.models import Role, Standard, StandardsCatalogue, TransitFeed
 from apprenticeships.permissions import is_organisation_admin, user_organisation, user_role
 from apprenticeships.todo import todo_sections
+from lcr_skills.counting import Paginator
 from lcr_skills.text import one_line, text_problem
 
 

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from apprenticeships.selectors import pledges_money
 from apprenticeships.services import pledges
 from lcr_skills import charts
 from lcr_skills.charts import Series
+from lcr_skills.counting import Paginator
 
 PAGE_SIZE = 20
 

@@ -5,7 +5,6 @@ tests look for the price in every page.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +15,7 @@ from apprenticeships.forms.training import TrainingSearchForm
 from apprenticeships.models import Role
 from apprenticeships.permissions import role_required, visible_offers
 from apprenticeships.services.shortlist import shortlist_add, shortlist_remove
+from lcr_skills.counting import Paginator
 
 PAGE_SIZE = 20
 

@@ -1,13 +1,13 @@
 """Hub pages for matching runs: the runs with live progress, and the vacancies no provider can serve."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apprenticeships.models import Role
 from apprenticeships.permissions import role_required
+from lcr_skills.counting import Paginator
 from matching import selectors, services
 
 

@@ -109,6 +109,15 @@ def test_a_page_past_the_end_is_still_not_found_and_the_pages_still_fall_back(se
     assert "4 apprenticeships open for applications" in " ".join(first.split())
 
 
+@pytest.mark.parametrize("page", ["0", "-1"])
+def test_the_search_page_below_1_falls_back_to_the_first_not_the_last(search_market, monkeypatch, page):
+    monkeypatch.setattr("apprenticeships.views.public.PAGE_SIZE", 1)  # four pages of one
+
+    shown = " ".join(Client().get("/vacancies/", {"sort": "closing_date", "page": page}).content.decode().split())
+
+    assert "Showing 1 to 1 of 4" in shown  # Django's get_page would show the last: "Showing 4 to 4"
+
+
 def test_the_search_page_with_a_few_matches_is_not_counted_either(search_market):
     with CaptureQueriesContext(connection) as captured:
         page = Client().get("/vacancies/").content.decode()  # no ?page=: the first
