@@ -182,5 +182,6 @@ def vacancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except VacancyConflict as conflict:
         messages.error(request, str(conflict))
         return redirect("employer-vacancy", pk=vacancy.pk)
-    messages.success(request, f"The draft “{vacancy.title}” has been deleted.")
+    what = "draft" if vacancy.status == Vacancy.Status.DRAFT else "withdrawn vacancy"
+    messages.success(request, f"The {what} “{vacancy.title}” has been deleted.")
     return redirect("employer-vacancies")
