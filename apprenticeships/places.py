@@ -7,11 +7,20 @@ which is as precise as the shipped data allows.
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from apprenticeships.models import FullPostcode, LocalAuthority, PostcodeDistrict
 
-__all__ = ["Place", "place_lookup", "postcode_normalise", "postcode_tidy"]
+__all__ = ["Place", "place_lookup", "places_changed", "postcode_normalise", "postcode_tidy"]
+
+# Places found are kept in the shared cache (a search by postcode looks one up on every request, and the
+# reference data under them changes only when it is reloaded). Each is kept with the version of the reference
+# data it was read under, which the loaders move on (`places_changed`) once they commit: a reload is seen at
+# once, and a place read while one commits is kept under the old version, so it is read again. The time limit
+# only bounds what the cache holds.
+PLACE_SECONDS = 24 * 60 * 60
+PLACES_VERSION_KEY = "places:version"
 
 
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
@@ -64,8 +73,26 @@ def postcode_tidy(raw: str) -> str:
 
 
 def place_lookup(raw: str) -> Place:
-    """Resolve any UK postcode string to its district, coordinates, authority and deprivation."""
+    """Resolve any UK postcode string to its district, coordinates, authority and deprivation (from the cache
+    when it was looked up since the reference data last changed)."""
     postcode, outcode = postcode_normalise(raw)
+    key = f"place:{postcode.replace(' ', '')}"
+    kept = cache.get_many([key, PLACES_VERSION_KEY])  # one round trip
+    version = kept.get(PLACES_VERSION_KEY, 0)
+    if (found := kept.get(key)) is not None and found[0] == version:
+        return found[1]
+    place = _place_read(postcode, outcode)
+    cache.set(key, (version, place), PLACE_SECONDS)  # kept with the version it was read under
+    return place
+
+
+def places_changed() -> None:
+    """The postcodes, districts or local authorities changed: places looked up before are not used again."""
+    cache.set(PLACES_VERSION_KEY, cache.get(PLACES_VERSION_KEY, 0) + 1, None)
+
+
+def _place_read(postcode: str, outcode: str) -> Place:
+    """`place_lookup` from the database."""
     district = PostcodeDistrict.objects.select_related("local_authority").filter(outcode=outcode).first()
     if district is None:
         raise ValidationError(

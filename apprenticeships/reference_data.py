@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from apprenticeships.models import LocalAuthority, Lsoa, PostcodeDistrict, Standard
+from apprenticeships.places import places_changed
 from apprenticeships.transport.reference import transport_reference_load
 
 Progress = Callable[[int], None]
@@ -191,4 +192,5 @@ def reference_data_load(*, progress: Progress = lambda n: None) -> dict[str, Syn
     results["LSOAs"] = _sync(Lsoa, "code", lsoas_wanted(authority_ids), progress=progress)
     results["standards"] = _sync(Standard, "lars_code", standards_wanted(), create_only=["status"], progress=progress)
     results.update(transport_reference_load(_read_csv, _sync, progress))
+    transaction.on_commit(places_changed, robust=True)
     return results

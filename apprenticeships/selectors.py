@@ -22,6 +22,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -30,7 +31,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -79,11 +79,29 @@ def city_region_authorities() -> list[LocalAuthority]:
 KM_PER_DEGREE = 111.195
 
 
-def squared_km_from(latitude: float, longitude: float, *, prefix: str = "") -> CombinedExpression:
+class SquaredKm(Func):
+    """The squared distance in km from a point to each row's latitude/longitude, as one expression: Django
+    resolves, compares and compiles it as one node, where the same sum built of F() arithmetic is some
+    twenty (a search by distance builds it, filters by it and sorts by it on every request)."""
+
+    output_field = FloatField()
+
+    def __init__(self, latitude_field: str, longitude_field: str, *, latitude: float, longitude: float) -> None:
+        super().__init__(F(latitude_field), F(longitude_field))
+        self.latitude, self.longitude = latitude, longitude
+
+    def as_sql(self, compiler, connection, **extra_context) -> tuple[str, list]:  # noqa: ANN001 - Django's
+        (lat_sql, lat_params), (lon_sql, lon_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        x = f"(({lon_sql} - %s) * %s)"
+        y = f"(({lat_sql} - %s) * %s)"
+        x_params = [*lon_params, self.longitude, KM_PER_DEGREE * math.cos(math.radians(self.latitude))]
+        y_params = [*lat_params, self.latitude, KM_PER_DEGREE]
+        return f"({x} * {x} + {y} * {y})", x_params * 2 + y_params * 2
+
+
+def squared_km_from(latitude: float, longitude: float, *, prefix: str = "") -> SquaredKm:
     """An expression for the squared distance in km from a point to each row's latitude/longitude."""
-    x = (F(f"{prefix}longitude") - Value(longitude)) * Value(KM_PER_DEGREE * math.cos(math.radians(latitude)))
-    y = (F(f"{prefix}latitude") - Value(latitude)) * Value(KM_PER_DEGREE)
-    return ExpressionWrapper(x * x + y * y, output_field=FloatField())
+    return SquaredKm(f"{prefix}latitude", f"{prefix}longitude", latitude=latitude, longitude=longitude)
 
 
 def within_box(latitude: float, longitude: float, km: float, *, prefix: str = "") -> Q:
@@ -135,8 +153,9 @@ PUBLIC_SORTS = {
 WORKED_OUT_SORTS = ("relevance", "distance")
 
 
-def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
-    """Vacancies whose words match `text`, with a `relevance` to sort by.
+def _text_search(vacancies: QuerySet[Vacancy], text: str, *, ranked: bool = True) -> QuerySet[Vacancy]:
+    """Vacancies whose words match `text`, with a `relevance` to sort by when `ranked` (a search in another
+    order leaves it out: it is worked out for every match).
 
     PostgreSQL: English full-text search over the stored `search_vector`, stemmed (so "engineers" finds
     "engineering"), as a web search ("quoted phrases", or, -not) or with the last word as the start of
@@ -151,7 +170,7 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
     web = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
     found = [Q(search_vector=web)]  # any of these (raw queries are gathered into one, below)
     raw: list[str] = []
-    rank = SearchRank(F("search_vector"), web)
+    ranks = [SearchRank(F("search_vector"), web)]
     if words and len(words[-1]) >= PREFIX_MIN_LENGTH:  # the last word as the start of a word, as typed
         typed = " & ".join([*words[:-1], f"{words[-1]}:*"])
         raw.append(typed)
@@ -159,11 +178,8 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
         # filter need not read each row's vector twice.
         if _plain_words(text, words):
             found = []
-        as_typed = SearchQuery(typed, config=SEARCH_CONFIG, search_type="raw")
-        rank = Greatest(rank, SearchRank(F("search_vector"), as_typed))
-    vacancies = vacancies.annotate(rank=rank)
+        ranks.append(SearchRank(F("search_vector"), SearchQuery(typed, config=SEARCH_CONFIG, search_type="raw")))
     long_words = [word for word in words if len(word) >= FUZZY_MIN_LENGTH]
-    similarity = Value(0.0, output_field=FloatField())
     if long_words:
         # Each long word close to a word of the title or the standard's title: the close words are found in
         # the titles' vocabulary (SearchWord) by `%>` through its trigram index, then looked up in the
@@ -172,6 +188,14 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
         close = _close_words(long_words)
         if all(close.values()):
             raw.append(" & ".join("(" + " | ".join(f"{w}:AB" for w in close[word]) + ")" for word in long_words))
+    if raw:  # one query, so the full-text index is read once for them all
+        either = " | ".join(f"({query})" for query in raw)
+        found.append(Q(search_vector=SearchQuery(either, config=SEARCH_CONFIG, search_type="raw")))
+    vacancies = vacancies.filter(reduce(or_, found))
+    if not ranked:
+        return vacancies
+    similarity = Value(0.0, output_field=FloatField())
+    if long_words:
         names = [f"similarity_{i}" for i in range(len(long_words))]
         vacancies = vacancies.annotate(
             **{
@@ -180,11 +204,8 @@ def _text_search(vacancies: QuerySet[Vacancy], text: str) -> QuerySet[Vacancy]:
             }
         )
         similarity = reduce(add, (F(name) for name in names)) / Value(float(len(names)))
-    if raw:  # one query, so the full-text index is read once for them all
-        either = " | ".join(f"({query})" for query in raw)
-        found.append(Q(search_vector=SearchQuery(either, config=SEARCH_CONFIG, search_type="raw")))
-    relevance = ExpressionWrapper(F("rank") + similarity, output_field=FloatField())
-    return vacancies.filter(reduce(or_, found)).annotate(relevance=relevance)
+    rank = Greatest(*ranks) if len(ranks) > 1 else ranks[0]
+    return vacancies.annotate(relevance=ExpressionWrapper(rank + similarity, output_field=FloatField()))
 
 
 def _plain_words(text: str, words: list[str]) -> bool:
@@ -256,13 +277,10 @@ def public_vacancies(
     apprentices of that age group ("16-18"); `within_km` of the `near` place's postcode district centre.
     `sort` defaults to relevance when there is text, else to the closing date.
     """
-    today = today or timezone.localdate()
-    vacancies = Vacancy.objects.filter(status=Vacancy.Status.LIVE, closing_date__gte=today).select_related(
-        "employer", "standard", "local_authority"
-    )
+    vacancies = _open_to_public(today).select_related("employer", "standard", "local_authority")
     sort = sort or ("relevance" if text else "closing_date")
     if text:
-        vacancies = _text_search(vacancies, text)
+        vacancies = _text_search(vacancies, text, ranked=sort == "relevance")
     elif sort == "relevance":
         sort = "closing_date"
     if levels:
@@ -292,6 +310,11 @@ def public_vacancies(
     return vacancies.order_by(*PUBLIC_SORTS[sort])
 
 
+def _open_to_public(today: date | None = None) -> QuerySet[Vacancy]:
+    """Live vacancies still open for applications: all the public may see."""
+    return Vacancy.objects.filter(status=Vacancy.Status.LIVE, closing_date__gte=today or timezone.localdate())
+
+
 def public_search_keys(vacancies: QuerySet[Vacancy]) -> QuerySet:
     """A public search as its matches' keys to page through: `pk`, and `distance_sq` with a postcode, in the
     search's order (the page's rows are then read by id: `public_vacancy_rows_by_id`, `public_vacancies_by_id`).
@@ -308,14 +331,19 @@ def public_search_keys(vacancies: QuerySet[Vacancy]) -> QuerySet:
 
 def public_vacancy_rows_by_id(ids: Sequence[int], columns: Sequence[str]) -> dict[int, dict]:
     """The `columns` of those of these vacancies still open to the public, by id."""
-    rows = public_vacancies().filter(pk__in=ids).order_by().values(*columns)
+    rows = _open_to_public().filter(pk__in=ids).order_by().values(*columns)
     return {row["id"]: row for row in rows}
 
 
 def public_vacancies_by_id(keys: Sequence[dict]) -> list[Vacancy]:
     """The vacancies of a page of `public_search_keys` still open to the public, in its order, each with its
     `distance_sq` where the search had a postcode."""
-    found = public_vacancies().filter(pk__in=[key["pk"] for key in keys]).order_by().in_bulk()
+    found = (
+        _open_to_public()
+        .filter(pk__in=[key["pk"] for key in keys])
+        .select_related("employer", "standard", "local_authority")
+        .in_bulk()
+    )
     vacancies = []
     for key in keys:
         if vacancy := found.get(key["pk"]):  # one closed between the two reads is left out

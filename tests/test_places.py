@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from apprenticeships.models import PostcodeDistrict
 from apprenticeships.places import place_lookup, postcode_normalise
+from apprenticeships.reference_data import reference_data_load
 from lcr_skills.geo import EARTH_RADIUS_KM, haversine_km
 
 # --- normalising (no database) --------------------------------------------------------------------
@@ -72,6 +74,23 @@ def test_it_locates_a_postcode_in_its_district_and_authority(
     assert place.local_authority.name == authority
     assert place.in_city_region is in_region
     assert place.in_england is True
+
+
+@pytest.mark.django_db
+def test_a_place_found_once_is_kept_until_the_reference_data_is_loaded_again(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+) -> None:
+    PostcodeDistrict.objects.filter(outcode="L1").update(latitude=53.5)  # unlike the shipped data
+    first = place_lookup("L1 8JQ")
+
+    with django_assert_num_queries(0):  # a search by postcode looks its place up on every request
+        again = place_lookup("l18jq")
+    with django_capture_on_commit_callbacks(execute=True):
+        reference_data_load()  # puts the shipped centroid back
+    reloaded = place_lookup("L1 8JQ")
+
+    assert first.latitude == again.latitude == 53.5
+    assert reloaded.latitude == pytest.approx(53.402036)
 
 
 @pytest.mark.django_db

@@ -85,11 +85,9 @@ class ReachableFilterSerializer(serializers.Serializer):
     )
 
 
-def public_vacancies_reachable_filter(vacancies, query_params, postcode) -> object:
-    """The public search's reach filter, kept apart from the search's own (a small separate step)."""
-    params = ReachableFilterSerializer(data=query_params)
-    params.is_valid(raise_exception=True)
-    minutes = params.validated_data.get("reachable_within_minutes")
+def public_vacancies_reachable_filter(vacancies, minutes: int | None, postcode) -> object:
+    """The public search's reach filter (`minutes` as ReachableFilterSerializer validated it), kept apart from
+    the search's own (a small separate step)."""
     if minutes is None:
         return vacancies
     if postcode is None:

@@ -491,11 +491,9 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         params.is_valid(raise_exception=True)
         reach = ReachableFilterSerializer(data=self.request.query_params)
         reach.is_valid(raise_exception=True)
-        kwargs = params.search_kwargs(journey_minutes=reach.validated_data.get("reachable_within_minutes"))
-        vacancies = selectors.public_vacancies(**kwargs)
-        return public_vacancies_reachable_filter(
-            vacancies, self.request.query_params, params.validated_data.get("postcode")
-        )
+        minutes = reach.validated_data.get("reachable_within_minutes")
+        vacancies = selectors.public_vacancies(**params.search_kwargs(journey_minutes=minutes))
+        return public_vacancies_reachable_filter(vacancies, minutes, params.validated_data.get("postcode"))
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         """The page's keys in the search's order (`public_search_keys`: counted with them where the sort reads

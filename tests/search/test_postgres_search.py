@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from apprenticeships import selectors
 from apprenticeships.models import Employer, Standard, Vacancy
@@ -91,6 +92,21 @@ def test_relevance_is_the_default_order_only_when_there_are_words(api, search_ma
 
     assert by_words[0]["title"] == "Electrician"
     assert no_words[0] == "Junior software developer"  # closing soonest
+
+
+@pytest.mark.parametrize("ordering", ["distance", "closing_date"])
+def test_a_search_in_another_order_finds_the_same_matches_without_ranking_them(api, search_market, ordering):
+    # Each match's relevance is worked out only to sort by it (ts_rank, and the trigram likeness of its titles
+    # and its standard's, which joins the standards to every match).
+    query = {"search": "electricians", "postcode": "L1", "within_miles": "all"}
+    by_relevance = api().get(URL, query).json()["results"]
+    with CaptureQueriesContext(connection) as captured:
+        in_order = api().get(URL, {**query, "ordering": ordering}).json()["results"]
+
+    assert sorted(row["id"] for row in in_order) == sorted(row["id"] for row in by_relevance)
+    searches = [query["sql"] for query in captured if "search_vector" in query["sql"]]
+    assert in_order and searches
+    assert not [sql for sql in searches if "ts_rank" in sql or "word_similarity" in sql or "_standard" in sql]
 
 
 def vector_words(vacancy: Vacancy) -> str:
