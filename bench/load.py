@@ -1,7 +1,7 @@
 """Load benchmark (not a test): gunicorn + PostgreSQL on loopback, driven by wrk; prints figures for the README.
 
     apt-get install -y wrk          # Debian's wrk (the load generator; it stops by itself)
-    .venv/bin/python bench/load.py [--vacancies 50000] [--offers 20000] [--duration 12] [--keep-market]
+    .venv/bin/python bench/load.py [--vacancies 50000] [--offers 20000] [--duration 12] [--rounds 3] [--keep-market]
     .venv/bin/python bench/load.py --small      # 5,000 vacancies x 2,000 offers, for development
 
 Uses its own PostgreSQL database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lcr_bench_load,
@@ -16,7 +16,10 @@ drives it with wrk, one phase at a time:
   throughput: the yardsticks, a DRF list of one standard (/api/v1/standards/?page_size=1) and a
   trivial Django JsonResponse; the public vacancy search API (words, postcode, within 10 miles)
   sorted by distance and by relevance; and the hub review queue API with a hub user's token.
-  Target (issue 19): the search and the queue each at least half the standards list's throughput;
+  Target (issue 19): the search and the queue each at least half the standards list's throughput.
+  Every phase runs once in each of --rounds rounds (3), one after the other, so that the machine's load
+  changing during the bench reaches all of them alike: the median round of each is shown, and the ratios
+  come from the medians (with each round's own ratio beside them);
 * at a sustained rate, half the standards list's throughput (the rate the target asks each of them to
   carry), or half the endpoint's own throughput where that is less (each connection waits between
   requests), for the latency: the searches and the queue while
@@ -240,6 +243,11 @@ def wrk(base: str, path: str, *, duration: int, connections: int, headers: list[
     return result
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median throughput (of an odd number; the upper middle one of an even number)."""
+    return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+
+
 def pause_for(rate: float, connections: int, latency_us: int) -> int:
     """The pause (ms) after each answer that makes `connections` connections send `rate` requests/s."""
     return max(1, round(connections * 1000 / rate - latency_us / 1000))
@@ -260,6 +268,8 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="5,000 vacancies x 2,000 offers, for development")
     parser.add_argument("--keep-market", action="store_true", help="use the market there if it has this size")
     parser.add_argument("--duration", type=int, default=12, help="seconds per phase")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the full-speed phases")
+    parser.add_argument("--round-duration", type=int, default=6, help="seconds per full-speed phase in a round")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
     parser.add_argument("--match-for", type=float, help=argparse.SUPPRESS)  # internal: the matching process
@@ -289,22 +299,30 @@ def main() -> None:
     try:
         print(
             f"\ngunicorn: {args.workers} sync workers on 127.0.0.1; wrk: {args.connections} connections, "
-            f"{args.duration} s per phase"
+            f"{args.duration} s per latency phase"
         )
         for _, path, headers in measured:  # warm up every worker
             wrk(base, path, headers=headers, duration=2, connections=args.connections)
-        print("full speed:")
-        standards = wrk(base, STANDARDS, **load)
-        show("DRF list of one standard", standards)
-        trivial = wrk(base, TRIVIAL, **load)
-        show("trivial JsonResponse", trivial)
-        full = {}
-        for name, path, headers in measured:
-            full[name] = wrk(base, path, headers=headers, **load)
+        print(
+            f"full speed, {args.rounds} rounds of every phase, {args.round_duration} s each (the median round shown; "
+            "each ratio from the medians):"
+        )
+        yardsticks = [("DRF list of one standard", STANDARDS, []), ("trivial JsonResponse", TRIVIAL, [])]
+        runs: dict[str, list[dict]] = {}
+        for _ in range(args.rounds):  # one after the other, round by round: a change in the machine's load
+            for name, path, headers in yardsticks + measured:  # reaches every phase, not one of them
+                runs.setdefault(name, []).append(
+                    wrk(base, path, headers=headers, duration=args.round_duration, connections=args.connections)
+                )
+        full = {name: median_run(found) for name, found in runs.items()}
+        for name, _, _ in yardsticks + measured:
             show(name, full[name])
+        standards = full["DRF list of one standard"]
         for name, _, _ in measured:
             ratio = full[name]["rps"] / standards["rps"]
-            print(f"  {name} / DRF standards throughput: {ratio:.2f} (target >= 0.5)")
+            each = zip(runs[name], runs[yardsticks[0][0]], strict=True)
+            rounds = ", ".join(f"{run['rps'] / yardstick['rps']:.2f}" for run, yardstick in each)
+            print(f"  {name} / DRF standards throughput: {ratio:.2f} (target >= 0.5; round by round {rounds})")
 
         target = standards["rps"] / 2
         print(
