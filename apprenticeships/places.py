@@ -26,6 +26,8 @@ PLACES_VERSION_KEY = "places:version"
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
 _FULL_POSTCODE = re.compile(rf"^({_OUTWARD})([0-9][A-Z]{{2}})$")
 _OUTCODE_ONLY = re.compile(rf"^{_OUTWARD}$")
+# The start of an inward code, typed after its district and a space ("L1 8", "L1 8J"): not the district L18.
+_PART_INWARD = re.compile(r"^[0-9][A-Z]?$")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,15 @@ def postcode_normalise(raw: str) -> tuple[str, str]:
     if match := _FULL_POSTCODE.match(compact):
         outcode, inward = match.groups()
         return f"{outcode} {inward}", outcode
+    parts = str(raw).upper().split()
+    if len(parts) == 2 and _OUTCODE_ONLY.match(parts[0]) and _PART_INWARD.match(parts[1]):
+        # Read without its space, "L1 8" would be the district L18, somewhere else.
+        raise ValidationError(
+            "“%(postcode)s” is not a whole postcode. "
+            "Enter all of it, like L1 8JQ, or just the district, like %(district)s.",
+            code="partial_postcode",
+            params={"postcode": str(raw).strip()[:20], "district": parts[0]},
+        )
     if _OUTCODE_ONLY.match(compact):
         return compact, compact
     raise ValidationError(
@@ -95,11 +106,13 @@ def _place_read(postcode: str, outcode: str) -> Place:
     """`place_lookup` from the database."""
     district = PostcodeDistrict.objects.select_related("local_authority").filter(outcode=outcode).first()
     if district is None:
+        where = (
+            f"the postcode district {outcode} of “{postcode}”" if postcode != outcode else f"the district “{outcode}”"
+        )
         raise ValidationError(
-            "We could not find the postcode district %(outcode)s of “%(postcode)s”. "
-            "Check the postcode: only postcodes in Great Britain are covered.",
+            "We could not find %(where)s. Check the postcode: only postcodes in Great Britain are covered.",
             code="unknown_postcode",
-            params={"outcode": outcode, "postcode": postcode},
+            params={"where": where, "outcode": outcode, "postcode": postcode},
         )
     # A full postcode loaded from the ONS Postcode Directory (load_postcodes) is more precise.
     full = FullPostcode.objects.filter(postcode=postcode).first() if postcode != outcode else None

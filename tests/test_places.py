@@ -42,7 +42,7 @@ def test_it_asks_for_a_postcode_when_given_none(raw: str | None) -> None:
     assert caught.value.messages == ["Enter a postcode, like L1 8JQ."]
 
 
-@pytest.mark.parametrize("raw", ["NOTAPOSTCODE", "12345", "L1 8J", "L1 8JQQ", "1L 8JQ"])
+@pytest.mark.parametrize("raw", ["NOTAPOSTCODE", "12345", "L18J", "L1 8JQQ", "1L 8JQ"])
 def test_it_refuses_a_malformed_postcode_naming_it(raw: str) -> None:
     with pytest.raises(ValidationError) as caught:
         postcode_normalise(raw)
@@ -126,12 +126,26 @@ def test_it_says_clearly_when_a_well_formed_postcode_is_not_in_the_data(raw: str
         place_lookup(raw)
     assert caught.value.code == "unknown_postcode"
     (message,) = caught.value.messages
-    assert f"postcode district {outcode} of “{postcode}”" in message
+    if postcode == outcode:  # just a district: named once
+        assert message.startswith(f"We could not find the district “{outcode}”.")
+    else:
+        assert message.startswith(f"We could not find the postcode district {outcode} of “{postcode}”.")
     assert "only postcodes in Great Britain are covered" in message
 
 
+@pytest.mark.parametrize(("raw", "district"), [("L1 8", "L1"), ("l1 8j", "L1"), ("CH4 4", "CH4"), ("WA8\t7", "WA8")])
+def test_a_district_and_part_of_the_rest_asks_for_all_of_it_not_another_district(raw: str, district: str) -> None:
+    # Without its space "L1 8" reads as the district L18, miles from L1.
+    with pytest.raises(ValidationError) as caught:
+        postcode_normalise(raw)
+    assert caught.value.code == "partial_postcode"
+    assert caught.value.messages == [
+        f"“{raw.strip()}” is not a whole postcode. Enter all of it, like L1 8JQ, or just the district, like {district}."
+    ]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("raw", ["NOTAPOSTCODE", "12345", "L1 8J"])
+@pytest.mark.parametrize("raw", ["NOTAPOSTCODE", "12345", "L18J"])
 def test_looking_up_a_malformed_postcode_names_it(raw: str) -> None:
     with pytest.raises(ValidationError, match=f"“{raw}” is not a valid UK postcode"):
         place_lookup(raw)

@@ -224,6 +224,17 @@ SORT_LABELS = {
 JOURNEY_MINUTES = (30, 45, 60, 90)
 
 
+# What a search field says when its value is not one of its choices (a link edited by hand, an old bookmark).
+SEARCH_INVALID_CHOICE = {
+    "within_miles": "Choose a distance from the list",
+    "local_authority": "Choose an area from the list",
+    "age_group": "Choose an age group from the list",
+    "level": "Choose levels from the list",
+    "reachable_within_minutes": "Choose a journey time from the list",
+    "sort": "Choose how to sort the results from the list",
+}
+
+
 class PublicSearchForm(PostcodeSearchMixin, GovukFormMixin, forms.Form):
     """Search of live vacancies; `search_kwargs()` are the arguments for selectors.public_vacancies.
 
@@ -275,10 +286,8 @@ class PublicSearchForm(PostcodeSearchMixin, GovukFormMixin, forms.Form):
         self.fields["local_authority"].choices = [("", "Anywhere in the city region")] + [
             (authority.code, authority.name) for authority in authorities
         ]
-        for field in self.fields.values():
-            field.error_messages["invalid_choice"] = f"Choose a {field.label.lower()} from the list"
-        self.fields["level"].error_messages["invalid_choice"] = "Choose levels from the list"
-        self.fields["age_group"].error_messages["invalid_choice"] = "Choose an age group from the list"
+        for name, message in SEARCH_INVALID_CHOICE.items():
+            self.fields[name].error_messages["invalid_choice"] = message
 
     def clean(self) -> dict:
         cleaned = super().clean()

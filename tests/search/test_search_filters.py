@@ -99,6 +99,9 @@ def test_a_bad_value_is_a_400_naming_the_parameter(api, search_market, query, pa
         ({"within_miles": "5"}, "Enter your postcode to search within a distance of it"),
         ({"age_group": "12-15"}, "Choose an age group from the list"),
         ({"level": "9"}, "Choose levels from the list"),
+        ({"local_authority": "Halton"}, "Choose an area from the list"),  # was "Choose a area"
+        ({"sort": "banana"}, "Choose how to sort the results from the list"),
+        ({"postcode": "L36", "reachable_within_minutes": "7"}, "Choose a journey time from the list"),
     ],
 )
 def test_a_bad_value_on_the_page_is_a_form_error_and_no_results(client, search_market, query, message):
