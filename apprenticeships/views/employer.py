@@ -145,7 +145,12 @@ def vacancy_withdraw_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Asks to confirm withdrawing (it can't be undone); the form posts to the withdraw action."""
     vacancy = _own_vacancy(request, pk)
     if vacancy.status not in TRANSITIONS["withdraw"][0]:
-        messages.error(request, f"A vacancy that is {vacancy.get_status_display().lower()} can't be withdrawn.")
+        said = (
+            "This vacancy has already been withdrawn."
+            if vacancy.status == Vacancy.Status.WITHDRAWN
+            else f"A vacancy that is {vacancy.get_status_display().lower()} can't be withdrawn."
+        )
+        messages.error(request, said)
         return redirect("employer-vacancy", pk=vacancy.pk)
     context = {"vacancy": vacancy, "can_delete": vacancy_deletable(vacancy)}
     return render(request, "apprenticeships/employer/vacancy_withdraw.html", context)

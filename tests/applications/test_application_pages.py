@@ -127,6 +127,17 @@ def test_an_empty_list_says_so(client, live, alice) -> None:
     assert "No one has applied yet" in client.get(reverse("employer-applications", args=[live.pk])).text
 
 
+def test_an_empty_list_of_a_vacancy_no_longer_open_does_not_promise_an_email(client, live, alice) -> None:
+    live.status = "withdrawn"
+    live.save(update_fields=["status"])
+    client.force_login(alice)
+
+    body = client.get(reverse("employer-applications", args=[live.pk])).text
+
+    assert "No one applied for this vacancy through this service. It is withdrawn, so it takes no more" in body
+    assert "we e-mail you when one arrives" not in body
+
+
 def test_bob_cannot_see_alices_applications_on_the_pages(client, live, bob) -> None:
     applied = ApplicationFactory(vacancy=live)
     client.force_login(bob)
