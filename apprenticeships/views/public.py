@@ -49,12 +49,14 @@ def vacancy_search(request: HttpRequest) -> HttpResponse:
     if results is not None:
         page = EstimatingPaginator(selectors.public_search_keys(results), PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = selectors.public_vacancies_by_id(page.object_list)
+    searched_by = form.cleaned_data if form.is_bound and form.is_valid() else {}
     context = {
         "form": form,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1) if page else [],
         "searched": form.is_bound and any(form.data.get(name) for name in FILTERS),
-        "near": form.cleaned_data.get("postcode") if form.is_bound and form.is_valid() else None,
+        "near": searched_by.get("postcode"),
+        "journey_minutes": searched_by.get("reachable_within_minutes"),
         # Each result links here with this search, so that its "Back to search" keeps the filters.
         "back": request.get_full_path(),
     }
