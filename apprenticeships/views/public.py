@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from apprenticeships import selectors
 from apprenticeships.forms.vacancies import PublicSearchForm
 from apprenticeships.places import Place
+from apprenticeships.rules import KM_PER_MILE
 from apprenticeships.transport.search import vacancies_reachable
 from lcr_skills.counting import EstimatingPaginator
 
@@ -38,11 +39,12 @@ def search_parameters(query: QueryDict) -> QueryDict:
 
 def vacancy_search(request: HttpRequest) -> HttpResponse:
     form = PublicSearchForm(search_parameters(request.GET) or None)
-    results = None
+    results, kwargs = None, {}
     if not form.is_bound:
         results = selectors.public_vacancies()
     elif form.is_valid():
-        results = selectors.public_vacancies(**form.search_kwargs())
+        kwargs = form.search_kwargs()
+        results = selectors.public_vacancies(**kwargs)
         if minutes := form.cleaned_data.get("reachable_within_minutes"):
             results = vacancies_reachable(results, origin=form.cleaned_data["postcode"].postcode, minutes=minutes)
     page = None
@@ -57,6 +59,8 @@ def vacancy_search(request: HttpRequest) -> HttpResponse:
         "searched": form.is_bound and any(form.data.get(name) for name in FILTERS),
         "near": searched_by.get("postcode"),
         "journey_minutes": searched_by.get("reachable_within_minutes"),
+        # How far the search reached, for its heading ("within 10 miles of L1"): the default is easy to miss.
+        "within_miles": round(kwargs["within_km"] / KM_PER_MILE) if kwargs.get("within_km") else None,
         # Each result links here with this search, so that its "Back to search" keeps the filters.
         "back": request.get_full_path(),
     }

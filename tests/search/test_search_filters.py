@@ -117,13 +117,19 @@ def test_the_page_filters_as_the_api_does_and_shows_the_total(client, search_mar
         reverse("vacancy-search"), {"postcode": "L36", "within_miles": "5", "age_group": "16-18", "level": ["2", "3"]}
     ).text
 
-    assert "1 apprenticeship found" in body
+    assert "1 apprenticeship found within 5 miles of L36" in body
     assert "Plumbing and heating technician" in body and "Maintenance apprentice" not in body
     assert "(2.4 miles from L36)" in body
 
 
 def test_the_page_shows_how_many_vacancies_match(client, search_market):
-    assert "3 apprenticeships found" in client.get(reverse("vacancy-search"), {"postcode": "L36"}).text
+    # With a postcode the search reaches 10 miles unless told otherwise: the heading says so.
+    assert (
+        "3 apprenticeships found within 10 miles of L36<"
+        in client.get(reverse("vacancy-search"), {"postcode": "L36"}).text
+    )
+    anywhere = client.get(reverse("vacancy-search"), {"postcode": "L36", "within_miles": "all"}).text
+    assert "4 apprenticeships found<" in anywhere
     assert "4 apprenticeships open for applications" in client.get(reverse("vacancy-search")).text
 
 
