@@ -3,14 +3,12 @@
 from django import forms
 
 from apprenticeships.forms.common import GovukFormMixin
-from apprenticeships.funding.rules import AGE_GROUPS
+from apprenticeships.funding.rules import AGE_GROUP_WORDS, AGE_GROUPS
 from apprenticeships.models import Application
 from apprenticeships.models.applications import ABOUT_MAX_LENGTH
 from apprenticeships.models.organisations import phone_validator
 from apprenticeships.places import postcode_tidy
 from lcr_skills.text import validate_multi_line, validate_single_line
-
-AGE_GROUP_LABELS = {"16-18": "16 to 18", "19-21": "19 to 21", "22-24": "22 to 24", "25+": "25 or over"}
 
 
 class ApplicationForm(GovukFormMixin, forms.Form):
@@ -44,7 +42,7 @@ class ApplicationForm(GovukFormMixin, forms.Form):
         error_messages={"max_length": "Enter a postcode, like L36 9GD"},
     )
     age_group = forms.ChoiceField(
-        choices=[("", "Prefer not to say"), *((group, AGE_GROUP_LABELS[group]) for group in AGE_GROUPS)],
+        choices=[("", "Prefer not to say"), *((group, AGE_GROUP_WORDS[group]) for group in AGE_GROUPS)],
         required=False,
         label="Your age (optional)",
         help_text="The employer's funding for your training depends on your age when you start.",

@@ -11,7 +11,7 @@ from apprenticeships.forms.common import (
     delivery_modes_field,
     standard_field,
 )
-from apprenticeships.funding.rules import AGE_GROUPS
+from apprenticeships.funding.rules import AGE_GROUP_WORDS, AGE_GROUPS
 from apprenticeships.models import LocalAuthority, Vacancy
 from apprenticeships.models.vacancies import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from apprenticeships.rules import (
@@ -93,7 +93,7 @@ class VacancyForm(GovukFormMixin, forms.Form):
         },
     )
     age_groups = forms.MultipleChoiceField(
-        choices=[(group, group.replace("-", " to ").replace("25+", "25 and over")) for group in AGE_GROUPS],
+        choices=list(AGE_GROUP_WORDS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label="Which apprentices is it open to?",
@@ -208,9 +208,7 @@ DISTANCES = [
     *((str(miles), f"{miles} miles") for miles in SEARCH_MILES),
     (SEARCH_ANY_DISTANCE, "Any distance"),
 ]
-AGE_GROUP_CHOICES = [("", "Any age")] + [
-    (group, group.replace("-", " to ").replace("25+", "25 and over")) for group in AGE_GROUPS
-]
+AGE_GROUP_CHOICES = [("", "Any age")] + [(group, AGE_GROUP_WORDS[group]) for group in AGE_GROUPS]
 SORT_LABELS = {
     "relevance": "Best match",
     "closing_date": "Closing date (soonest first)",

@@ -11,6 +11,8 @@ from pathlib import Path
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "funding_rules.json"
 
 AGE_GROUPS = ("16-18", "19-21", "22-24", "25+")
+# Each age group as the pages say it ("16-18" is a key, not words).
+AGE_GROUP_WORDS = {"16-18": "16 to 18", "19-21": "19 to 21", "22-24": "22 to 24", "25+": "25 and over"}
 # The youngest age in each group stands for the whole group: every rule's age limit (18, 21, 24) ends a group.
 AGE_GROUP_AGES = {"16-18": 16, "19-21": 19, "22-24": 22, "25+": 25}
 MINIMUM_APPRENTICE_AGE = 16

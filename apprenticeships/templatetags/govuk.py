@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 
+from apprenticeships.funding.rules import AGE_GROUP_WORDS
 from apprenticeships.rules import KM_PER_MILE
 from lcr_skills import formats
 
@@ -75,9 +76,15 @@ def level_text(level: int | None) -> str:
 
 
 @register.filter
+def age_group_text(group: str) -> str:
+    """ "16-18" → "16 to 18"."""
+    return AGE_GROUP_WORDS.get(group, group)
+
+
+@register.filter
 def age_groups_text(groups: list[str] | None) -> str:
     """["16-18", "19-21"] → "16 to 18 and 19 to 21"."""
-    names = [group.replace("-", " to ").replace("25+", "25 and over") for group in groups or []]
+    names = [AGE_GROUP_WORDS.get(group, group) for group in groups or []]
     return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""
 
 

@@ -151,7 +151,7 @@ def test_the_vacancy_page_shows_the_annual_wage_and_who_pays_for_each_age_group(
     body = client.get(reverse("employer-vacancy", args=[vacancy.pk])).content.decode()
 
     assert "£15,600 a year" in body
-    assert 'id="funding-by-age"' in body and "25+" in body
+    assert 'id="funding-by-age"' in body and "25 and over" in body
 
 
 def test_the_funds_page_shows_a_levy_payers_account_and_its_projection(client, alice, employer_a):
