@@ -3,6 +3,7 @@
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -222,7 +223,9 @@ SUGGESTION_COLUMNS = (
 def suggestion_rows(rows: list[dict], contacts: dict[int, dict]) -> list[dict]:
     """SuggestionSerializer's representation of rows read with SUGGESTION_COLUMNS; `contacts` by suggestion id
     for those introduced (services.party_contacts)."""
-    when, money = serializers.DateTimeField(), SuggestionSerializer._declared_fields["transfer_amount"]
+    # The time zone looked up once for the page, not for each of its 75 times (DRF's field asks on every call).
+    when = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+    money = SuggestionSerializer._declared_fields["transfer_amount"]
     out = []
     for row in rows:
         explanation = explanation_rows(row["features"], row["contributions"], reader="hub")
