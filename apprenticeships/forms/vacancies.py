@@ -245,7 +245,7 @@ class PublicSearchForm(PostcodeSearchMixin, GovukFormMixin, forms.Form):
     )
     postcode = forms.CharField(max_length=10, required=False, validators=[validate_single_line], label="Your postcode")
     within_miles = forms.ChoiceField(
-        choices=DISTANCES, required=False, label="Distance", help_text=f"{SEARCH_DEFAULT_MILES} miles unless you choose"
+        choices=DISTANCES, required=False, label="Distance", help_text="From your postcode"
     )
     local_authority = forms.ChoiceField(required=False, label="Area")
     age_group = forms.ChoiceField(
