@@ -5,6 +5,7 @@ which is as precise as the shipped data allows.
 """
 
 import re
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -14,13 +15,15 @@ from apprenticeships.models import FullPostcode, LocalAuthority, PostcodeDistric
 
 __all__ = ["Place", "place_lookup", "places_changed", "postcode_normalise", "postcode_tidy"]
 
-# Places found are kept in the shared cache (a search by postcode looks one up on every request, and the
-# reference data under them changes only when it is reloaded). Each is kept with the version of the reference
-# data it was read under, which the loaders move on (`places_changed`) once they commit: a reload is seen at
-# once, and a place read while one commits is kept under the old version, so it is read again. The time limit
-# only bounds what the cache holds.
-PLACE_SECONDS = 24 * 60 * 60
-PLACES_VERSION_KEY = "places:version"
+# A postcode district's place is kept in the cache (a search by postcode looks one up on every request, and the
+# reference data under it changes only when it is reloaded): districts only, about 2,900 keys at most, however
+# many postcodes are typed. Each is kept with the token of the reference data it was read under, which the
+# loaders replace once they commit (`places_changed`): where the cache is shared (Redis, as in production) a
+# reload is seen at once; a process's own cache (the embedded default), or Redis unreachable when the token
+# was replaced, keeps the old place for PLACE_SECONDS at most. The key's schema number changes with Place.
+PLACE_SECONDS = 10 * 60
+PLACES_TOKEN_KEY = "places:token"
+PLACE_KEY = "place:1:{outcode}"
 
 
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
@@ -66,7 +69,7 @@ def postcode_normalise(raw: str) -> tuple[str, str]:
             "“%(postcode)s” is not a whole postcode. "
             "Enter all of it, like L1 8JQ, or just the district, like %(district)s.",
             code="partial_postcode",
-            params={"postcode": str(raw).strip()[:20], "district": parts[0]},
+            params={"postcode": " ".join(parts)[:20], "district": parts[0]},
         )
     if _OUTCODE_ONLY.match(compact):
         return compact, compact
@@ -84,26 +87,43 @@ def postcode_tidy(raw: str) -> str:
 
 
 def place_lookup(raw: str) -> Place:
-    """Resolve any UK postcode string to its district, coordinates, authority and deprivation (from the cache
-    when it was looked up since the reference data last changed)."""
+    """Resolve any UK postcode string to its district, coordinates, authority and deprivation; a full postcode
+    loaded from the ONS Postcode Directory (load_postcodes) is placed more precisely."""
     postcode, outcode = postcode_normalise(raw)
-    key = f"place:{postcode.replace(' ', '')}"
-    kept = cache.get_many([key, PLACES_VERSION_KEY])  # one round trip
-    version = kept.get(PLACES_VERSION_KEY, 0)
-    if (found := kept.get(key)) is not None and found[0] == version:
-        return found[1]
-    place = _place_read(postcode, outcode)
-    cache.set(key, (version, place), PLACE_SECONDS)  # kept with the version it was read under
-    return place
+    latitude, longitude, local_authority = _district_place(postcode, outcode)
+    full = FullPostcode.objects.filter(postcode=postcode).first() if postcode != outcode else None
+    return Place(
+        postcode=postcode,
+        outcode=outcode,
+        latitude=full.latitude if full else latitude,
+        longitude=full.longitude if full else longitude,
+        local_authority=local_authority,
+    )
 
 
 def places_changed() -> None:
-    """The postcodes, districts or local authorities changed: places looked up before are not used again."""
-    cache.set(PLACES_VERSION_KEY, cache.get(PLACES_VERSION_KEY, 0) + 1, None)
+    """The districts or local authorities changed: places kept before are not used again."""
+    cache.set(PLACES_TOKEN_KEY, uuid.uuid4().hex, None)
 
 
-def _place_read(postcode: str, outcode: str) -> Place:
-    """`place_lookup` from the database."""
+def _district_place(postcode: str, outcode: str) -> tuple[float, float, LocalAuthority]:
+    """The district's centre and local authority: from the cache (`PLACE_KEY`), else the database."""
+    key = PLACE_KEY.format(outcode=outcode)
+    kept = cache.get_many([key, PLACES_TOKEN_KEY])  # one round trip
+    token = kept.get(PLACES_TOKEN_KEY)
+    if token is None:  # never set, or lost: a new one, so that nothing kept before it is trusted
+        token = uuid.uuid4().hex
+        if not cache.add(PLACES_TOKEN_KEY, token, None):
+            token = cache.get(PLACES_TOKEN_KEY) or token  # another process set one first
+    if (found := kept.get(key)) is not None and found[0] == token:
+        return found[1]
+    place = _district_read(postcode, outcode)
+    cache.set(key, (token, place), PLACE_SECONDS)  # kept with the token it was read under
+    return place
+
+
+def _district_read(postcode: str, outcode: str) -> tuple[float, float, LocalAuthority]:
+    """`_district_place` from the database."""
     district = PostcodeDistrict.objects.select_related("local_authority").filter(outcode=outcode).first()
     if district is None:
         where = (
@@ -114,12 +134,4 @@ def _place_read(postcode: str, outcode: str) -> Place:
             code="unknown_postcode",
             params={"where": where, "outcode": outcode, "postcode": postcode},
         )
-    # A full postcode loaded from the ONS Postcode Directory (load_postcodes) is more precise.
-    full = FullPostcode.objects.filter(postcode=postcode).first() if postcode != outcode else None
-    return Place(
-        postcode=postcode,
-        outcode=outcode,
-        latitude=full.latitude if full else district.latitude,
-        longitude=full.longitude if full else district.longitude,
-        local_authority=district.local_authority,
-    )
+    return district.latitude, district.longitude, district.local_authority

@@ -1,27 +1,29 @@
-"""The shared cache (CACHE_URL): Django's RedisCache, but Redis being down is a miss, not an error.
+"""The shared cache (CACHE_URL): Django's RedisCache, but Redis being down (or full) is a miss, not an error.
 
 What the cache holds can be lost: the throttles' counts (while Redis is down they count nothing, so
 requests are allowed; the sign-in lockout, in the database, still holds) and the search's close words
 (read from the vocabulary instead). A page or an API call must not fail, nor wait long, because of it:
-a connection that fails or hangs for CACHE_TIMEOUT_SECONDS counts as a miss, and is logged.
+a connection that fails or hangs for CACHE_TIMEOUT_SECONDS counts as a miss, and is logged, as does a write
+that a full Redis refuses (`maxmemory` with the `noeviction` policy answers "OOM command not allowed").
 """
 
 import logging
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError as RedisFull
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 CACHE_TIMEOUT_SECONDS = 0.5  # to connect, and for each answer: a cache read must never hold a page up for long
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, RedisFull)
 
 
 class _Client(RedisCacheClient):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
+        self._clients: dict[object, object] = {}  # by connection pool
 
     def get_client(self, key: str | None = None, *, write: bool = False) -> object:
         """Django's makes a new redis-py client for every call (a few hundred entries of its own to set up, about
@@ -29,8 +31,8 @@ class _Client(RedisCacheClient):
         pool holds the connections ("Redis client instances can safely be shared between threads",
         https://redis.readthedocs.io/en/stable/advanced_features.html)."""
         pool = self._get_connection_pool(write)
-        if (client := self._clients.get(id(pool))) is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        if (client := self._clients.get(pool)) is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
         return client
 
     def _missed(self, operation: str, error: Exception) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from apprenticeships.models import PostcodeDistrict
-from apprenticeships.places import place_lookup, postcode_normalise
+from apprenticeships.places import PLACE_KEY, PLACES_TOKEN_KEY, place_lookup, postcode_normalise
 from apprenticeships.reference_data import reference_data_load
 from lcr_skills.geo import EARTH_RADIUS_KM, haversine_km
 
@@ -77,20 +78,42 @@ def test_it_locates_a_postcode_in_its_district_and_authority(
 
 
 @pytest.mark.django_db
-def test_a_place_found_once_is_kept_until_the_reference_data_is_loaded_again(
+def test_a_district_found_once_is_kept_until_the_reference_data_is_loaded_again(
     django_assert_num_queries, django_capture_on_commit_callbacks
 ) -> None:
     PostcodeDistrict.objects.filter(outcode="L1").update(latitude=53.5)  # unlike the shipped data
-    first = place_lookup("L1 8JQ")
+    first = place_lookup("L1")
 
     with django_assert_num_queries(0):  # a search by postcode looks its place up on every request
-        again = place_lookup("l18jq")
+        again = place_lookup("l1")
+    with django_assert_num_queries(1):  # a full postcode: its district kept, the postcode itself looked up
+        full = place_lookup("L1 8JQ")
     with django_capture_on_commit_callbacks(execute=True):
         reference_data_load()  # puts the shipped centroid back
-    reloaded = place_lookup("L1 8JQ")
+    reloaded = place_lookup("L1")
 
-    assert first.latitude == again.latitude == 53.5
+    assert first.latitude == again.latitude == full.latitude == 53.5
+    assert (again.postcode, full.postcode) == ("L1", "L1 8JQ")
     assert reloaded.latitude == pytest.approx(53.402036)
+
+
+@pytest.mark.django_db
+def test_districts_are_kept_not_every_postcode_typed(django_assert_num_queries) -> None:
+    # Anyone can type any number of well-formed postcodes: the cache holds one entry per district.
+    for postcode in ("L1 0AA", "L1 0AB", "L1 9ZZ"):
+        place_lookup(postcode)
+
+    assert cache.get(PLACE_KEY.format(outcode="L1")) is not None
+    assert cache.get("place:1:L10AA") is None and cache.get("place:L10AA") is None
+
+
+@pytest.mark.django_db
+def test_a_kept_district_is_not_trusted_once_its_token_is_lost(django_assert_num_queries) -> None:
+    place_lookup("L1")
+    cache.delete(PLACES_TOKEN_KEY)  # Redis emptied, or restarted from an old snapshot
+
+    with django_assert_num_queries(1):
+        place_lookup("L1")
 
 
 @pytest.mark.django_db
@@ -140,7 +163,8 @@ def test_a_district_and_part_of_the_rest_asks_for_all_of_it_not_another_district
         postcode_normalise(raw)
     assert caught.value.code == "partial_postcode"
     assert caught.value.messages == [
-        f"“{raw.strip()}” is not a whole postcode. Enter all of it, like L1 8JQ, or just the district, like {district}."
+        f"“{' '.join(raw.upper().split())}” is not a whole postcode. "
+        f"Enter all of it, like L1 8JQ, or just the district, like {district}."
     ]
 
 

@@ -14,7 +14,6 @@ from typing import TextIO
 from django.db import transaction
 
 from apprenticeships.models import FullPostcode, LocalAuthority, Neighbourhood
-from apprenticeships.places import places_changed
 
 REQUIRED_COLUMNS = ("pcds", "lat", "long", "oslaua", "lsoa21")
 NO_GRID_REFERENCE_LATITUDE = 99.999999
@@ -79,5 +78,4 @@ def postcodes_load(*, handle: TextIO, everywhere: bool = False) -> PostcodeLoad:
             batch = []
     FullPostcode.objects.bulk_create(batch, ignore_conflicts=True)
     result.loaded += len(batch)
-    transaction.on_commit(places_changed, robust=True)
     return result
