@@ -154,8 +154,8 @@ WORKED_OUT_SORTS = ("relevance", "distance")
 
 
 def _text_search(vacancies: QuerySet[Vacancy], text: str, *, ranked: bool = True) -> QuerySet[Vacancy]:
-    """Vacancies whose words match `text`, with a `relevance` to sort by when `ranked` (a search in another
-    order leaves it out: it is worked out for every match).
+    """Vacancies whose words match `text`, with a `relevance` to sort by (on PostgreSQL only when `ranked`: a
+    search in another order leaves it out, since it is worked out for every match).
 
     PostgreSQL: English full-text search over the stored `search_vector`, stemmed (so "engineers" finds
     "engineering"), as a web search ("quoted phrases", or, -not) or with the last word as the start of

@@ -103,16 +103,15 @@ class EstimatingPage(Page):
         return super().end_index()
 
 
-class Paginator(paginator.Paginator):
+class FirstPagePaginator(paginator.Paginator):
     """Django's Paginator, but `get_page` shows the first page for a number below 1 (Django's shows the last:
     ?page=0 would jump to the end of the list)."""
 
     def get_page(self, number: object) -> Page:
-        whole = _whole_number(number)
-        return super().get_page(1 if whole is not None and whole < 1 else number)
+        return super().get_page(_one_if_below_one(number))
 
 
-class EstimatingPaginator(Paginator):
+class EstimatingPaginator(FirstPagePaginator):
     """Django's Paginator with `total_of`'s count: `total.estimated` says whether `count` is an estimate."""
 
     @cached_property
@@ -167,10 +166,10 @@ class EstimatingPaginator(Paginator):
         return self._get_page(self.object_list[bottom:top], number, self)
 
     def get_page(self, number: object) -> Page:
-        """`Paginator.get_page` (the first page for a number that is none or below 1, the last for one past the
-        end), reading the rows before the count as `page` does."""
-        whole = _whole_number(number)
-        if whole is None or whole < 1:
+        """`FirstPagePaginator.get_page` (the first page for a number that is none or below 1, the last for one
+        past the end), reading the rows before the count as `page` does."""
+        number = _one_if_below_one(number)
+        if _whole_number(number) is None:
             number = 1
         try:
             return self.page(number)
@@ -190,6 +189,12 @@ class EstimatingPaginator(Paginator):
         if n < 1 or (bottom >= settings.EXACT_COUNT_LIMIT and WINDOW_TOTAL not in self.object_list.query.annotations):
             return 0, []
         return n, list(self.object_list[bottom : bottom + self.per_page])
+
+
+def _one_if_below_one(number: object) -> object:
+    """Page 1 for a page number below 1 ("0", "-1"), else the number as given."""
+    whole = _whole_number(number)
+    return 1 if whole is not None and whole < 1 else number
 
 
 def _whole_number(number: object) -> int | None:

@@ -93,7 +93,7 @@ class VacancyForm(GovukFormMixin, forms.Form):
         },
     )
     age_groups = forms.MultipleChoiceField(
-        choices=list(AGE_GROUP_WORDS.items()),
+        choices=[(group, AGE_GROUP_WORDS[group]) for group in AGE_GROUPS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label="Which apprentices is it open to?",

@@ -9,7 +9,7 @@ from apprenticeships.filters import StandardFilter
 from apprenticeships.models import Role, Standard, StandardsCatalogue, TransitFeed
 from apprenticeships.permissions import is_organisation_admin, user_organisation, user_role
 from apprenticeships.todo import todo_sections
-from lcr_skills.counting import Paginator
+from lcr_skills.counting import FirstPagePaginator
 from lcr_skills.text import one_line, text_problem
 
 
@@ -69,7 +69,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
     query_error = text_problem(query)  # search words are one line of text: said, and not searched for
     if query and not query_error:
         standards = standards.filter(title__icontains=query) | standards.filter(keywords__icontains=query)
-    page = Paginator(standards.order_by("title"), 25).get_page(request.GET.get("page"))
+    page = FirstPagePaginator(standards.order_by("title"), 25).get_page(request.GET.get("page"))
     routes = Standard.objects.order_by("route").values_list("route", flat=True).distinct()
     return render(
         request,

@@ -15,7 +15,7 @@ from apprenticeships.selectors import pledges_money
 from apprenticeships.services import pledges
 from lcr_skills import charts
 from lcr_skills.charts import Series
-from lcr_skills.counting import Paginator
+from lcr_skills.counting import FirstPagePaginator
 
 PAGE_SIZE = 20
 
@@ -42,7 +42,7 @@ def pledge_rows(pledges: list[Pledge], names: dict[str, str], *, reveal: bool = 
 
 def pledge_list_public(request: HttpRequest) -> HttpResponse:
     """Open pledges, for anyone: levy payers offering to fund other employers' apprenticeships."""
-    page = Paginator(open_pledges(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = FirstPagePaginator(open_pledges(), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = pledge_rows(list(page.object_list), la_names())
     return render(request, "apprenticeships/public/pledge_list.html", {"page": page, "rows": rows})
 

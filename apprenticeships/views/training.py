@@ -15,7 +15,7 @@ from apprenticeships.forms.training import TrainingSearchForm
 from apprenticeships.models import Role
 from apprenticeships.permissions import role_required, visible_offers
 from apprenticeships.services.shortlist import shortlist_add, shortlist_remove
-from lcr_skills.counting import Paginator
+from lcr_skills.counting import FirstPagePaginator
 
 PAGE_SIZE = 20
 
@@ -28,7 +28,7 @@ def find_training(request: HttpRequest) -> HttpResponse:
         offers = training.training_offers()
     elif form.is_valid():
         offers = training.training_offers(**form.search_kwargs())
-    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page")) if offers is not None else None
+    page = FirstPagePaginator(offers, PAGE_SIZE).get_page(request.GET.get("page")) if offers is not None else None
     if page is not None:
         training.training_rows(page.object_list, user=request.user)
     context = {

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from apprenticeships.models import Role
 from apprenticeships.permissions import role_required
-from lcr_skills.counting import Paginator
+from lcr_skills.counting import FirstPagePaginator
 from matching import selectors, services
 
 
@@ -41,6 +41,6 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.HUB)
 def gap_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.gaps_list(), 50).get_page(request.GET.get("page"))
+    page = FirstPagePaginator(selectors.gaps_list(), 50).get_page(request.GET.get("page"))
     context = {"page": page, "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)}
     return render(request, "matching/gap_list.html", context)

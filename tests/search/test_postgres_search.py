@@ -106,7 +106,8 @@ def test_a_search_in_another_order_finds_the_same_matches_without_ranking_them(a
     assert sorted(row["id"] for row in in_order) == sorted(row["id"] for row in by_relevance)
     searches = [query["sql"] for query in captured if "search_vector" in query["sql"]]
     assert in_order and searches
-    assert not [sql for sql in searches if "ts_rank" in sql or "word_similarity" in sql or "_standard" in sql]
+    worked_out = ("ts_rank", "word_similarity", "_standard")
+    assert not [sql for sql in searches if any(word in sql.lower() for word in worked_out)]
 
 
 def vector_words(vacancy: Vacancy) -> str:

@@ -77,7 +77,7 @@ def test_the_review_page_shows_the_vacancy_in_full_with_funding_and_history(
     # Said about the employer, not to them (the employer's own page says "your").
     assert "Paid from the employer&#x27;s levy funds" in body and "your levy funds" not in body
     assert 'id="funding-by-age"' in body
-    assert "funding rules, for its one position)" in body  # not "for all 1 position"
+    assert "funding rules, for 1 position)" in body  # not "for all 1 position"
     assert '<th scope="row" class="govuk-table__header">16 to 18</th>' in body  # in words, as elsewhere
     assert re.search(
         r"at 30 hours a week the training must last at least \d+ months, and this vacancy plans 24 months\.", body

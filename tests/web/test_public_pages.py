@@ -125,3 +125,11 @@ def test_a_live_vacancy_past_its_closing_date_is_not_found(client, market):
 
     assert client.get(reverse("vacancy-public", args=[live.pk])).status_code == 404
     assert "Live in Liverpool" not in client.get(reverse("vacancy-search")).text
+
+
+@pytest.mark.parametrize("page", ["0", "-1"])
+def test_the_standards_list_below_page_1_shows_the_first_page_not_the_last(client, page):
+    # The shipped catalogue fills several pages of 25 (FirstPagePaginator; Django's own shows the last page).
+    body = client.get(reverse("standard-list"), {"page": page}).text
+
+    assert "Showing 1 to 25 of" in body
