@@ -50,6 +50,9 @@ def test_a_journey_time_search_has_no_default_radius_but_keeps_one_asked_for(api
 def test_the_search_page_filters_by_journey_time_from_the_postcode(client, vacancies):
     page = client.get("/vacancies/", {"postcode": "L1 8JQ", "reachable_within_minutes": "45"}).content.decode()
     assert "Knowsley</a>" in page and "Runcorn</a>" not in page
+    assert "found 45 minutes or less by public transport from L1 8JQ<" in page  # the heading says how it looked
+    both = client.get("/vacancies/", {"postcode": "L1 8JQ", "reachable_within_minutes": "45", "within_miles": "15"})
+    assert "found within 15 miles of L1 8JQ, 45 minutes or less by public transport<" in both.content.decode()
     assert '<option value="45" selected>45 minutes</option>' in page
 
     short = client.get("/vacancies/", {"postcode": "L1 8JQ", "reachable_within_minutes": "30"}).content.decode()
