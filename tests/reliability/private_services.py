@@ -212,16 +212,21 @@ class Services:
     worker: PrivateWorker
 
 
-@contextlib.contextmanager
-def private_services(directory: Path, *, name: str, env: dict[str, str] | None = None) -> Iterator[Services]:
-    """A private Redis, this process publishing to it, and a private worker consuming from it."""
+def redis_server_executable() -> str:
+    """The redis-server to start a private one with; the test is skipped without one (failed in CI)."""
     executable = shutil.which("redis-server")
     if executable is None:
         message = "redis-server is not installed: this test needs one of its own"
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    server = PrivateRedis(executable, directory)
+    return executable
+
+
+@contextlib.contextmanager
+def private_services(directory: Path, *, name: str, env: dict[str, str] | None = None) -> Iterator[Services]:
+    """A private Redis, this process publishing to it, and a private worker consuming from it."""
+    server = PrivateRedis(redis_server_executable(), directory)
     worker = PrivateWorker(server.url, directory, name=name, env=env)
     env_saved, saved = _publishing_to(server.url)
     try:

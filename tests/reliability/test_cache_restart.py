@@ -2,25 +2,16 @@
 is a miss and a write is dropped, and once Redis is back the same cache reads and writes again; a write that a
 full Redis refuses is dropped too. Each test has a redis-server of its own (only that: no database)."""
 
-import os
-import shutil
-
 import pytest
 import redis
 
 from lcr_skills.cache import ResilientRedisCache
-from tests.reliability.private_services import PrivateRedis
+from tests.reliability.private_services import PrivateRedis, redis_server_executable
 
 
 @pytest.fixture
 def redis_server(tmp_path):
-    executable = shutil.which("redis-server")
-    if executable is None:
-        message = "redis-server is not installed: this test needs one of its own"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    server = PrivateRedis(executable, tmp_path)
+    server = PrivateRedis(redis_server_executable(), tmp_path)
     server.start()
     yield server
     server.stop()
