@@ -2,7 +2,7 @@ from celery import shared_task
 from django.db.models import Count
 
 from apprenticeships.models import Standard
-from apprenticeships.services import alerts, applications, notifications
+from apprenticeships.services import accounts, alerts, applications, notifications
 from apprenticeships.services.pledges import pledges_tick as pledges_clock
 from apprenticeships.transport.travel import travel_time_chunks, travel_times_compute
 
@@ -23,6 +23,12 @@ def alerts_send_daily() -> dict[str, int]:
 def applications_delete_expired() -> int:
     """Each day: delete applications past their retention period."""
     return applications.applications_delete_expired()
+
+
+@shared_task(name="apprenticeships.api_tokens_delete_expired")
+def api_tokens_delete_expired() -> int:
+    """Each day: delete API tokens past their expiry (a call no longer deletes the user's others)."""
+    return accounts.api_tokens_delete_expired()
 
 
 @shared_task(name="apprenticeships.pledges_tick")

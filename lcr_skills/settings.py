@@ -266,7 +266,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous API call is told 401 with a WWW-Authenticate header.
-        "knox.auth.TokenAuthentication",
+        "apprenticeships.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every endpoint says who may use it.
@@ -418,6 +418,10 @@ CELERY_BEAT_SCHEDULE = {
     "applications-retention-daily": {
         "task": "apprenticeships.applications_delete_expired",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "api-tokens-delete-expired-daily": {
+        "task": "apprenticeships.api_tokens_delete_expired",
+        "schedule": crontab(hour=3, minute=20),
     },
     # Levy transfers (docs/pledges.md): hourly, so a 42-day or 3-month clock runs out within the hour.
     "pledges-tick": {"task": "apprenticeships.pledges_tick", "schedule": crontab(minute=7)},

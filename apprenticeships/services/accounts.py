@@ -52,6 +52,12 @@ def api_token_revoke(*, token: AuthToken) -> None:
     token.delete()
 
 
+def api_tokens_delete_expired() -> int:
+    """Delete every API token past its expiry (refused already): returns how many went."""
+    count, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return count
+
+
 def user_tokens_revoke(*, user: User) -> int:
     """Revoke every API token of the user; returns how many there were."""
     count, _ = AuthToken.objects.filter(user=user).delete()

@@ -7,11 +7,15 @@ the old token still answered 200; tokens never expired, and `DELETE /api/v1/auth
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from apprenticeships.tasks import api_tokens_delete_expired
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +114,38 @@ def test_a_token_left_idle_past_its_expiry_is_refused_and_deleted(alice) -> None
 
     assert who(token) == (401, "Invalid token.")
     assert not AuthToken.objects.filter(user=alice).exists()
+
+
+def test_a_call_reads_only_its_own_token_however_many_the_user_has(alice, bob) -> None:
+    token = new_token("alice")
+    with CaptureQueriesContext(connection) as alone:
+        assert who(token) == (200, "alice")
+    for n in range(12):  # a script that asked for a token every night, half of them long expired
+        stored, _ = AuthToken.objects.create(user=alice)
+        if n % 2:
+            AuthToken.objects.filter(pk=stored.pk).update(expiry=timezone.now() - timedelta(days=n))
+
+    with CaptureQueriesContext(connection) as among_many:
+        assert who(token) == (200, "alice")
+
+    assert len(among_many) == len(alone)
+    assert not [q for q in among_many if "knox_authtoken" in q["sql"] and "user_id" in q["sql"].split("WHERE")[-1]]
+    assert AuthToken.objects.filter(user=alice).count() == 13  # the expired ones are refused, and go at night
+
+
+def test_the_nightly_clean_up_deletes_every_expired_token_and_no_other(alice, bob) -> None:
+    kept = [new_token("alice"), new_token("bob")]
+    for user in (alice, bob):
+        stored, _ = AuthToken.objects.create(user=user)
+        AuthToken.objects.filter(pk=stored.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+
+    assert api_tokens_delete_expired.delay().get() == 2
+
+    assert AuthToken.objects.count() == 2
+    assert [who(token)[0] for token in kept] == [200, 200]
+    assert "apprenticeships.api_tokens_delete_expired" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
 
 
 def test_using_a_token_moves_its_expiry_on_by_the_idle_time(alice, settings) -> None:
