@@ -41,7 +41,7 @@ from matching.models import MatchRun, MatchRunChunk, ProviderShare, StagedSugges
 from matching.services.active_model import matcher_active_ensure
 from matching.services.market import market_load, provider_shares, run_shares, standards_work
 from matching.services.pledges import pledge_suggestions_allocate
-from matching.services.results import results_stage, results_swap, results_write
+from matching.services.results import results_stage, results_swap, results_write, suggestions_statistics_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +116,7 @@ def run_prepare(run_id: int) -> list[int]:
         return []  # finished or failed already
     # Suggestions staged by runs that ended without writing them (failed, or killed and given up on).
     StagedSuggestion.objects.exclude(run__status__in=MatchRun.IN_PROGRESS).delete()
+    suggestions_statistics_refresh()  # every chunk reads the open suggestions, and the swap joins them
     if not run.chunks.exists():
         groups = _chunks(standards_work(), settings.MATCH_CHUNKS) or [[]]
         with transaction.atomic():

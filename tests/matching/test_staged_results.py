@@ -200,3 +200,33 @@ def test_a_runs_swap_counts_its_staged_rows_before_it_joins_them(small_market):
             "WHERE tablename = 'matching_stagedsuggestion' AND attname = 'run_id'"
         )
         assert cursor.fetchone() == (f"{{{run.pk}}}",)
+
+
+def _planner_knows_statuses() -> str | None:
+    """The statuses PostgreSQL's statistics hold for the suggestions (None: they saw none), with this
+    connection's counts of changed rows handed to the statistics for the next run to read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute(
+            "SELECT most_common_vals::text FROM pg_stats WHERE tablename = 'matching_suggestion' AND attname = 'status'"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+@pytest.mark.django_db(transaction=True)  # committed, as runs are: only then are the changed rows counted
+def test_a_run_analyses_the_suggestions_first_when_most_of_them_changed_since_their_statistics(
+    small_market, monkeypatch
+):
+    monkeypatch.setattr(results_service, "ANALYZE_THRESHOLD", 0)  # the small market's 7 suggestions are "most"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE matching_suggestion")  # taken while there were none (a new region, a wipe)
+
+    run_full_now()  # its statistics were fresh when it began: nothing analysed
+
+    assert Suggestion.objects.count() == 7 and _planner_knows_statuses() is None
+    run_full_now()
+    assert _planner_knows_statuses() == "{suggested}"
+    monkeypatch.undo()  # PostgreSQL's own threshold again: what changed since is too little to analyse for
+    assert not results_service.suggestions_statistics_refresh()
