@@ -136,8 +136,7 @@ def build_market(n_vacancies: int, n_offers: int, *, keep: bool = False) -> str:
     user = get_user_model().objects.filter(username=HUB_USERNAME).first() or user_create(
         username=HUB_USERNAME, password=secrets.token_urlsafe(16), role=Role.HUB
     )
-    # One token, as a hub user has: knox reads all of a user's tokens on every call (to remove expired ones), so
-    # the tokens of earlier runs (--keep-market) would make the queue slower run after run.
+    # One token, as a hub user has (each --keep-market run would add one).
     AuthToken.objects.filter(user=user).delete()
     _, token = AuthToken.objects.create(user=user)
     return token
