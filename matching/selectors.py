@@ -113,9 +113,8 @@ def review_queue(
     Each says whether its vacancy already has an introduction under way (`vacancy_introduced`),
     which approving would be refused for.
     """
-    introduced = Suggestion.objects.filter(vacancy=OuterRef("vacancy"), status__in=Suggestion.MATCHED)
     suggestions = suggestions_for_review().annotate(
-        vacancy_introduced=Exists(introduced),
+        vacancy_introduced=_vacancy_introduced(),
         # An organisation nobody has an account at hears of an introduction only by phone: the card says so.
         employer_has_users=active_users_exist(employer=OuterRef("vacancy__employer")),
         provider_has_users=active_users_exist(provider=OuterRef("course_offer__provider")),
@@ -138,12 +137,19 @@ def review_queue(
     return suggestions
 
 
+def _vacancy_introduced() -> Exists:
+    """Whether the suggestion's vacancy already has an introduction under way (approving another is refused)."""
+    return Exists(Suggestion.objects.filter(vacancy=OuterRef("vacancy"), status__in=Suggestion.MATCHED))
+
+
 def suggestion_with_history(pk: int) -> Suggestion:
-    """One suggestion with everything its page shows, and its audit trail oldest first (raises DoesNotExist)."""
+    """One suggestion with everything its page shows (`vacancy_introduced` as the review queue has it), and its
+    audit trail oldest first (raises DoesNotExist)."""
     return (
         Suggestion.objects.select_related(
             "vacancy__employer", "vacancy__local_authority", "vacancy__standard", "course_offer__provider", "cohort"
         )
+        .annotate(vacancy_introduced=_vacancy_introduced())
         .prefetch_related(Prefetch("events", queryset=SuggestionEvent.objects.select_related("actor")))
         .get(pk=pk)
     )

@@ -204,9 +204,11 @@ def test_a_vacancy_already_introduced_is_flagged_and_not_introduced_twice(review
     approve(reviewer, market.liverpool)
 
     body = reviewer.get(QUEUE).text
+    own_page = reviewer.get(reverse("matching-suggestion", args=[market.liverpool_alternative.pk])).text
     response = approve(reviewer, market.liverpool_alternative)
 
     assert body.count("This vacancy already has an introduction under way") == 1
+    assert own_page.count("This vacancy already has an introduction under way") == 1  # its page warns as the queue
     assert "This vacancy already has an approved match." in banner(response)
     assert unchanged(market.liverpool_alternative)
 
