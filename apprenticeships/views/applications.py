@@ -1,11 +1,12 @@
 """Pages for applying to a vacancy and for e-mail alerts (anyone), and for answering applications (employers, hub)."""
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from apprenticeships.api.public_search import search_errors, search_parameter_names
 from apprenticeships.api.throttles import form_throttled
@@ -44,12 +45,25 @@ def vacancy_apply(request: HttpRequest, pk: int) -> HttpResponse:
             return render(
                 request, "apprenticeships/public/apply.html", {"vacancy": vacancy, "closed": True}, status=409
             )
-        return redirect("vacancy-applied", pk=vacancy.pk)
+        sent = signing.dumps(vacancy.pk, salt=APPLIED_SALT)
+        return redirect(f"{reverse('vacancy-applied', args=[vacancy.pk])}?sent={sent}")
     return render(request, "apprenticeships/public/apply.html", {"vacancy": vacancy, "apply_form": form})
 
 
+# The confirmation says "Application sent": only to whoever just sent one (a signed note in its link, no cookie).
+APPLIED_SALT = "vacancy-applied"
+APPLIED_FOR_SECONDS = 60 * 60
+
+
 def vacancy_applied(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "apprenticeships/public/applied.html", {"vacancy": _public_vacancy(pk)})
+    vacancy = _public_vacancy(pk)
+    try:
+        sent = signing.loads(request.GET.get("sent", ""), salt=APPLIED_SALT, max_age=APPLIED_FOR_SECONDS)
+    except signing.BadSignature:
+        sent = None
+    if sent != vacancy.pk:  # opened by hand, or long after: the vacancy itself, where applying starts
+        return redirect("vacancy-public", pk=vacancy.pk)
+    return render(request, "apprenticeships/public/applied.html", {"vacancy": vacancy})
 
 
 def _search_from(data: QueryDict) -> dict[str, str | list[str]]:
@@ -60,8 +74,9 @@ def _search_from(data: QueryDict) -> dict[str, str | list[str]]:
     return alerts.search_normalise(given)
 
 
-@require_POST
 def alert_new(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":  # the "check your e-mail" page opened again, or its address typed: the search
+        return redirect("vacancy-search")
     form = AlertForm(request.POST)
     search = _search_from(request.POST)
     if form.is_valid():

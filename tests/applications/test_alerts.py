@@ -237,6 +237,14 @@ def test_the_search_page_offers_alerts_for_the_search_and_the_form_sends_the_con
     assert len(mail.outbox) == 1
 
 
+def test_the_check_your_email_address_opened_again_goes_to_the_search_not_a_blank_page(client) -> None:
+    response = client.get("/vacancies/alerts/", follow=True)  # a new tab, a bookmark, Back after a while
+
+    assert response.redirect_chain == [("/vacancies/", 302)]
+    assert "Find an apprenticeship" in response.content.decode()
+    assert not VacancyAlert.objects.exists()
+
+
 def test_the_alert_form_shows_an_error_for_a_bad_address(client) -> None:
     response = client.post("/vacancies/alerts/", {"email": "nope", "q": "plumber"})
 

@@ -32,10 +32,25 @@ def test_the_vacancy_page_has_the_application_form_and_the_privacy_notice(client
 def test_applying_on_the_page_sends_the_application_and_confirms_it(client, live) -> None:
     response = client.post(reverse("vacancy-apply", args=[live.pk]), FORM, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("vacancy-applied", args=[live.pk])
+    assert response.redirect_chain[-1][0].startswith(reverse("vacancy-applied", args=[live.pk]) + "?sent=")
     assert "Application sent" in response.text
     assert Application.objects.get().email == "jordan@example.net"
     assert [m.to for m in mail.outbox][0] == ["jordan@example.net"]
+
+
+def test_the_application_sent_page_shows_only_to_whoever_just_applied(client, live, alice) -> None:
+    applied = client.post(reverse("vacancy-apply", args=[live.pk]), FORM, follow=True)
+    confirmation = applied.redirect_chain[-1][0]
+
+    by_hand = client.get(reverse("vacancy-applied", args=[live.pk]), follow=True)
+    forged = client.get(reverse("vacancy-applied", args=[live.pk]), {"sent": "1"}, follow=True)
+    other = VacancyFactory(employer=live.employer, by=alice, status="live")
+    elsewhere = client.get(confirmation.replace(f"/{live.pk}/", f"/{other.pk}/"), follow=True)
+
+    assert "Application sent" in client.get(confirmation).text  # reloading it still confirms
+    for response, vacancy in ((by_hand, live), (forged, live), (elsewhere, other)):
+        assert response.redirect_chain == [(reverse("vacancy-public", args=[vacancy.pk]), 302)]
+        assert "Application sent" not in response.text
 
 
 def test_sending_the_form_again_after_going_back_saves_and_e_mails_nothing_more(client, live, alice) -> None:
@@ -43,7 +58,7 @@ def test_sending_the_form_again_after_going_back_saves_and_e_mails_nothing_more(
     client.get(reverse("vacancy-public", args=[live.pk]))  # Back: the page fetched again
     response = client.post(reverse("vacancy-apply", args=[live.pk]), FORM, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("vacancy-applied", args=[live.pk])
+    assert response.redirect_chain[-1][0].startswith(reverse("vacancy-applied", args=[live.pk]) + "?sent=")
     assert "Application sent" in response.text
     assert Application.objects.count() == 1
     assert [m.to for m in mail.outbox] == [["jordan@example.net"], [alice.email]]  # the first time only

@@ -191,7 +191,7 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "vacancies/<int:pk>/": ("public-vacancy", {"GET": web(ANYONE)}),
     "vacancies/<int:pk>/apply/": ("public-vacancy", {"GET": web(ANYONE), "POST": web(ANYONE)}),
     "vacancies/<int:pk>/applied/": ("public-vacancy", {"GET": web(ANYONE)}),
-    "vacancies/alerts/": (None, {"POST": web(ANYONE)}),
+    "vacancies/alerts/": (None, {"GET": web(ANYONE), "POST": web(ANYONE)}),  # GET: back to the search
     "alerts/confirm/<str:token>/": ("alert-link", {"GET": web(ANYONE)}),
     "alerts/unsubscribe/<str:token>/": ("alert-link", {"GET": web(ANYONE), "POST": web(ANYONE)}),
     "employer/vacancies/<int:pk>/applications/": ("vacancy", {"GET": web(HUB | EMPLOYER)}),
