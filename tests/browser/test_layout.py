@@ -1,4 +1,5 @@
-"""Layout at common screen widths: the navigation on one line, and dashboard tables never cut off.
+"""Layout at common screen widths: the navigation on one line, dashboard tables never cut off, and
+no page wider than a phone's screen.
 
 Screenshots of each go to test-artifacts/screenshots/ (layout-*.png).
 """
@@ -6,6 +7,8 @@ Screenshots of each go to test-artifacts/screenshots/ (layout-*.png).
 import pytest
 from django.db import transaction
 
+from apprenticeships import services
+from apprenticeships.models import Role
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.browser.journeys import Page, expect
 from tests.dashboard.conftest import Market, build_market
@@ -94,3 +97,54 @@ def test_the_footer_pages_are_accessible(page: Page):
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page, context=f"({name})")
     screenshot(page, "layout-contact-1280")
+
+
+PHONE = {"width": 375, "height": 800}
+
+
+def test_on_a_phone_no_page_is_wider_than_the_screen(open_page, market: Market, alice, priya):
+    """At 375 px every page reflows to the screen: a wide table scrolls inside its own container.
+
+    The pages with the widest tables, for each persona: the funds page's monthly tables, a vacancy's
+    "who pays what" table (the employer's page and the hub's review), the people tables, the offers
+    table (whose visually hidden "Delete …" text must stay inside its container), the dashboard
+    and the printable list for schools."""
+    employer_a = alice.membership.employer
+    with transaction.atomic():
+        for admin in (alice, priya):  # an organisation's admin sees its people page
+            admin.membership.is_admin = True
+            admin.membership.save(update_fields=["is_admin"])
+        services.user_create(
+            username="alexandra",
+            password=PASSWORD,
+            email="alexandra.montgomery-whitfield@employer-a.example.org",
+            role=Role.EMPLOYER,
+            organisation=employer_a,
+        )
+    pages = {
+        "alice": [
+            "/employer/funds/",
+            f"/employer/vacancies/{market.vacancies['k1'].pk}/",
+            "/organisation/people/",
+        ],
+        "priya": ["/provider/offers/", "/organisation/people/"],
+        "hannah": [
+            "/dashboard/",
+            f"/hub/qa/{market.vacancies['e1'].pk}/",
+            f"/hub/employers/{employer_a.pk}/",
+            "/schools/E08000011/",  # Knowsley's printable list
+        ],
+    }
+    too_wide = []
+    for username, paths in pages.items():
+        page = open_page()
+        page.set_viewport_size(PHONE)
+        sign_in(page, username, PASSWORD)
+        for path in paths:
+            response = page.goto(path)
+            assert response.ok, f"{path} as {username}: {response.status}"
+            overflow = page.evaluate(PAGE_OVERFLOW)
+            if overflow > 0:
+                too_wide.append(f"{path} as {username}: {overflow} px wider than the screen")
+        screenshot(page, f"layout-phone-{username}-375")
+    assert too_wide == [], "pages scroll sideways at 375 px:\n" + "\n".join(too_wide)
