@@ -99,7 +99,22 @@ class HubTaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HubTask
-        fields = ["id", "kind", "title", "details", "employer", "provider", "link", "done", "done_at", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "details",
+            "employer",
+            "provider",
+            "link",
+            "done",
+            "done_at",
+            "closed_because",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "closed_because": {"help_text": "Why the service closed it by itself (its match declined or ended)."}
+        }
 
     def get_done(self, task: HubTask) -> bool:
         return task.done_at is not None

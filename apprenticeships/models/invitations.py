@@ -105,6 +105,8 @@ class HubTask(TimeStampedModel):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Why the service closed it by itself (the match it was about was declined or ended); blank otherwise.
+    closed_because = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["done_at", "-created_at"]

@@ -32,5 +32,15 @@ def hub_task_introduce_by_phone(*, organisation: Employer | Provider, subject: s
 def hub_task_mark(task: HubTask, *, by: User, done: bool) -> HubTask:
     """Mark a task done, or not done again."""
     task.done_at, task.done_by = (timezone.now(), by) if done else (None, None)
-    task.save(update_fields=["done_at", "done_by", "updated_at"])
+    task.closed_because = ""
+    task.save(update_fields=["done_at", "done_by", "closed_because", "updated_at"])
     return task
+
+
+def hub_tasks_close(*, subject_prefix: str, because: str) -> int:
+    """Close the open tasks about something that needs no more work by hand (a match declined or ended), saying
+    why; returns how many."""
+    now = timezone.now()
+    return HubTask.objects.filter(subject__startswith=subject_prefix, done_at__isnull=True).update(
+        done_at=now, done_by=None, closed_because=because[:200], updated_at=now
+    )

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from apprenticeships.models import Cohort, Employer, Membership, Provider, Role, Vacancy
 from apprenticeships.permissions import HUB_GROUP, user_organisation, user_role
-from apprenticeships.services.hub_tasks import hub_task_introduce_by_phone
+from apprenticeships.services.hub_tasks import hub_task_introduce_by_phone, hub_tasks_close
 from lcr_skills.errors import Conflict
 from lcr_skills.formats import long_date
 from lcr_skills.links import site_url
@@ -255,6 +255,7 @@ def suggestion_respond(suggestion_id: int, *, by: User, accept: bool, reason: st
     if not accept:
         suggestion.status = S.DECLINED
         action = SuggestionEvent.Action.DECLINE
+        _phone_tasks_close(suggestion, because=f"the {party} declined the match")
         StandardSlack.forget([suggestion.vacancy.standard_id])  # its places come back
         rematch_after_commit([suggestion.vacancy.standard_id])  # the vacancy is open to matching again
     elif other == PartyResponse.ACCEPTED:
@@ -320,6 +321,16 @@ def _party_organisation(suggestion: Suggestion, party: str) -> Employer | Provid
     return suggestion.vacancy.employer if party == "employer" else suggestion.course_offer.provider
 
 
+def _phone_subject(suggestion: Suggestion) -> str:
+    """What the phone tasks about an introduction start their subject with (then the party)."""
+    return f"suggestion:{suggestion.pk}:"
+
+
+def _phone_tasks_close(suggestion: Suggestion, *, because: str) -> None:
+    """The match is off: nobody need be phoned about it any more."""
+    hub_tasks_close(subject_prefix=_phone_subject(suggestion), because=because)
+
+
 def _phone_tasks(suggestion: Suggestion) -> None:
     """A hub task to introduce by phone each party that nobody there will hear of by e-mail."""
     contacts = party_contacts(suggestion)
@@ -328,7 +339,7 @@ def _phone_tasks(suggestion: Suggestion) -> None:
             continue
         hub_task_introduce_by_phone(
             organisation=_party_organisation(suggestion, party),
-            subject=f"suggestion:{suggestion.pk}:{party}",
+            subject=f"{_phone_subject(suggestion)}{party}",
             about=(
                 f"The hub approved the match of “{suggestion.vacancy.title}” ({suggestion.vacancy.employer.name}) "
                 f"with “{suggestion.course_offer.title}” from {suggestion.course_offer.provider.name}."
@@ -417,6 +428,7 @@ def introductions_end(*, vacancy_id: int, reason: str, by: User | None) -> list[
                     suggestion, SuggestionEvent.Action.END, by=by, seen=seen, from_status=from_status, reason=reason
                 )
                 ended.append(suggestion)
+                _phone_tasks_close(suggestion, because=f"the match ended ({EndReason(reason).label.lower()})")
                 for party in INTRODUCED_PARTIES:
                     after_commit(INTRODUCTION_ENDED_SEND, suggestion.pk, party)
             elif suggestion.status == S.AGREED:

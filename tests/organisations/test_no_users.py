@@ -9,6 +9,8 @@ from django.core import mail
 from django.urls import reverse
 
 from apprenticeships.models import HubTask
+from apprenticeships.services.vacancies import vacancy_transition
+from matching.services.decisions import suggestion_respond
 from tests.web.review_market import banner, review_market
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +101,36 @@ def test_hub_staff_mark_a_task_done_and_undo_it(reviewer, market, provider_a_wit
     assert "To do (1)" in undone.text
     task.refresh_from_db()
     assert task.done_at is None
+
+
+def test_a_phone_task_closes_by_itself_when_its_match_is_declined_or_ends(
+    reviewer, market, provider_a_without_users, alice
+):
+    approve(reviewer, market.knowsley)
+    page = reviewer.get(reverse("hub-tasks")).text
+    assert "To do (1)" in page
+
+    suggestion_respond(market.knowsley.pk, by=alice, accept=False, reason="Too far")
+
+    page = reviewer.get(reverse("hub-tasks")).text
+    assert "To do (0)" in page
+    assert "Introduce Provider A by phone</strong>: no longer needed, the employer declined the match on" in page
+    # Marked as not done by hand, it is the hub's again, without the reason.
+    reviewer.post(reverse("hub-task-undo", args=[HubTask.objects.get().pk]))
+    assert HubTask.objects.get().closed_because == ""
+
+
+@pytest.mark.usefixtures("tasks_in_process")
+def test_a_phone_task_closes_by_itself_when_the_vacancy_of_its_match_is_withdrawn(
+    reviewer, market, provider_a_without_users, alice
+):
+    approve(reviewer, market.knowsley)
+
+    vacancy_transition(market.knowsley.vacancy, action="withdraw", by=alice)
+
+    task = HubTask.objects.get()
+    assert task.done_at is not None and task.done_by is None
+    assert task.closed_because == "the match ended (vacancy withdrawn)"
 
 
 def test_approving_twice_over_adds_no_second_task(market, provider_a_without_users, hannah):
