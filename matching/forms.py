@@ -21,7 +21,9 @@ class ReviewFilterForm(GovukFormMixin, forms.Form):
         max_length=100,
         validators=[validate_single_line],
         label="Standard",
-        help_text="Title, LARS code or reference, like ST0116",
+        # The shipped standards have no IfATE references (docs/find-training.md), so the examples are a title word
+        # and a LARS code; a reference, where a loaded catalogue has them, works too (selectors.review_queue).
+        help_text="A word from its title, like software, or its LARS code, like 2",
     )
     route = forms.ChoiceField(required=False, label="Route")
     level = forms.TypedChoiceField(
@@ -93,7 +95,8 @@ class RejectForm(ApproveForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if reject_note_missing(cleaned.get("reason", ""), cleaned.get("note", "")):
+        # A note that failed its own checks (too long, say) is missing from cleaned_data but was typed.
+        if "note" in cleaned and reject_note_missing(cleaned.get("reason", ""), cleaned["note"]):
             self.add_error("note", OTHER_NEEDS_A_NOTE)
         return cleaned
 
@@ -147,8 +150,8 @@ class BulkDecisionForm(GovukFormMixin, forms.Form):
         if cleaned.get("action") == "reject":
             if not cleaned.get("reason"):
                 self.add_error("reason", "Choose why you are rejecting the selected suggestions")
-            elif reject_note_missing(cleaned["reason"], cleaned.get("note", "")):
-                self.add_error("note", OTHER_NEEDS_A_NOTE)
+            elif "note" in cleaned and reject_note_missing(cleaned["reason"], cleaned["note"]):
+                self.add_error("note", OTHER_NEEDS_A_NOTE)  # as in RejectForm: only for a note that cleaned
         return cleaned
 
     def field_anchor(self, name: str) -> str:

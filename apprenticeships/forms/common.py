@@ -19,6 +19,19 @@ from apprenticeships.rules import standards_choosable
 class GovukFormMixin:
     """Errors for the GOV.UK error summary: (id of the input to link to, message)."""
 
+    def full_clean(self) -> None:
+        self.max_length_messages_set()
+        super().full_clean()
+
+    def max_length_messages_set(self) -> None:
+        """Give each text field that does not word its own the site's "<Label> must be N characters or fewer"."""
+        # Django's ("Ensure this value has at most 150 characters (it has 500).") is not the site's style. Set when
+        # the form is cleaned, not built, so that a label a subclass sets after building is the one named.
+        for name, field in self.fields.items():
+            limit = getattr(field, "max_length", None)
+            if limit and "max_length" not in field.error_messages:
+                field.error_messages["max_length"] = f"{self[name].label} must be {limit:,} characters or fewer"
+
     def field_anchor(self, name: str) -> str:
         bound = self[name]
         # Checkbox and radio groups have no single label target; link to their first input.

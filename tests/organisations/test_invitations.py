@@ -124,6 +124,22 @@ def test_a_weak_password_is_refused_and_the_link_still_works(
     assert Invitation.objects.get().status == Invitation.Status.PENDING
 
 
+def test_a_name_too_long_is_refused_in_the_sites_words(client, hannah, provider_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, hannah, provider_a, "rita@example.org")
+    client.logout()
+
+    response = client.post(
+        link_in(mail.outbox[0]),
+        {"first_name": "R" * 500, "last_name": "O" * 151, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert '<a href="#id_first_name">First name must be 150 characters or fewer</a>' in response.text
+    assert '<a href="#id_last_name">Last name must be 150 characters or fewer</a>' in response.text
+    assert "Ensure this value" not in response.text
+    assert not User.objects.filter(username="rita@example.org").exists()
+
+
 def test_someone_who_already_has_an_account_is_not_invited(client, hannah, alice, provider_a):
     response = invite(client, hannah, provider_a, "ALICE@example.org")
 

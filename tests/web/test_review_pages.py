@@ -124,6 +124,21 @@ def test_a_filter_that_makes_no_sense_is_reported_and_left_out(reviewer, market)
     assert titles(body) == ["Wirral developer"]
 
 
+def test_a_standard_filter_too_long_is_reported_in_the_sites_words(reviewer, market):
+    body = reviewer.get(QUEUE, {"standard": "software " * 12}).text
+
+    assert '<a href="#filter-standard">Standard must be 100 characters or fewer</a>' in body
+    assert "Ensure this value" not in body
+
+
+def test_the_standard_filters_hint_gives_examples_that_find_the_shipped_standards(reviewer, market):
+    hint = "A word from its title, like software, or its LARS code, like 2"
+
+    assert hint in reviewer.get(QUEUE).text
+    for example in ("software", "2"):
+        assert len(titles(reviewer.get(QUEUE, {"standard": example}).text)) == 4
+
+
 @pytest.mark.usefixtures("tasks_in_process")  # the introduction e-mails, from a worker in production
 def test_approving_from_the_queue_introduces_the_parties(reviewer, market, hannah, django_capture_on_commit_callbacks):
     back = f"{QUEUE}?local_authority={KNOWSLEY}"
@@ -159,6 +174,15 @@ def test_rejecting_for_another_reason_needs_a_note(reviewer, market):
     body = response.text
     assert "Enter a note saying why, when the reason is “Other”" in body
     assert 'value="other" checked' in body  # what was chosen stays chosen
+    assert unchanged(market.wirral)
+
+
+def test_a_note_too_long_is_only_said_to_be_too_long_even_when_the_reason_is_other(reviewer, market):
+    response = reject(reviewer, market.wirral, reason="other", note="The employer has found a provider. " * 300)
+
+    body = response.text
+    assert '<a href="#id_note">Note must be 2,000 characters or fewer</a>' in body
+    assert "Enter a note saying why" not in body  # a note was entered
     assert unchanged(market.wirral)
 
 
@@ -254,6 +278,16 @@ def test_bulk_rejection_needs_one_reason(reviewer, market):
     assert "2 suggestions rejected" in response.text
     rejected = Suggestion.objects.filter(status=Suggestion.Status.REJECTED)
     assert sorted(rejected.values_list("reject_reason", flat=True)) == ["start_dates", "start_dates"]
+
+
+def test_a_bulk_rejection_with_a_note_too_long_is_only_said_to_be_too_long(reviewer, market):
+    ticked = [f"{market.knowsley.pk}:1", f"{market.wirral.pk}:1"]
+
+    response = reviewer.post(QUEUE, {"selected": ticked, "action": "reject", "reason": "other", "note": "x" * 2001})
+
+    assert "Note must be 2,000 characters or fewer" in response.text
+    assert "Enter a note saying why" not in response.text
+    assert not SuggestionEvent.objects.exists()
 
 
 def test_bulk_decisions_need_something_selected(reviewer, market):
