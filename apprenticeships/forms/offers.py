@@ -15,6 +15,7 @@ from apprenticeships.forms.common import (
 from apprenticeships.models import CourseOffer
 from apprenticeships.services.offer_import import MAX_BYTES
 from apprenticeships.services.offers import MAX_COHORTS, MAX_LOCATIONS, offer_rules_check
+from lcr_skills.formats import long_date
 from lcr_skills.text import validate_multi_line, validate_single_line
 
 
@@ -61,6 +62,18 @@ CohortFormSet = forms.formset_factory(
     CohortForm, formset=CohortRows, extra=3, max_num=MAX_COHORTS, absolute_max=MAX_COHORTS
 )
 ROW_MESSAGE = re.compile(r"^(?:Location|Cohort) (\d+): (.*)$", re.DOTALL)
+
+
+def _row_field(what: str, problem: str) -> str | None:
+    """The field of a row that a rules message ("Location 2: the radius …") is about; None for the row as a whole."""
+    # The rules name the row, not the field: their wording says which (so the error summary links to it).
+    if what == "Location":
+        return "radius_km" if problem.startswith("the radius") else "postcode"  # else a postcode look-up's message
+    if problem.startswith("places"):
+        return "places"
+    if problem.startswith(("enter a start date", "the start date", "another cohort already starts")):
+        return "start_date"
+    return None
 
 
 class CourseOfferForm(GovukFormMixin, forms.Form):
@@ -163,17 +176,28 @@ class CourseOfferForm(GovukFormMixin, forms.Form):
                 if match and int(match[1]) <= len(rows):
                     # The rules count filled-in rows; say the row number the user sees.
                     row = rows[int(match[1]) - 1]
-                    row.add_error(None, f"{what} {formset.forms.index(row) + 1}: {match[2]}")
+                    row.add_error(_row_field(what, match[2]), f"{what} {formset.forms.index(row) + 1}: {match[2]}")
+                elif (cleared := self._cleared_cohort_row(message) if name == "cohorts" else None) is not None:
+                    cleared.add_error(None, message)
                 else:
                     formset.non_form_errors().append(message)
         super().add_rule_errors(ValidationError(rules))
+
+    def _cleared_cohort_row(self, message: str) -> forms.Form | None:
+        """The cleared row of the cohort a rules message names by its date ("The cohort starting 7 May 2027 …")."""
+        existing = {cohort.id: cohort for cohort in self.instance.cohorts.all()} if self.instance else {}
+        for row in self.cohorts:
+            cohort = existing.get(row.cleaned_data.get("id")) if row.is_valid() and row.is_blank() else None
+            if cohort and message.startswith(f"The cohort starting {long_date(cohort.start_date)} "):
+                return row
+        return None
 
     def error_summary(self) -> list[tuple[str, str]]:
         items = super().error_summary()
         for formset, first in ((self.locations, "postcode"), (self.cohorts, "start_date")):
             # A post without the formset's management data has no rows at all: point at the template row.
             row = formset.forms[0] if formset.forms else formset.empty_form
-            items += [(row[first].id_for_label, message) for message in formset.non_form_errors()]
+            items += [(row.field_anchor(first), message) for message in formset.non_form_errors()]
             for row in formset:
                 items += [(row.field_anchor(first), message) for message in row.non_field_errors()]
                 for name in row.fields:

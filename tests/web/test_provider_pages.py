@@ -6,9 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from apprenticeships.models import CourseOffer
+from apprenticeships.models import Cohort, CourseOffer
 from apprenticeships.services.offer_import import COLUMNS, template_csv
+from lcr_skills.formats import long_date
+from matching.services import suggestion_reject
+from tests.market_factories import VacancyFactory
 from tests.web.conftest import date_fields, days_ahead, formset_management
+from tests.web.review_market import suggest
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +90,62 @@ def test_an_offer_breaking_the_rules_shows_each_error_where_it_belongs(client, p
     assert '<a href="#id_locations-2-postcode">Location 3: We could not find the postcode district ZZ99' in body
     assert '<a href="#id_cohorts-1-start_date_0">Cohort 2: the start date' in body
     assert CourseOffer.objects.count() == 0
+
+
+def test_a_rows_error_in_the_summary_links_to_the_field_it_is_about(client, priya, offer_form):
+    client.force_login(priya)
+    offer_form.update(
+        {
+            "locations-0-radius_km": "500",
+            **date_fields("cohorts-1-start_date", days_ahead(120)),
+            "cohorts-1-places": "0",
+        }
+    )
+
+    body = client.post(reverse("provider-offer-new"), offer_form).text
+
+    assert '<a href="#id_locations-0-radius_km">Location 1: the radius must be between 1 and 200 km.</a>' in body
+    assert '<a href="#id_cohorts-1-places">Cohort 2: places must be between 1 and 500.</a>' in body
+    assert CourseOffer.objects.count() == 0
+
+
+def test_clearing_a_cohort_the_hub_has_decided_on_links_to_its_row(
+    client, priya, hannah, employer_a, provider_a, make_offer
+):
+    offer = make_offer(
+        provider_a,
+        cohorts=[{"start_date": days_ahead(90), "places": 12}, {"start_date": days_ahead(120), "places": 8}],
+    )
+    vacancy = VacancyFactory(employer=employer_a, status="live")
+    decided = suggestion_reject(
+        suggest(vacancy, offer).pk, by=hannah, version=1, reason="other", note="Not this one."
+    ).cohort  # the first cohort
+    # Moved after the other since, so the row with the decided matches is the second on the page.
+    Cohort.objects.filter(pk=decided.pk).update(start_date=days_ahead(150))
+    decided.refresh_from_db()
+    kept = offer.cohorts.exclude(pk=decided.pk).get()
+    client.force_login(priya)
+    data = {
+        "standard": str(offer.standard.pk),
+        "title": offer.title,
+        "price": "15000.00",
+        "delivery_modes": ["day_release"],
+        "status": "open",
+        **formset_management("locations", 2, initial=1),
+        "locations-0-postcode": "WA7 1AA",
+        "locations-0-radius_km": "25",
+        **formset_management("cohorts", 3, initial=2),
+        "cohorts-0-id": str(kept.pk),
+        **date_fields("cohorts-0-start_date", kept.start_date),
+        "cohorts-0-places": "8",
+        "cohorts-1-id": str(decided.pk),  # cleared
+    }
+
+    body = client.post(reverse("provider-offer-edit", args=[offer.pk]), data).text
+
+    message = f"The cohort starting {long_date(decided.start_date)} has matches the hub has decided on"
+    assert f'<a href="#id_cohorts-1-start_date_0">{message}' in body
+    assert offer.cohorts.count() == 2
 
 
 def test_an_offer_without_locations_or_national_delivery_is_refused(client, priya, offer_form):
