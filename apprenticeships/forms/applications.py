@@ -75,7 +75,7 @@ class ApplicationStatusForm(GovukFormMixin, forms.Form):
         choices=Application.Status.choices,
         widget=forms.RadioSelect,
         label="Where is this application?",
-        help_text="We e-mail the applicant when you change it.",
+        help_text="We e-mail the applicant when you change it, unless it is back to New.",
         error_messages={
             "required": "Choose where the application is",
             "invalid_choice": "Choose a status from the list",

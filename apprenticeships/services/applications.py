@@ -143,8 +143,14 @@ def application_create(
     return application
 
 
+def status_change_emailed(status: str) -> bool:
+    """Whether the applicant hears of a change to this status: not of one back to New, which only puts a
+    mis-click right ("waiting for the employer to read it", after an invitation to interview, would confuse)."""
+    return status != Application.Status.NEW
+
+
 def application_status_set(*, application: Application, status: str, by: User | None) -> Application:
-    """Give an application a status; the applicant is e-mailed when it changes."""
+    """Give an application a status; the applicant is e-mailed when it changes (`status_change_emailed`)."""
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("vacancy__employer").get(pk=application.pk)
         changed = locked.status != status
@@ -153,8 +159,9 @@ def application_status_set(*, application: Application, status: str, by: User | 
             locked.status_changed_at = timezone.now()
             locked.save(update_fields=["status", "status_changed_at", "updated_at"])
     if changed:
-        vacancy = locked.vacancy
         logger.info("Application %s is now %s (user %s)", locked.pk, status, by.pk if by else None)
+    if changed and status_change_emailed(status):
+        vacancy = locked.vacancy
         _mail(
             f"Your application for {vacancy.title}: {locked.get_status_display().lower()}",
             f"Dear {locked.name},\n\n"

@@ -136,6 +136,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             said = f"{saved.name}’s application"
             if saved.status == before:  # the applicant is e-mailed only when it changes
                 messages.info(request, f"{said} is still “{saved.get_status_display()}”: nothing was e-mailed.")
+            elif not applications.status_change_emailed(saved.status):
+                messages.success(
+                    request,
+                    f"{said} is back to “{saved.get_status_display()}”. We have not e-mailed them: "
+                    "they keep the last update they were sent.",
+                )
             else:
                 messages.success(request, f"{said} is now “{saved.get_status_display()}”. We have e-mailed them.")
             return redirect("employer-application", pk=application.pk)

@@ -134,6 +134,11 @@ def test_the_employer_lists_and_answers_applications_and_the_applicant_hears(cli
     assert len(mail.outbox) == 1
     assert message.to == ["jordan@example.net"]
     assert "offering you the apprenticeship" in message.body
+    # Put back to New (a mis-click undone): saved, but no "waiting for the employer to read it" after an offer.
+    back = client.post(reverse("employer-application", args=[applied.pk]), {"status": "new"}, follow=True)
+    assert "is back to “New”. We have not e-mailed them" in back.text
+    applied.refresh_from_db()
+    assert applied.status == "new" and len(mail.outbox) == 1
 
 
 def test_an_empty_list_says_so(client, live, alice) -> None:
