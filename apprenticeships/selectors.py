@@ -510,6 +510,7 @@ class PledgeMoney:
     used: Decimal
     expired: Decimal
     available: Decimal  # what no approved, accepted or used application holds (0 once withdrawn or closed)
+    returned: Decimal  # what no application held when it was withdrawn or closed: back with the pledger
 
 
 def pledges_money(pledges: list) -> dict[int, PledgeMoney]:
@@ -537,6 +538,7 @@ def pledges_money(pledges: list) -> dict[int, PledgeMoney]:
             used=get(status.FUNDS_USED),
             expired=get(status.EXPIRED),
             available=pledge.remaining if pledge.status == Pledge.Status.OPEN else Decimal(0),
+            returned=Decimal(0) if pledge.status == Pledge.Status.OPEN else pledge.remaining,
         )
     return found
 

@@ -155,7 +155,7 @@ def hub_pledges(request: HttpRequest) -> HttpResponse:
     rows = _rows(Pledge.objects.select_related("employer").order_by("status", "-created_at", "-id"))
     totals = {
         key: sum((getattr(row["money"], key) for row in rows), Decimal(0))
-        for key in ("pledged", "reserved", "used", "available")
+        for key in ("pledged", "reserved", "used", "available", "returned")
     }
     waiting = (
         PledgeApplication.objects.filter(status=PledgeApplication.Status.PENDING)
@@ -190,9 +190,11 @@ def pledge_application_action(request: HttpRequest, pk: int, action: str) -> Htt
     except pledges.PledgeConflict as conflict:
         messages.error(request, str(conflict))
     else:
-        messages.success(
-            request, DONE[action].format(amount=charts.money(done.amount), title=application.vacancy.title)
-        )
+        said = DONE[action].format(amount=charts.money(done.amount), title=application.vacancy.title)
+        pledge = Pledge.objects.get(pk=application.pledge_id)
+        if action == "approve" and pledge.status == Pledge.Status.CLOSED:  # too little was left to keep it open
+            said += f" The pledge has now closed: the {charts.money(pledge.remaining)} left goes back to the pledger."
+        messages.success(request, said)
     if is_hub(request.user):
         return redirect("hub-pledges")
     if action in ("approve", "reject"):

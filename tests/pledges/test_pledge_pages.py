@@ -79,6 +79,19 @@ def test_hub_staff_see_every_pledge_with_totals(market, hannah):
     assert "Waiting developer" in page
 
 
+def test_an_approval_that_closes_the_pledge_says_so_and_the_hubs_totals_still_add_up(market, lena, hannah):
+    pledge, first, second = market
+
+    response = signed_in(lena).post(f"/pledge-applications/{second.pk}/approve/", follow=True)
+    page = signed_in(hannah).get("/hub/pledges/").content.decode()
+
+    # £16,000 pledged, £14,400 held: the £1,600 left is under the minimum, so the pledge closed.
+    assert "The pledge has now closed: the £1,600 left goes back to the pledger." in response.content.decode()
+    summary = page.split('class="govuk-summary-list"')[1].split("</dl>")[0]
+    assert "£16,000" in summary and "£14,400" in summary
+    assert "Gone back to the pledgers (pledges closed or withdrawn)</dt>" in summary and "£1,600" in summary
+
+
 def test_an_employer_with_no_pledges_is_told_how_to_make_one(alice):
     page = signed_in(alice).get("/employer/pledges/").content.decode()
 
