@@ -43,6 +43,7 @@ urlpatterns = [
     path("schools/<str:code>/feed/", schools.SchoolLeaverFeed(), name="schools-feed"),
     path("schools/<str:code>/vacancies.csv", schools.schools_csv, name="schools-csv"),
     path("pledges/", pledges.pledge_list_public, name="pledge-list"),
+    path("pledges/<int:pk>/apply/", pledges.pledge_apply, name="pledge-apply"),
     # Employers
     path("employer/vacancies/", employer.vacancy_list, name="employer-vacancies"),
     path("employer/funds/", employer_funds, name="employer-funds"),

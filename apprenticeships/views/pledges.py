@@ -3,13 +3,17 @@
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from apprenticeships.models import LocalAuthority, Pledge, PledgeApplication, Role
+from apprenticeships.forms.pledges import PledgeApplyForm
+from apprenticeships.funding.transfers import transfer_rules_on
+from apprenticeships.models import Employer, LocalAuthority, Pledge, PledgeApplication, Role, Vacancy
 from apprenticeships.permissions import is_hub, role_required, user_organisation, visible_pledge_applications
 from apprenticeships.selectors import pledges_money
 from apprenticeships.services import pledges
@@ -48,6 +52,61 @@ def pledge_list_public(request: HttpRequest) -> HttpResponse:
 
 
 # --- signed-in pages --------------------------------------------------------------------------------
+
+
+def _vacancies_to_fund(employer: Employer, pledge: Pledge) -> QuerySet[Vacancy]:
+    """The employer's vacancies a pledge may fund (submitted, live or filled) that have not asked this pledge yet."""
+    asked = PledgeApplication.objects.filter(pledge=pledge).values("vacancy")
+    return (
+        Vacancy.objects.filter(employer=employer, status__in=Vacancy.COMMITTING)
+        .exclude(pk__in=asked)
+        .select_related("standard")
+        .order_by("title", "id")
+    )
+
+
+@role_required(Role.EMPLOYER)
+def pledge_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """An employer asks an open pledge to fund one of its vacancies (the rules are the service's)."""
+    pledge = get_object_or_404(open_pledges(), pk=pk)
+    employer = user_organisation(request.user)
+    vacancies = _vacancies_to_fund(employer, pledge)
+    form = PledgeApplyForm(request.POST if request.method == "POST" else None, vacancies=vacancies)
+    status = 200
+    if form.is_bound and form.is_valid():
+        vacancy = form.cleaned_data["vacancy"]
+        try:
+            application = pledges.application_create(
+                pledge=pledge,
+                applicant=employer,
+                vacancy=vacancy,
+                by=request.user,
+                apprentices=form.cleaned_data["apprentices"],
+            )
+        except ValidationError as invalid:
+            form.add_rule_errors(invalid)
+            status = 400
+        except pledges.PledgeConflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("pledge-list")
+        else:
+            amount = charts.money(application.amount)
+            if application.status == PledgeApplication.Status.APPROVED:  # the pledger approves such ones at once
+                days = transfer_rules_on(timezone.localdate()).approval_acceptance_days
+                said = f"The pledge approved {amount} for “{vacancy.title}” at once: accept it within {days} days."
+            else:
+                said = f"You asked the pledge for {amount} for “{vacancy.title}”: its pledger approves or rejects it."
+            messages.success(request, said)
+            return redirect("employer-pledge-applications")
+    elif form.is_bound:
+        status = 400
+    context = {
+        "form": form,
+        "row": pledge_rows([pledge], la_names())[0],
+        "own": pledge.employer_id == employer.pk,
+    }
+    return render(request, "apprenticeships/employer/pledge_apply.html", context, status=status)
+
 
 BUTTONS = {  # action -> (label, classes)
     "approve": ("Approve", "govuk-button"),

@@ -97,3 +97,50 @@ def test_an_employer_with_no_pledges_is_told_how_to_make_one(alice):
 
     assert "You have not pledged any levy funds yet" in page
     assert "No applications are waiting for a decision" in page
+
+
+def test_an_employer_applies_to_a_pledge_from_the_list_for_one_of_its_vacancies(make_pledge, live_vacancy, alice):
+    pledge = make_pledge("16000")
+    vacancy = live_vacancy(title="Harbour electrician")
+    listing = signed_in(alice).get("/pledges/").content.decode()
+    assert f'href="/pledges/{pledge.pk}/apply/"' in listing
+    form = signed_in(alice).get(f"/pledges/{pledge.pk}/apply/").content.decode()
+    assert "Harbour electrician" in form and "Mersey Docks Ltd" in form
+
+    response = signed_in(alice).post(f"/pledges/{pledge.pk}/apply/", {"vacancy": vacancy.pk}, follow=True)
+
+    application = PledgeApplication.objects.get()
+    assert (application.pledge, application.vacancy, application.status) == (pledge, vacancy, "pending")
+    assert response.redirect_chain[-1][0] == "/employer/pledge-applications/"
+    assert "You asked the pledge for £7,200 for “Harbour electrician”: its pledger approves" in response.content.decode()
+    # Asked once: the vacancy is no longer offered for this pledge.
+    again = signed_in(alice).get(f"/pledges/{pledge.pk}/apply/").content.decode()
+    assert "You have no vacancy this pledge can fund" in again
+
+
+def test_applying_with_nothing_chosen_or_anothers_vacancy_is_refused_and_changes_nothing(
+    make_pledge, live_vacancy, alice, bob, employer_b
+):
+    pledge = make_pledge("16000")
+    live_vacancy(title="Harbour electrician")
+    bobs = live_vacancy(title="Bob's welder", employer=employer_b, by=bob)
+
+    blank = signed_in(alice).post(f"/pledges/{pledge.pk}/apply/", {"apprentices": "0"})
+    theirs = signed_in(alice).post(f"/pledges/{pledge.pk}/apply/", {"vacancy": bobs.pk})
+
+    assert blank.status_code == theirs.status_code == 400
+    assert "Choose the vacancy the pledge should fund" in blank.content.decode()
+    assert "Enter at least 1 apprentice, or leave it blank" in blank.content.decode()
+    assert "Choose one of your vacancies from the list" in theirs.content.decode()
+    assert not PledgeApplication.objects.exists()
+
+
+def test_the_pledger_sees_its_own_pledge_without_a_form_and_others_are_sent_to_sign_in(make_pledge, lena, client):
+    pledge = make_pledge("16000")
+
+    own = signed_in(lena).get(f"/pledges/{pledge.pk}/apply/").content.decode()
+    anonymous = client.get(f"/pledges/{pledge.pk}/apply/")
+
+    assert "This is your own pledge" in own and 'name="vacancy"' not in own
+    assert anonymous.status_code == 302 and "/sign-in/" in anonymous["Location"]
+    assert "Sign in</a> as an employer to apply" in client.get("/pledges/").content.decode()

@@ -121,7 +121,8 @@ def web(persona: str, roles: set[str], thing: Thing | None = None) -> object:
 
 def web_open_offer(persona: str, roles: set[str], thing: Thing) -> object:
     """A page about a course offer that employers may look at: open offers only ("course offers (public
-    fields, never prices)"); a closed one is not found, whoever's it is."""
+    fields, never prices)"); a closed one is not found, whoever's it is. So is the page for applying to a
+    pledge: open pledges only."""
     role, _ = PERSONAS[persona]
     if role not in roles:
         return refuse(role, api=False)
