@@ -48,6 +48,7 @@ urlpatterns = [
     path("employer/vacancies/", employer.vacancy_list, name="employer-vacancies"),
     path("employer/funds/", employer_funds, name="employer-funds"),
     path("employer/pledges/", pledges.employer_pledges, name="employer-pledges"),
+    path("employer/pledges/new/", pledges.pledge_new, name="employer-pledge-new"),
     path("employer/pledge-applications/", pledges.employer_pledge_applications, name="employer-pledge-applications"),
     *[
         path(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from apprenticeships.forms.pledges import PledgeApplyForm
+from apprenticeships.forms.pledges import PledgeApplyForm, PledgeForm
 from apprenticeships.funding.transfers import transfer_rules_on
 from apprenticeships.models import Employer, LocalAuthority, Pledge, PledgeApplication, Role, Vacancy
 from apprenticeships.permissions import is_hub, role_required, user_organisation, visible_pledge_applications
@@ -161,6 +161,29 @@ def _rows(found: QuerySet[Pledge]) -> list[dict]:
         row["money"] = money[pledge.pk]
         row["label"] = f"{pledge.employer.name}: {charts.money(pledge.amount)} ({pledge.get_status_display().lower()})"
     return rows
+
+
+@role_required(Role.EMPLOYER)
+def pledge_new(request: HttpRequest) -> HttpResponse:
+    """A levy payer pledges part of its transfer allowance (the rules are the service's)."""
+    employer = user_organisation(request.user)
+    form = PledgeForm(request.POST if request.method == "POST" else None)
+    status = 400 if form.is_bound else 200
+    if employer.is_levy_payer and form.is_bound and form.is_valid():
+        try:
+            pledge = pledges.pledge_create(employer=employer, by=request.user, **form.values())
+        except ValidationError as invalid:
+            form.add_rule_errors(invalid)
+        else:
+            said = f"You pledged {charts.money(pledge.amount)}. Employers can now apply to it on the list of pledges."
+            messages.success(request, said)
+            return redirect("employer-pledges")
+    context = {
+        "form": form,
+        "levy_payer": employer.is_levy_payer,
+        "allowance": pledges.pledge_allowance(employer) if employer.is_levy_payer else None,
+    }
+    return render(request, "apprenticeships/employer/pledge_new.html", context, status=status)
 
 
 @role_required(Role.EMPLOYER)

@@ -1,9 +1,11 @@
 """The pledge pages: the pledger's money and chart, the applicant's buttons, the hub's view of every pledge."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
-from apprenticeships.models import PledgeApplication
+from apprenticeships.models import Pledge, PledgeApplication
 from apprenticeships.services import pledges
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +114,9 @@ def test_an_employer_applies_to_a_pledge_from_the_list_for_one_of_its_vacancies(
     application = PledgeApplication.objects.get()
     assert (application.pledge, application.vacancy, application.status) == (pledge, vacancy, "pending")
     assert response.redirect_chain[-1][0] == "/employer/pledge-applications/"
-    assert "You asked the pledge for £7,200 for “Harbour electrician”: its pledger approves" in response.content.decode()
+    assert (
+        "You asked the pledge for £7,200 for “Harbour electrician”: its pledger approves" in response.content.decode()
+    )
     # Asked once: the vacancy is no longer offered for this pledge.
     again = signed_in(alice).get(f"/pledges/{pledge.pk}/apply/").content.decode()
     assert "You have no vacancy this pledge can fund" in again
@@ -144,3 +148,44 @@ def test_the_pledger_sees_its_own_pledge_without_a_form_and_others_are_sent_to_s
     assert "This is your own pledge" in own and 'name="vacancy"' not in own
     assert anonymous.status_code == 302 and "/sign-in/" in anonymous["Location"]
     assert "Sign in</a> as an employer to apply" in client.get("/pledges/").content.decode()
+
+
+WIRRAL = "E08000015"
+
+
+def test_a_levy_payer_pledges_on_the_site_and_employers_can_apply(lena, alice):
+    pledges_page = signed_in(lena).get("/employer/pledges/").content.decode()
+    assert 'href="/employer/pledges/new/"' in pledges_page
+    form = {"amount": "5000", "levels": ["2", "3"], "local_authorities": [WIRRAL], "auto_approve": "never"}
+
+    response = signed_in(lena).post("/employer/pledges/new/", form, follow=True)
+
+    pledge = Pledge.objects.get()
+    assert (pledge.amount, pledge.levels, pledge.local_authorities) == (Decimal(5000), [2, 3], [WIRRAL])
+    assert pledge.employer == lena.membership.employer and not pledge.anonymous
+    assert "You pledged £5,000. Employers can now apply to it" in response.content.decode()
+    assert f'href="/pledges/{pledge.pk}/apply/"' in signed_in(alice).get("/pledges/").content.decode()
+
+
+def test_a_pledge_form_with_mistakes_says_what_to_put_right_and_pledges_nothing(lena):
+    blank = signed_in(lena).post("/employer/pledges/new/", {"amount": "", "auto_approve": "never"})
+    too_much = signed_in(lena).post(
+        "/employer/pledges/new/", {"amount": "900000", "levels": ["3"], "auto_approve": "never"}
+    )
+
+    assert blank.status_code == too_much.status_code == 400
+    assert "Enter how much you want to pledge" in blank.content.decode()
+    assert "Choose at least one level" in blank.content.decode()
+    assert "You may pledge at most" in too_much.content.decode()
+    assert not Pledge.objects.exists()
+
+
+def test_an_employer_that_pays_no_levy_is_told_it_cannot_pledge(bob):
+    page = signed_in(bob).get("/employer/pledges/new/").content.decode()
+    posted = signed_in(bob).post(
+        "/employer/pledges/new/", {"amount": "5000", "levels": ["3"], "auto_approve": "never"}
+    )
+
+    assert "Only an employer that pays the apprenticeship levy can pledge" in page and 'name="amount"' not in page
+    assert posted.status_code == 400 and not Pledge.objects.exists()
+    assert 'href="/employer/pledges/new/"' not in signed_in(bob).get("/employer/pledges/").content.decode()

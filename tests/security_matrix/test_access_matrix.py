@@ -174,6 +174,7 @@ ROUTES: dict[str, tuple[str | None, dict[str, Rule]]] = {
     "pledges/": (None, {"GET": web(ANYONE)}),
     "pledges/<int:pk>/apply/": ("pledge", {"GET": web_open_offer(EMPLOYER), "POST": web_open_offer(EMPLOYER)}),
     "employer/pledges/": (None, {"GET": web(EMPLOYER)}),
+    "employer/pledges/new/": (None, {"GET": web(EMPLOYER), "POST": web(EMPLOYER)}),
     "employer/pledge-applications/": (None, {"GET": web(EMPLOYER)}),
     "hub/pledges/": (None, {"GET": web(HUB)}),
     **{
