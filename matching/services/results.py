@@ -13,10 +13,11 @@ as they were.
 
 import io
 import json
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -24,6 +25,8 @@ from apprenticeships.models import Cohort, Standard
 from matching.ml.engine import GAP_CODES, MatchResult
 from matching.ml.features import FEATURES
 from matching.models import CohortPrice, Gap, MatchRun, MatchRunChunk, StagedSuggestion, StandardSlack, Suggestion
+
+logger = logging.getLogger(__name__)
 
 # A suggestion whose score changed by more than this (or whose rank changed) moved: it is written again.
 SCORE_MOVED = 1e-9
@@ -433,28 +436,37 @@ ANALYZE_SCALE_FACTOR = 0.1
 
 
 def suggestions_statistics_refresh() -> bool:
-    """Analyse the suggestions' pair and status columns if more rows changed since their last analysis than
-    autovacuum lets pass (PostgreSQL); True if it did.
+    """Analyse the suggestions' pair and status columns if the rows the planner counts (`reltuples`) are further
+    from the rows there are (`n_live_tup`) than autovacuum lets changes pass (PostgreSQL); True if it did.
 
-    A full run reads the open suggestions by pair and status in every chunk and joins them in its swap. When
-    the table's statistics were taken while it was nearly empty (the first run after a wipe, a run started
-    within autovacuum's minute of the one before, or a database with autovacuum off), the planner takes its
-    143,763 rows for a few and joins them by nested loops: the swap's first statement ran for minutes on the
-    bench. Analysing the three columns takes about 0.2 s, only when they are stale."""
+    A full run reads the open suggestions by pair and status in every chunk and joins them in its swap. When the
+    statistics were taken while the table was nearly empty (the first run after a wipe, a run started within
+    autovacuum's minute of a large one, or a database with autovacuum off), the planner takes 143,763 rows for a
+    few and joins them by nested loops: the swap's first statement ran for minutes on the bench. Analysing the
+    three columns takes about 0.2 s and sets `reltuples`, so the next run does not again. (A column list does not
+    reset `n_mod_since_analyze`, so that counter can't say it is stale.) The live count reaches the statistics
+    views when the writers' connections report it, up to seconds after they commit."""
     if connection.vendor != "postgresql":
         return False
     table = Suggestion._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT s.n_mod_since_analyze, c.reltuples FROM pg_stat_user_tables AS s "
+            "SELECT s.n_live_tup, c.reltuples FROM pg_stat_user_tables AS s "
             "JOIN pg_class AS c ON c.oid = s.relid WHERE s.relid = %s::regclass",
             [table],
         )
-        changed, rows = cursor.fetchone() or (0, 0)
-        if changed <= ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * max(rows, 0):  # reltuples -1: never analysed
+        live, counted = cursor.fetchone() or (0, 0)
+        counted = max(counted, 0)  # -1: never analysed
+        if abs(live - counted) <= ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * counted:
             return False
         q = connection.ops.quote_name
-        cursor.execute(f"ANALYZE {q(table)} ({q('vacancy_id')}, {q('cohort_id')}, {q('status')})")
+        try:
+            with transaction.atomic():  # a savepoint inside a caller's transaction, which a failure leaves usable
+                cursor.execute(f"ANALYZE {q(table)} ({q('vacancy_id')}, {q('cohort_id')}, {q('status')})")
+        except DatabaseError:  # only the plans suffer: the run goes on
+            logger.warning("suggestions' statistics not refreshed", exc_info=True)
+            return False
+    logger.info("suggestions' statistics refreshed: %s rows counted, %s there", round(counted), live)
     return True
 
 
