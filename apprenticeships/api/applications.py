@@ -149,7 +149,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=ApplicationStatusSerializer, responses=ApplicationSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
-        """Change the status: new, contacted, interviewing, offered or unsuccessful. The applicant is e-mailed."""
+        """Change the status: new, contacted, interviewing, offered or unsuccessful. The applicant is e-mailed of a
+        change, but not of one back to new (which only puts a mis-click right)."""
         application = self.get_object()
         body = ApplicationStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -1,6 +1,7 @@
 """Course offer forms: an offer with its delivery locations and cohorts, and the CSV upload of many."""
 
 import re
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -183,11 +184,15 @@ class CourseOfferForm(GovukFormMixin, forms.Form):
                     formset.non_form_errors().append(message)
         super().add_rule_errors(ValidationError(rules))
 
+    @cached_property
+    def _saved_cohorts(self) -> dict[int, object]:
+        """The offer's cohorts as saved, by id (read once, however many messages name one)."""
+        return {cohort.id: cohort for cohort in self.instance.cohorts.all()} if self.instance else {}
+
     def _cleared_cohort_row(self, message: str) -> forms.Form | None:
         """The cleared row of the cohort a rules message names by its date ("The cohort starting 7 May 2027 …")."""
-        existing = {cohort.id: cohort for cohort in self.instance.cohorts.all()} if self.instance else {}
         for row in self.cohorts:
-            cohort = existing.get(row.cleaned_data.get("id")) if row.is_valid() and row.is_blank() else None
+            cohort = self._saved_cohorts.get(row.cleaned_data.get("id")) if row.is_valid() and row.is_blank() else None
             if cohort and message.startswith(f"The cohort starting {long_date(cohort.start_date)} "):
                 return row
         return None

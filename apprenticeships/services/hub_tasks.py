@@ -38,9 +38,10 @@ def hub_task_mark(task: HubTask, *, by: User, done: bool) -> HubTask:
 
 
 def hub_tasks_close(*, subject_prefix: str, because: str) -> int:
-    """Close the open tasks about something that needs no more work by hand (a match declined or ended), saying
-    why; returns how many."""
+    """Close the open phone tasks about a match that needs no more work by hand (declined or ended), saying why;
+    returns how many."""
     now = timezone.now()
-    return HubTask.objects.filter(subject__startswith=subject_prefix, done_at__isnull=True).update(
+    tasks = HubTask.objects.filter(kind=HubTask.Kind.INTRODUCE_BY_PHONE, subject__startswith=subject_prefix)
+    return tasks.filter(done_at__isnull=True).update(
         done_at=now, done_by=None, closed_because=because[:200], updated_at=now
     )

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -75,8 +75,10 @@ def _search_from(data: QueryDict) -> dict[str, str | list[str]]:
 
 
 def alert_new(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":  # the "check your e-mail" page opened again, or its address typed: the search
+    if request.method in ("GET", "HEAD"):  # the "check your e-mail" page opened again, or its address typed
         return redirect("vacancy-search")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
     form = AlertForm(request.POST)
     search = _search_from(request.POST)
     if form.is_valid():

@@ -273,9 +273,9 @@ def pledge_application_action(request: HttpRequest, pk: int, action: str) -> Htt
         messages.error(request, str(conflict))
     else:
         said = DONE[action].format(amount=charts.money(done.amount), title=application.vacancy.title)
-        pledge = Pledge.objects.get(pk=application.pledge_id)
-        if action == "approve" and pledge.status == Pledge.Status.CLOSED:  # too little was left to keep it open
-            said += f" The pledge has now closed: the {charts.money(pledge.remaining)} left goes back to the pledger."
+        if action == "approve" and done.pledge.status == Pledge.Status.CLOSED:  # this approval left too little
+            left = charts.money(done.pledge.remaining)
+            said += f" The pledge has now closed: the {left} left goes back to the pledger."
         messages.success(request, said)
     if is_hub(request.user):
         return redirect("hub-pledges")
