@@ -182,9 +182,7 @@ def test_a_pledge_form_with_mistakes_says_what_to_put_right_and_pledges_nothing(
 
 def test_an_employer_that_pays_no_levy_is_told_it_cannot_pledge(bob):
     page = signed_in(bob).get("/employer/pledges/new/").content.decode()
-    posted = signed_in(bob).post(
-        "/employer/pledges/new/", {"amount": "5000", "levels": ["3"], "auto_approve": "never"}
-    )
+    posted = signed_in(bob).post("/employer/pledges/new/", {"amount": "5000", "levels": ["3"], "auto_approve": "never"})
 
     assert "Only an employer that pays the apprenticeship levy can pledge" in page and 'name="amount"' not in page
     assert posted.status_code == 400 and not Pledge.objects.exists()
