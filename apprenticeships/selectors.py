@@ -510,7 +510,19 @@ class PledgeMoney:
     used: Decimal
     expired: Decimal
     available: Decimal  # what no approved, accepted or used application holds (0 once withdrawn or closed)
-    returned: Decimal  # what no application held when it was withdrawn or closed: back with the pledger
+    returned: Decimal  # a withdrawn or closed pledge's remaining (held for nobody, declines and expiries included)
+
+
+def pledge_fundable_vacancies(employer: Employer, pledge: Pledge) -> QuerySet[Vacancy]:
+    """The employer's vacancies a pledge may fund (submitted, live or filled: `application_create`'s rule) that
+    have not asked this pledge yet (each asks a pledge once)."""
+    asked = PledgeApplication.objects.filter(pledge=pledge).values("vacancy")
+    return (
+        Vacancy.objects.filter(employer=employer, status__in=Vacancy.COMMITTING)
+        .exclude(pk__in=asked)
+        .select_related("standard")
+        .order_by("title", "id")
+    )
 
 
 def pledges_money(pledges: list) -> dict[int, PledgeMoney]:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from apprenticeships.forms.common import GovukDateField, GovukFormMixin
 from apprenticeships.forms.vacancies import AGE_GROUP_CHOICES, LEVELS
 from apprenticeships.models import LocalAuthority, Pledge, Standard, Vacancy
+from apprenticeships.services.vacancies import MAX_POSITIONS
 
 
 class VacancyChoiceField(forms.ModelChoiceField):
@@ -31,13 +32,13 @@ class PledgeApplyForm(GovukFormMixin, forms.Form):
     apprentices = forms.IntegerField(
         required=False,
         min_value=1,
-        max_value=999,
+        max_value=MAX_POSITIONS,  # a vacancy's most (the service checks against its own positions)
         label="How many apprentices? (optional)",
         help_text="Leave blank to ask for every position the vacancy has.",
         error_messages={
             "invalid": "Enter the number of apprentices as a whole number, like 2",
             "min_value": "Enter at least 1 apprentice, or leave it blank",
-            "max_value": "Enter at most 999 apprentices",
+            "max_value": f"Enter at most {MAX_POSITIONS} apprentices",
         },
     )
 
@@ -58,7 +59,7 @@ class PledgeForm(GovukFormMixin, forms.Form):
         error_messages={
             "required": "Enter how much you want to pledge",
             "invalid": "Enter the amount in pounds, like 5000",
-            "min_value": "Enter an amount of at least £0",
+            "min_value": "The amount can't be less than £0",
             "max_digits": "Enter a smaller amount",
             "max_decimal_places": "Enter the amount in pounds and pence, like 5000.50",
         },

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from apprenticeships.forms.pledges import PledgeApplyForm, PledgeForm
 from apprenticeships.funding.transfers import transfer_rules_on
-from apprenticeships.models import Employer, LocalAuthority, Pledge, PledgeApplication, Role, Vacancy
+from apprenticeships.models import LocalAuthority, Pledge, PledgeApplication, Role
 from apprenticeships.permissions import is_hub, role_required, user_organisation, visible_pledge_applications
-from apprenticeships.selectors import pledges_money
+from apprenticeships.selectors import pledge_fundable_vacancies, pledges_money
 from apprenticeships.services import pledges
 from lcr_skills import charts
 from lcr_skills.charts import Series
@@ -54,25 +54,14 @@ def pledge_list_public(request: HttpRequest) -> HttpResponse:
 # --- signed-in pages --------------------------------------------------------------------------------
 
 
-def _vacancies_to_fund(employer: Employer, pledge: Pledge) -> QuerySet[Vacancy]:
-    """The employer's vacancies a pledge may fund (submitted, live or filled) that have not asked this pledge yet."""
-    asked = PledgeApplication.objects.filter(pledge=pledge).values("vacancy")
-    return (
-        Vacancy.objects.filter(employer=employer, status__in=Vacancy.COMMITTING)
-        .exclude(pk__in=asked)
-        .select_related("standard")
-        .order_by("title", "id")
-    )
-
-
 @role_required(Role.EMPLOYER)
 def pledge_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """An employer asks an open pledge to fund one of its vacancies (the rules are the service's)."""
     pledge = get_object_or_404(open_pledges(), pk=pk)
     employer = user_organisation(request.user)
-    vacancies = _vacancies_to_fund(employer, pledge)
+    vacancies = pledge_fundable_vacancies(employer, pledge)
     form = PledgeApplyForm(request.POST if request.method == "POST" else None, vacancies=vacancies)
-    status = 200
+    status = 400 if form.is_bound else 200  # unless it goes through
     if form.is_bound and form.is_valid():
         vacancy = form.cleaned_data["vacancy"]
         try:
@@ -85,7 +74,6 @@ def pledge_apply(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as invalid:
             form.add_rule_errors(invalid)
-            status = 400
         except pledges.PledgeConflict as conflict:
             messages.error(request, str(conflict))
             return redirect("pledge-list")
@@ -98,8 +86,6 @@ def pledge_apply(request: HttpRequest, pk: int) -> HttpResponse:
                 said = f"You asked the pledge for {amount} for “{vacancy.title}”: its pledger approves or rejects it."
             messages.success(request, said)
             return redirect("employer-pledge-applications")
-    elif form.is_bound:
-        status = 400
     context = {
         "form": form,
         "row": pledge_rows([pledge], la_names())[0],
