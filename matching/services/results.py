@@ -435,6 +435,18 @@ ANALYZE_THRESHOLD = 50
 ANALYZE_SCALE_FACTOR = 0.1
 
 
+def _suggestions_live_and_counted() -> tuple[int, int]:
+    """(the live suggestions the statistics views report, the rows the planner counts: 0 if never analysed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.n_live_tup, c.reltuples FROM pg_stat_user_tables AS s "
+            "JOIN pg_class AS c ON c.oid = s.relid WHERE s.relid = %s::regclass",
+            [Suggestion._meta.db_table],
+        )
+        live, counted = cursor.fetchone() or (0, 0)
+    return live, max(round(counted), 0)  # reltuples -1: never analysed
+
+
 def suggestions_statistics_refresh() -> bool:
     """Analyse the suggestions' pair and status columns if the rows the planner counts (`reltuples`) are further
     from the rows there are (`n_live_tup`) than autovacuum lets changes pass (PostgreSQL); True if it did.
@@ -449,16 +461,10 @@ def suggestions_statistics_refresh() -> bool:
     if connection.vendor != "postgresql":
         return False
     table = Suggestion._meta.db_table
+    live, counted = _suggestions_live_and_counted()
+    if abs(live - counted) <= ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * counted:
+        return False
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT s.n_live_tup, c.reltuples FROM pg_stat_user_tables AS s "
-            "JOIN pg_class AS c ON c.oid = s.relid WHERE s.relid = %s::regclass",
-            [table],
-        )
-        live, counted = cursor.fetchone() or (0, 0)
-        counted = max(counted, 0)  # -1: never analysed
-        if abs(live - counted) <= ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * counted:
-            return False
         q = connection.ops.quote_name
         try:
             with transaction.atomic():  # a savepoint inside a caller's transaction, which a failure leaves usable

@@ -226,6 +226,9 @@ def test_a_run_analyses_the_suggestions_first_when_most_of_them_changed_since_th
     run_full_now()  # its statistics were right when it began: nothing analysed
 
     assert Suggestion.objects.count() == 7 and _planner_counts() == 0
+    # What the statistics views report of the live rows, as a maintained database's would by the next run (in a
+    # test database, emptied between tests, their count is not kept exactly).
+    monkeypatch.setattr(results_service, "_suggestions_live_and_counted", lambda: (7, _planner_counts()))
     run_full_now()
     assert _planner_counts() == 7  # its prepare analysed them
     assert not results_service.suggestions_statistics_refresh()  # counted right now: not analysed again
